@@ -1,0 +1,193 @@
+"""The `handouts` command: parse options, call the library, print results. No logic lives here."""
+
+from __future__ import annotations
+
+import functools
+import json
+from pathlib import Path
+
+import click
+
+from . import __version__, views, workspace
+from .errors import InputError
+from .readers import read_document, yamlrecord
+from .merge import merge
+from . import build as build_module
+from .options import BuildOptions, option_table
+from .record import DrugRecord
+
+
+def workspace_option(func):
+    """--workspace DIR, shared by every command that reads a workspace."""
+
+    @click.option(
+        "-w", "--workspace", "root", type=click.Path(file_okay=False, path_type=Path), default=".",
+        show_default=True, help="The workspace folder (holds sources/, styles/, templates/).",
+    )
+    @functools.wraps(func)
+    def wrapper(*args, **kwargs):
+        return func(*args, **kwargs)
+
+    return wrapper
+
+
+def json_option(func):
+    return click.option("--json", "as_json", is_flag=True, help="Print machine-readable JSON (shape in README).")(func)
+
+
+def load_catalog(root: Path) -> workspace.Catalog:
+    try:
+        return workspace.load(root)
+    except InputError as error:
+        raise click.ClickException(str(error)) from None
+
+
+def print_errors(errors: list[InputError]) -> None:
+    for error in errors:
+        click.echo(f"error: {error}", err=True)
+
+
+def print_json(data) -> None:
+    click.echo(json.dumps(data, indent=2, ensure_ascii=False))
+
+
+class UsageExit(click.ClickException):
+    """A user error: one line, exit status 2."""
+
+    exit_code = 2
+
+
+@click.group(context_settings={"help_option_names": ["-h", "--help"]})
+@click.version_option(__version__, prog_name="handouts")
+def cli():
+    """Make one-page patient drug handouts, urgent warning signs first.
+
+    Put drug information documents in sources/, then run `handouts list` to see
+    what they hold and `handouts build` to make the PDFs.
+    """
+
+
+@cli.command("list")
+@workspace_option
+@json_option
+def list_command(root: Path, as_json: bool):
+    """List every drug in the workspace, with its sources and problems.
+
+    Documents about one drug (by generic or brand name) are merged; index
+    pages are listed as skipped, and unreadable files as errors (exit 2).
+    """
+    catalog = load_catalog(root)
+    if as_json:
+        print_json(views.catalog_data(catalog))
+    else:
+        for line in views.catalog_lines(catalog):
+            click.echo(line)
+        print_errors(catalog.errors)
+    if catalog.errors:
+        raise SystemExit(2)
+
+
+@cli.command()
+@workspace_option
+@json_option
+@click.argument("drug")
+def show(root: Path, as_json: bool, drug: str):
+    """Show the merged record of DRUG (generic or brand name, any case).
+
+    Each item is followed by the source it came from; merge decisions and
+    problems are listed at the end.
+    """
+    catalog = load_catalog(root)
+    try:
+        found = catalog.find(drug)
+    except InputError as error:
+        raise UsageExit(error.message) from None
+    if as_json:
+        print_json(views.drug_data(found))
+    else:
+        for line in views.record_lines(found):
+            click.echo(line)
+
+
+@cli.command()
+@click.argument("files", nargs=-1, required=True, type=click.Path(dir_okay=False, path_type=Path))
+def extract(files: tuple[Path, ...]):
+    """Print the record each raw document FILE yields, as an editable YAML record.
+
+    Save the output next to the documents in sources/ and edit it: a YAML
+    record overrides the raw documents field by field.
+    """
+    failed = False
+    for index, path in enumerate(files):
+        try:
+            document = read_document(path)
+        except InputError as error:
+            click.echo(f"error: {error}", err=True)
+            failed = True
+            continue
+        if not isinstance(document, DrugRecord):
+            click.echo(f"error: {path}: {_not_a_drug(document)}", err=True)
+            failed = True
+            continue
+        if index:
+            click.echo("---")
+        click.echo(f"# extracted from {path}; edit, then save in sources/ as a YAML record")
+        click.echo(yamlrecord.dump(merge([document])), nl=False)
+    if failed:
+        raise SystemExit(2)
+
+
+def _not_a_drug(document) -> str:
+    reason = getattr(document, "reason", None) or f"a combination of {', '.join(document.drugs)}"
+    return f"not a single drug ({reason})"
+
+
+def build_options(func):
+    """The build options table (handouts.options) as click options, so CLI and API share one list."""
+    for name, default, meta in reversed(option_table()):
+        kwargs = {"help": meta["help"], "default": None if meta.get("type") == "date" else default}
+        if meta.get("is_flag"):
+            kwargs["is_flag"] = True
+        elif "choices" in meta:
+            kwargs["type"] = click.Choice(meta["choices"], case_sensitive=False)
+            kwargs["default"] = None
+        elif meta.get("type") == "date":
+            kwargs["type"] = click.DateTime(formats=["%Y-%m-%d"])
+        elif meta.get("type") == "dir":
+            kwargs["type"] = click.Path(file_okay=False, path_type=Path)
+        func = click.option(*meta["flags"], name, **kwargs)(func)
+    return func
+
+
+def options_from(kwargs: dict) -> BuildOptions:
+    values = {k: v for k, v in kwargs.items() if v is not None}
+    if "date" in values:
+        values["date"] = values["date"].date()
+    return BuildOptions(**values)
+
+
+@cli.command()
+@workspace_option
+@build_options
+@click.argument("drugs", nargs=-1)
+def build(root: Path, drugs: tuple[str, ...], **kwargs):
+    """Make a one-page PDF handout for each DRUG (generic or brand name), or for every drug.
+
+    Writes out/<drug>.pdf; prints one line per handout and a summary. Exits 1
+    when any handout failed; the others are still made.
+    """
+    catalog = load_catalog(root)
+    print_errors(catalog.errors)
+    try:
+        results = build_module.build(root, catalog, drugs, options_from(kwargs))
+    except InputError as error:
+        raise UsageExit(str(error)) from None
+    for result in results:
+        click.echo(build_module.describe(result, root))
+    click.echo(build_module.summary(results))
+    if any(not r.ok for r in results) or catalog.errors:
+        raise SystemExit(1)
+
+
+def main():
+    cli(prog_name="handouts")

@@ -1,0 +1,167 @@
+"""What goes on one handout page, in the order a frightened patient needs it.
+
+``plan`` turns a drug record into a ``Handout``: plain data for the templates,
+with the urgent signs grouped by how common they are and short signs packed to
+run inline. ``Cuts`` says what the fitter took out to make the page fit; urgent
+content is never in it.
+"""
+
+from __future__ import annotations
+
+import datetime as dt
+import re
+from dataclasses import dataclass, field
+
+from . import review
+from .record import DrugRecord, Item, Source
+
+# A sign this short may run inline with its neighbours instead of taking a line of its own...
+SHORT_SIGN = 48
+# ...once a group has this many: a few short signs read better as an ordinary list.
+INLINE_RUN = 6
+
+# Order and patient wording of the frequency groups drugs.com uses.
+FREQUENCY_ORDER = ("More common", "Less common", "Rare", "Incidence not known")
+FREQUENCY_LABELS = {"Incidence not known": "How often is not known"}
+
+
+@dataclass
+class SignGroup:
+    label: str | None  # how common these signs are; None when the source does not say
+    titled: list[Item] = field(default_factory=list)  # "Allergic reaction: rash; hives; ..."
+    sentences: list[Item] = field(default_factory=list)  # longer signs, one per line
+    short: list[Item] = field(default_factory=list)  # short signs, run inline
+
+
+@dataclass
+class Cuts:
+    """What the fitter changed: the type scale and the low-priority content left out."""
+
+    scale: float = 1.0
+    side_effects: int | None = None  # how many to keep; None keeps all
+    reminders: int | None = None
+    how_it_works: bool = True
+
+    def dropped(self, record: DrugRecord) -> list[str]:
+        """Plain names of what is not on the page, for the page note and the report."""
+        out = []
+        if not self.how_it_works and record.how_it_works:
+            out.append("how it works")
+        if self.side_effects is not None and self.side_effects < len(record.side_effects):
+            out.append(f"{len(record.side_effects) - self.side_effects} of {len(record.side_effects)} side effects")
+        if self.reminders is not None and self.reminders < len(record.reminders):
+            out.append(f"{len(record.reminders) - self.reminders} of {len(record.reminders)} safety reminders")
+        return out
+
+
+@dataclass
+class SourceLine:
+    publisher: str
+    reviewed: dt.date | None
+    url: str | None
+
+
+@dataclass
+class Handout:
+    record: DrugRecord
+    title: str  # "Blinatumomab"
+    brands: list[str]
+    pronunciation: str | None
+    treats: str | None
+    warnings: list[Item]
+    urgent: list[SignGroup]
+    side_effects: list[Item]
+    reminders: list[Item]
+    how_it_works: str | None
+    uses: list[Item]
+    dropped: list[str]
+    sources: list[SourceLine]
+    main_url: str | None
+    review_due: dt.date | None
+    made: dt.date | None
+    language: str = "en"
+
+    @property
+    def document_title(self) -> str:
+        brands = f" ({', '.join(self.brands)})" if self.brands else ""
+        return f"{self.title}{brands}: patient handout"
+
+
+def plan(record: DrugRecord, cuts: Cuts, made: dt.date | None = None) -> Handout:
+    return Handout(
+        record=record,
+        title=_capitalise(record.generic_name),
+        brands=record.brand_names,
+        pronunciation=record.pronunciation.text if record.pronunciation else None,
+        treats=_treats(record),
+        warnings=list(record.serious_warnings),
+        urgent=group_signs(record.urgent_signs),
+        side_effects=record.side_effects[: cuts.side_effects],
+        reminders=record.reminders[: cuts.reminders],
+        how_it_works=record.how_it_works.text if record.how_it_works and cuts.how_it_works else None,
+        uses=list(record.uses),
+        dropped=cuts.dropped(record),
+        sources=_source_lines(record.sources),
+        main_url=next((s.url for s in record.sources if s.url), None),
+        review_due=review.next_due(record.sources),
+        made=made or review.newest_review(record.sources),
+        language=next((s.language for s in record.sources if s.language), "en"),
+    )
+
+
+def group_signs(signs: list[Item]) -> list[SignGroup]:
+    """Signs grouped by how common they are (ungrouped first), each group packed for density."""
+    groups: dict[str | None, SignGroup] = {}
+    for sign in signs:
+        label = sign.frequency
+        group = groups.setdefault(label, SignGroup(FREQUENCY_LABELS.get(label, label) if label else None))
+        if sign.title:
+            group.titled.append(sign)
+        elif len(sign.text) <= SHORT_SIGN:
+            group.short.append(sign)
+        else:
+            group.sentences.append(sign)
+    for group in groups.values():
+        if len(group.short) < INLINE_RUN:
+            group.sentences.extend(group.short)
+            group.short = []
+    return sorted(groups.values(), key=_group_rank)
+
+
+def _group_rank(group: SignGroup) -> int:
+    if group.label is None:
+        return -1
+    labels = [FREQUENCY_LABELS.get(x, x) for x in FREQUENCY_ORDER]
+    return labels.index(group.label) if group.label in labels else len(labels)
+
+
+def _capitalise(name: str) -> str:
+    return name[:1].upper() + name[1:]
+
+
+def _treats(record: DrugRecord) -> str | None:
+    if record.description:
+        return record.description.text
+    return record.uses[0].text if record.uses else None
+
+
+def _source_lines(sources: list[Source]) -> list[SourceLine]:
+    lines: dict[str, SourceLine] = {}
+    for source in sources:
+        name = source.publisher or source.title or re.sub(r".*/", "", source.file)
+        line = lines.setdefault(name, SourceLine(name, source.last_reviewed, source.url))
+        if source.last_reviewed and (line.reviewed is None or source.last_reviewed > line.reviewed):
+            line.reviewed = source.last_reviewed
+        line.url = line.url or source.url
+    return list(lines.values())
+
+
+def percent_words(frequency: str | None) -> str | None:
+    """"28%" as a patient reads it best: "about 28 in 100 people"; other wording as given."""
+    if not frequency:
+        return None
+    match = re.fullmatch(r"(\d+(?:\.\d+)?)\s*%", frequency.strip())
+    if match:
+        value = round(float(match[1]))
+        return f"about {value} in 100 people" if value >= 1 else "fewer than 1 in 100 people"
+    return frequency

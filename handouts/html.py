@@ -1,0 +1,57 @@
+"""HTML for a handout, from Jinja2 templates that a brand or workspace can override one file at a time.
+
+Templates resolve brand folder -> workspace templates/ -> built-in, as theme engines
+do; ``builtin/NAME`` always reaches the built-in file, so an override can extend it
+and replace a single block. Autoescaping is always on: source text is untrusted.
+"""
+
+from __future__ import annotations
+
+import datetime as dt
+from pathlib import Path
+
+import jinja2
+
+from . import assets, qr
+from .brand import Brand
+from .handout import Cuts, Handout, percent_words
+
+# Type sizes in points at full scale; the fitter scales them down together.
+BODY_PT = 12.0
+URGENT_PT = 13.0
+# Floors the issue sets for legibility: body never under 10 pt, urgent items never under 11 pt.
+MIN_SCALE = max(10.0 / BODY_PT, 11.0 / URGENT_PT)
+
+TEMPLATE = "handout.html"
+
+
+def environment(root: Path, brand: Brand) -> jinja2.Environment:
+    builtin = jinja2.FileSystemLoader(assets.templates_dir())
+    chain = [jinja2.FileSystemLoader(brand.folder)] if brand.folder else []
+    chain.append(jinja2.FileSystemLoader(root / "templates"))
+    chain.append(builtin)
+    env = jinja2.Environment(
+        loader=jinja2.ChoiceLoader([jinja2.PrefixLoader({"builtin": builtin}), *chain]),
+        autoescape=True,
+        undefined=jinja2.StrictUndefined,
+        trim_blocks=True,
+        lstrip_blocks=True,
+    )
+    env.filters["often"] = percent_words
+    env.filters["longdate"] = long_date
+    return env
+
+
+def long_date(day: dt.date | None) -> str:
+    return f"{day:%B} {day.day}, {day.year}" if day else ""
+
+
+def render(env: jinja2.Environment, handout: Handout, brand: Brand, cuts: Cuts, paper: str) -> str:
+    return env.get_template(TEMPLATE).render(
+        h=handout,
+        brand=brand,
+        paper=paper,
+        body_pt=round(BODY_PT * cuts.scale, 2),
+        urgent_pt=round(URGENT_PT * cuts.scale, 2),
+        qr_svg=qr.data_uri(handout.main_url) if handout.main_url else None,
+    )

@@ -1,0 +1,47 @@
+"""The build options: one documented table that both the command line and the Python API use.
+
+Each field's metadata is its command-line help; ``cli.build_options`` turns the
+table into click options, so the two can never drift apart.
+"""
+
+from __future__ import annotations
+
+import datetime as dt
+from dataclasses import dataclass, field, fields
+from pathlib import Path
+
+PAPERS = ("letter", "a4")
+
+
+@dataclass(frozen=True)
+class BuildOptions:
+    output: Path | None = field(
+        default=None,
+        metadata={"flags": ("-o", "--output"), "type": "dir",
+                  "help": "Folder the PDFs are written to [default: out/ in the workspace]."},
+    )
+    paper: str = field(
+        default="",
+        metadata={"flags": ("--paper",), "choices": PAPERS,
+                  "help": "Paper size: letter or a4 [default: the brand's, else letter]."},
+    )
+    brand: str | None = field(
+        default=None,
+        metadata={"flags": ("--brand",), "help": "Brand under styles/brands/ [default: the workspace's, else 'default']."},
+    )
+    date: dt.date | None = field(
+        default=None,
+        metadata={"flags": ("--date",), "type": "date",
+                  "help": "Date printed as the day the handout was made (YYYY-MM-DD) [default: the newest "
+                          "source review date, so the same inputs always give the same PDF]."},
+    )
+    strict: bool = field(
+        default=False,
+        metadata={"flags": ("--strict",), "is_flag": True,
+                  "help": "Treat WeasyPrint warnings (missing font, bad CSS, missing image) as errors."},
+    )
+
+
+def option_table() -> list[tuple[str, object, dict]]:
+    """(name, default, metadata) for each build option, in declaration order."""
+    return [(f.name, f.default, dict(f.metadata)) for f in fields(BuildOptions)]

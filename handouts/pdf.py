@@ -1,0 +1,128 @@
+"""WeasyPrint, fenced in: lay out HTML, measure it, and write a tagged, repeatable PDF atomically.
+
+WeasyPrint may read only data: URIs and files under the roots it is given (the
+workspace and the package's assets); everything else, the network above all, is
+refused. It reports missing fonts, bad CSS and missing images as log warnings, not
+exceptions, so a ``Renderer`` collects them and, when strict, fails on them.
+"""
+
+from __future__ import annotations
+
+import contextlib
+import hashlib
+import logging
+import os
+import tempfile
+from dataclasses import dataclass, field
+from pathlib import Path
+from urllib.parse import unquote, urlparse
+
+from weasyprint import CSS, HTML, Document
+from weasyprint.text.fonts import FontConfiguration
+from weasyprint.urls import URLFetcher
+
+from .errors import BuildError
+
+WEASYPRINT_LOGGERS = ("weasyprint",)
+
+
+class SandboxFetcher(URLFetcher):
+    """A URL fetcher that serves data: URIs and local files under the allowed roots, and nothing else."""
+
+    def __init__(self, roots: list[Path]):
+        super().__init__(allowed_protocols=("data", "file"))
+        self.roots = [r.resolve() for r in roots]
+
+    def fetch(self, url, headers=None):
+        parsed = urlparse(url)
+        if parsed.scheme == "file":
+            path = Path(unquote(parsed.path)).resolve()
+            if not any(path.is_relative_to(root) for root in self.roots):
+                raise ValueError(f"refused to read a file outside the workspace: {path}")
+        elif parsed.scheme != "data":
+            raise ValueError(f"refused to fetch {url}: handouts never uses the network")
+        return super().fetch(url, headers)
+
+
+class _Collect(logging.Handler):
+    def __init__(self):
+        super().__init__(logging.WARNING)
+        self.messages: list[str] = []
+
+    def emit(self, record: logging.LogRecord) -> None:
+        self.messages.append(record.getMessage())
+
+
+@contextlib.contextmanager
+def collected_warnings(messages: list[str]):
+    """Collect WeasyPrint's warnings into ``messages`` while the block runs."""
+    handler = _Collect()
+    loggers = [logging.getLogger(name) for name in WEASYPRINT_LOGGERS]
+    for logger in loggers:
+        logger.addHandler(handler)
+    try:
+        yield
+    finally:
+        for logger in loggers:
+            logger.removeHandler(handler)
+        messages.extend(handler.messages)
+
+
+@dataclass
+class Renderer:
+    """Lays out handout HTML with one brand's stylesheets; parse the CSS once, lay out many times."""
+
+    stylesheets: list[Path]
+    roots: list[Path]
+    strict: bool = False
+    warnings: list[str] = field(default_factory=list)
+
+    def __post_init__(self):
+        self.fetcher = SandboxFetcher(self.roots)
+        self.font_config = FontConfiguration()
+        with collected_warnings(self.warnings):
+            self.css = [
+                CSS(filename=str(p), font_config=self.font_config, url_fetcher=self.fetcher) for p in self.stylesheets
+            ]
+        self._check()
+
+    def layout(self, html: str, base_url: Path) -> Document:
+        with collected_warnings(self.warnings):
+            document = HTML(string=html, base_url=str(base_url), url_fetcher=self.fetcher).render(
+                stylesheets=self.css, font_config=self.font_config, pdf_variant="pdf/ua-1", pdf_tags=True,
+            )
+        self._check()
+        return document
+
+    def _check(self) -> None:
+        if self.strict and self.warnings:
+            raise BuildError(f"WeasyPrint warning (strict): {self.warnings[0]}")
+
+
+def pdf_bytes(document: Document, html: str) -> bytes:
+    """The PDF, with an identifier derived from its content so identical inputs give identical bytes."""
+    identifier = hashlib.sha256(html.encode("utf-8")).hexdigest()[:32].encode("ascii")
+    return document.write_pdf(pdf_identifier=identifier, pdf_variant="pdf/ua-1", pdf_tags=True)
+
+
+def _umask() -> int:
+    mask = os.umask(0)
+    os.umask(mask)
+    return mask
+
+
+def write_atomically(data: bytes, target: Path) -> None:
+    """Write to a temporary file beside the target and rename, so no reader ever sees half a PDF."""
+    target.parent.mkdir(parents=True, exist_ok=True)
+    fd, temp = tempfile.mkstemp(prefix=f".{target.name}.", suffix=".tmp", dir=target.parent)
+    try:
+        os.chmod(temp, 0o666 & ~_umask())  # mkstemp makes it private; a handout is not
+        with os.fdopen(fd, "wb") as out:
+            out.write(data)
+            out.flush()
+            os.fsync(out.fileno())
+        os.replace(temp, target)
+    except BaseException:
+        with contextlib.suppress(OSError):
+            os.unlink(temp)
+        raise

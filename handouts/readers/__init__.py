@@ -1,0 +1,53 @@
+"""Read one source document, whatever its format, into a Document.
+
+The format is detected from the content, never the file name: pharmacists save
+pages under any name. Each reader module has ``KIND``, ``detect(text)`` and
+``read(text, path)``; the first whose ``detect`` accepts the text reads it.
+"""
+
+from __future__ import annotations
+
+from pathlib import Path
+
+from ..errors import InputError
+from ..record import Document
+from . import cancergov, drugscom, sheet, yamlrecord
+
+# Most specific first: YAML records and front-matter pages announce themselves.
+READERS = (yamlrecord, cancergov, drugscom, sheet)
+
+FORMATS = "a YAML drug record, a drugs.com side-effects page, a cancer.gov drug page or a patient drug sheet"
+
+
+def read_text(path: Path, name: str | None = None) -> str:
+    """The document's text, or an InputError for an empty, binary or non-UTF-8 file."""
+    name = name or str(path)
+    try:
+        data = path.read_bytes()
+    except OSError as exc:
+        raise InputError(name, f"cannot read: {exc.strerror or exc}") from None
+    if not data.strip():
+        raise InputError(name, "empty file")
+    if b"\x00" in data:
+        raise InputError(name, "binary file, not a text document")
+    try:
+        text = data.decode("utf-8-sig")
+    except UnicodeDecodeError as exc:
+        line = data[: exc.start].count(b"\n") + 1
+        raise InputError(name, f"not UTF-8 text (byte 0x{data[exc.start]:02x})", line) from None
+    return text.replace("\r\n", "\n").replace("\r", "\n")
+
+
+def detect(text: str):
+    """The reader module for this text, or None."""
+    return next((reader for reader in READERS if reader.detect(text)), None)
+
+
+def read_document(path: Path, name: str | None = None) -> Document:
+    """Read one file into a Document; ``name`` is how errors and provenance name it."""
+    name = name or str(path)
+    text = read_text(path, name)
+    reader = detect(text)
+    if reader is None:
+        raise InputError(name, f"unknown format: expected {FORMATS}")
+    return reader.read(text, name)

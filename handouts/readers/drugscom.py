@@ -1,0 +1,556 @@
+"""Read a drugs.com side-effects page, saved as plain text, into a DrugRecord.
+
+Pages come in several layouts that users still have on disk: the oldest asks
+"What are some side effects that I need to call my doctor about right away?";
+later ones say "Along with its needed effects..." with frequency groups; later
+still a boxed "Warning" and "Serious side effects of <Brand>"; the newest have
+"Important warnings", "Precautions" and "- " bullets on single newlines. One
+line-based pass splits the page into sections by their headings, whatever the
+layout, and each section kind has its own small parser.
+"""
+
+from __future__ import annotations
+
+import re
+
+from ..errors import InputError
+from ..record import BrandName, DrugRecord, Item, Source
+from .text import bullet_text, item_key, name_key, parse_date, squash
+
+KIND = "drugs.com"
+PUBLISHER = "Drugs.com"
+
+# How far down the page title may sit (after "Skip to Content" and the like), in non-blank lines.
+_TITLE_WINDOW = 15
+# A line ending with ":" that is longer than this is an introduction, not a group label.
+_LABEL_MAX_WORDS = 6
+# A warnings line this short and without final punctuation is a warning's name.
+_NAME_MAX_WORDS = 12
+
+_I = re.IGNORECASE
+_IM = re.IGNORECASE | re.MULTILINE
+
+_TITLE = re.compile(r"^(?P<name>\S.*?)\s+side\s+effects\s*(?::.*)?$", _I)
+# Headings such as "Serious side effects" or "More common side effects" that are not the page title.
+_NOT_A_TITLE = re.compile(
+    r"^(?:serious|other|common|more|less|rare|very|possible|severe|all|some|incidence|frequency|what)\b", _I
+)
+_GENERIC = re.compile(r"^\s*generic\s+name\s*:\s*(?P<value>.*)$", _IM)
+_BRANDS = re.compile(r"\bbrand\s+names?(?:\s*\(s\))?\s*:\s*(?P<value>.*)$", _I)
+_NAME_TAIL = re.compile(
+    r"\s*\b(?:brand\s+names?(?:\s*\(s\))?\s*:|drug\s+class\s*:|dosage\s+forms?\s*:|generic\s+name\s*:|"
+    r"medically\s+reviewed\b|last\s+updated\b).*$",
+    _I,
+)
+_PRONUNCIATION = re.compile(r"\[[^\]]*\]")
+_UPDATED = re.compile(
+    r"last\s+updated\s+on\s+(?P<date>[A-Za-z]+\.?\s+\d{1,2},?\s+\d{4}|\d{4}-\d{2}-\d{2}|\d{1,2}\s+[A-Za-z]+\s+\d{4})",
+    _I,
+)
+_URL = re.compile(r"https?://(?:www\.)?drugs\.com/[^\s)\]>\"']+", _I)
+
+# Markers only a drugs.com side-effects page has: enough on their own.
+_UNIQUE = re.compile(
+    r"what are some side effects that i need to call my doctor|along with its needed effects|"
+    r"medically reviewed by drugs\.com|"
+    r"^\s*(?:[-*\u2022]\s*)?(?:very common|common|uncommon) \(\d[^)]*\)\s*:",
+    _IM,
+)
+# Markers that also fit other documents: they count only under a "<Drug> Side Effects" title.
+_SHARED = re.compile(
+    r"^\s*(?:generic\s+name\s*:|for (?:the )?consumers?\s*$|for (?:healthcare|health care) professionals?\s*$|"
+    r"(?:serious|other) side effects of \S|important warnings)",
+    _IM,
+)
+
+# Section headings, tried in order on lines that are not bullets. Each gives the section that
+# starts and whether the rest of the line (after the heading words) is content of that section.
+_HEADINGS: tuple[tuple[re.Pattern, str], ...] = (
+    (re.compile(r"^for (?:the )?consumers?\s*:?$", _I), "consumer"),
+    (re.compile(r"^for (?:healthcare|health care) professionals?\s*:?$", _I), "professional"),
+    (re.compile(r"^what are some side effects that i need to call my doctor\b", _I), "urgent"),
+    (re.compile(r"^what are some other side effects\b", _I), "side"),
+    (
+        re.compile(
+            r"^serious side effects(?: of (?!.*\b(?:include|includes|are|is|may)\b)(?:\S+\s*){1,5})?\s*:?$", _I
+        ),
+        "urgent",
+    ),
+    (
+        re.compile(
+            r"^other side effects(?: of (?!.*\b(?:include|includes|are|is|may)\b)(?:\S+\s*){1,5})?\s*:?$", _I
+        ),
+        "side",
+    ),
+    # Headings of the "Along with its needed effects" era, and the even older major/minor split.
+    (re.compile(r"^side effects requiring immediate medical attention\b", _I), "urgent"),
+    (re.compile(r"^side effects not requiring immediate medical attention\b", _I), "side"),
+    (re.compile(r"^major side effects\b[^:]*:?(?P<rest>.*)$", _I), "urgent"),
+    (re.compile(r"^minor side effects\b[^:]*:?(?P<rest>.*)$", _I), "side"),
+    (re.compile(r"^along with its needed effects\b", _I), "urgent"),
+    (
+        re.compile(
+            r"^(?:check with your doctor(?: or nurse)?(?: or pharmacist)? "
+            r"(?:immediately|right away|as soon as possible)"
+            r"|get emergency help immediately)\b[^:]*:?(?P<rest>.*)$",
+            _I,
+        ),
+        "urgent",
+    ),
+    (re.compile(r"^some side effects\b.*\bmay occur that usually do not need medical attention", _I), "side"),
+    (re.compile(r"^check with your health care professional if any of the following side effects", _I), "side"),
+    (re.compile(r"^(?:boxed |black box )?warnings?\s*:?$", _I), "warnings"),
+    (re.compile(r"^important warnings?\s*:?\s*(?P<rest>.*)$", _I), "warnings"),
+    (re.compile(r"^precautions\s*:?$", _I), "precautions"),
+    (re.compile(r"^summary\s*(?::.*)?$", _I), "skip"),
+    (re.compile(r"^references\s*:?$", _I), "skip"),
+    (re.compile(r"^(?:medical )?disclaimer\b", _I), "skip"),
+    (re.compile(r"^(?:frequently asked questions|more about\b|further information|related/similar drugs)", _I), "skip"),
+)
+
+# Lines every page carries that say nothing about this drug.
+_BOILERPLATE = re.compile(
+    r"^(?:skip to (?:main )?content|note\s*:\s*this document|applies to\b|you may (?:also )?report side effects|"
+    r"some side effects of .* may not be reported|(?:medical )?disclaimer\b|every effort has been made|"
+    r"\d+\.\s*[\"\u201c]?product information|warning/caution\b|all drugs may cause side effects|"
+    r"these are not all (?:of )?the side effects|call your doctor for medical advice about side effects|"
+    r"although not all of these side effects|these side effects may go away|"
+    r"also,? your health care professional may be able|this medicine can cause some serious health issues|"
+    r"medically reviewed by\b|generic\s+name\s*:|brand\s+names?(?:\s*\(s\))?\s*:|"
+    r"always consult your (?:doctor|healthcare|health care)|if you have (?:any )?questions about side effects|"
+    r"continue reading|see below for a comprehensive list|report side effects to the fda|"
+    r"[\"\u201c]?product information\b)",
+    _I,
+)
+_REFERENCE = re.compile(r"^\s*\d+\.\s*[\"\u201c]", _I)
+
+# Consumer frequency groups: "More common", "Rare side effects:", "Incidence not known: a, b".
+_GROUP = re.compile(
+    r"^(?P<label>more common|less common|very rare|rare|very common|common|uncommon|"
+    r"incidence not known|frequency not known|symptoms of overdose)"
+    r"(?P<se>\s+side\s+effects?)?\s*(?P<colon>:)?\s*(?P<rest>.*)$",
+    _I,
+)
+_LABELS = {
+    "more common": "More common",
+    "less common": "Less common",
+    "rare": "Rare",
+    "incidence not known": "Incidence not known",
+}
+# "Signs of an allergic reaction, like rash; hives" / "Signs of bleeding such as ..." / "Signs of X: ..."
+_SIGNS = re.compile(
+    r"^(?P<title>(?:signs?|symptoms?) of [^,:;]+?)(?:,?\s+(?:like|such as)\b\s*|\s*:\s*)(?P<text>\S.*)$", _I
+)
+_COLON_LEAD = re.compile(r"^(?P<title>[^:.;]{2,60}?)\s*:\s+(?P<text>\S.*)$")
+
+# "Intravenous route (Solution)", sometimes run together with the warning that follows it.
+_ROUTE = re.compile(
+    r"^(?P<route>[A-Za-z][A-Za-z-]*(?:\s+[A-Za-z-]+)?\s+route\s*\([^)]*\)"
+    r"(?:\s*[;,]\s*[A-Za-z][A-Za-z-]*(?:\s+[A-Za-z-]+)?\s+route\s*\([^)]*\))*)\s*(?P<rest>.*)$",
+    _I,
+)
+
+# Professional lines: "Very common (10% or more): Headache (28%)[Ref]".
+_CATEGORY = re.compile(r"^(?P<label>[A-Za-z][^:]{1,60}?)\s*:\s*(?P<terms>\S.*)$")
+_CATEGORY_WORD = re.compile(r"\b(?:common|uncommon|rare|frequency|reported|postmarketing|incidence|unknown)\b", _I)
+_PAREN = re.compile(r"\(([^()]*)\)")
+_PERCENT = re.compile(
+    r"^(?:up to |less than |greater than |about |approximately |[<>\u2264\u2265]\s*)?"
+    r"\d+(?:\.\d+)?\s*%(?:\s*(?:to|-|\u2013)\s*\d+(?:\.\d+)?\s*%)?$",
+    _I,
+)
+_GRADE_NOTE = re.compile(r"\bgrade\b|\bof which\b", _I)
+
+_REF_MARK = re.compile(r"\s*\[\s*ref\s*\]", _I)
+_MD_LINK = re.compile(r"\[([^\]]*)\]\([^)]*\)")
+_BOLD = re.compile(r"(\*\*|__)(.+?)\1")
+_FOOTNOTE = re.compile(r"\[\^?\d+\]")
+# "disease.Monitor": saved pages lose the space between sentences.
+_RUN_TOGETHER = re.compile(r"(?<=[a-z0-9%)\]])([.!?])(?=[A-Z])")
+_TRAILING_JUNK = re.compile(r"[\s\u203a\u00bb|]+$")
+_LEADING_CONJUNCTION = re.compile(r"^(?:and|or)\s+", _I)
+
+
+def detect(text: str) -> bool:
+    """A drugs.com side-effects page: its own markers, or a "<Drug> Side Effects" title with one."""
+    try:
+        if _UNIQUE.search(text):
+            return True
+        return _SHARED.search(text) is not None and _title_line(text.split("\n")) is not None
+    except Exception:  # detect must never raise, whatever it is given
+        return False
+
+
+def read(text: str, path: str) -> DrugRecord:
+    lines = text.replace("\r\n", "\n").replace("\r", "\n").split("\n")
+    title = _title_line(lines)
+    title_name = _title_name(title)
+    generic = _generic_name(text)
+    if not generic and not title_name:
+        raise InputError(
+            path, "drugs.com page without a drug name: no 'Generic name:' line and no '<Drug> Side Effects' title"
+        )
+    generic = generic or title_name
+    record = DrugRecord(generic_name=generic, brands=_brands(lines, title_name, generic, path))
+    record.sources.append(_source(text, title, path))
+    for section, body in _sections(lines):
+        _fill(record, section, body, path)
+    return record
+
+
+def _fill(record: DrugRecord, section: str, body: list[str], path: str) -> None:
+    # Content under "For the Consumer" before any sub-heading only appears when a heading was
+    # lost; it may be urgent, and dropping an urgent item is worse than over-warning.
+    if section in ("urgent", "consumer"):
+        record.urgent_signs.extend(_effect_items(body, path))
+    elif section == "side":
+        record.side_effects.extend(_effect_items(body, path))
+    elif section == "warnings":
+        record.serious_warnings = _unique(record.serious_warnings + _warning_items(body, path))
+    elif section == "precautions":
+        record.reminders.extend(_plain_items(body, path))
+    elif section == "professional":
+        record.frequency_data.extend(_frequency_items(body, path))
+
+
+# --- page facts -------------------------------------------------------------------------------
+
+
+def _title_line(lines: list[str]) -> str | None:
+    """The "<Drug> Side Effects" line near the top of the page."""
+    seen = 0
+    for line in lines:
+        stripped = squash(line)
+        if not stripped:
+            continue
+        seen += 1
+        if seen > _TITLE_WINDOW:
+            return None
+        match = _TITLE.match(stripped)
+        if match and not _NOT_A_TITLE.match(match.group("name")) and len(match.group("name")) <= 80:
+            return stripped
+    return None
+
+
+def _title_name(title: str | None) -> str | None:
+    match = _TITLE.match(title) if title else None
+    return squash(match.group("name")) if match else None
+
+
+def _generic_name(text: str) -> str | None:
+    for match in _GENERIC.finditer(text):
+        value = _clean_name(match.group("value"))
+        if value:
+            return value
+    return None
+
+
+def _clean_name(value: str) -> str:
+    value = _PRONUNCIATION.sub(" ", _NAME_TAIL.sub("", value))
+    return squash(value).strip(" .,;:")
+
+
+def _brands(lines: list[str], title_name: str | None, generic: str, path: str) -> list[BrandName]:
+    names = [title_name] if title_name else []
+    for line in lines:
+        match = _BRANDS.search(line)
+        if match:
+            names.extend(_split_top_level(_clean_name(match.group("value")), ","))
+    brands: list[BrandName] = []
+    seen = {name_key(generic)}
+    for name in names:
+        name = name.strip(" .;:")
+        key = name_key(name)
+        if name and key and key not in seen:
+            seen.add(key)
+            brands.append(BrandName(name=name, source=path))
+    return brands
+
+
+def _source(text: str, title: str | None, path: str) -> Source:
+    updated = _UPDATED.search(text)
+    url = _URL.search(text)
+    return Source(
+        key=path,
+        file=path,
+        kind=KIND,
+        publisher=PUBLISHER,
+        title=title,
+        url=url.group(0).rstrip(".,;") if url else None,
+        last_reviewed=_date(updated.group("date")) if updated else None,
+    )
+
+
+def _date(value: str):
+    # "Oct. 2, 2024" and "Oct 2 2024" are how saved pages write what parse_date reads as "Oct 2, 2024".
+    value = re.sub(r"^([A-Za-z]+)\.", r"\1", squash(value))
+    value = re.sub(r"^([A-Za-z]+ \d{1,2}) (\d{4})$", r"\1, \2", value)
+    return parse_date(value) or parse_date(re.sub(r"^Sept\b", "Sep", value))
+
+
+# --- sections ---------------------------------------------------------------------------------
+
+
+def _sections(lines: list[str]) -> list[tuple[str, list[str]]]:
+    """The page cut at its headings: (section kind, lines under it), in page order."""
+    sections: list[tuple[str, list[str]]] = [("head", [])]
+    for line in lines:
+        heading = None if bullet_text(line) is not None else _heading(squash(line))
+        if heading is None:
+            sections[-1][1].append(line)
+            continue
+        section, rest = heading
+        sections.append((section, [rest] if rest else []))
+    return sections
+
+
+def _heading(line: str) -> tuple[str, str] | None:
+    for pattern, section in _HEADINGS:
+        match = pattern.match(line)
+        if match:
+            rest = match.groupdict().get("rest") or ""
+            return section, rest.strip()
+    return None
+
+
+# --- consumer side effects --------------------------------------------------------------------
+
+
+def _effect_items(body: list[str], path: str) -> list[Item]:
+    """Bullets and frequency groups of the consumer part; every line that is not boilerplate counts."""
+    items: list[Item] = []
+    label: str | None = None
+    entries: list[tuple[str, str]] = []
+    for raw in body:
+        entry = _effect_entry(raw)
+        if entry is None:
+            continue
+        kind, value = entry
+        if kind in ("label", "label+run"):
+            items.extend(_group_items(label, entries, path))
+            label, _, run = value.partition("\n")
+            entries = [("run", run)] if run else []
+        elif kind != "intro":
+            entries.append(entry)
+    items.extend(_group_items(label, entries, path))
+    return items
+
+
+def _effect_entry(raw: str) -> tuple[str, str] | None:
+    """("bullet"|"plain"|"label"|"label+run"|"intro", text) for one line, None for blank or boilerplate.
+
+    A "label+run" is a group label and the symptoms that follow it on its line, joined by a newline.
+    """
+    bullet = bullet_text(raw)
+    if bullet is not None:
+        text = _clean(bullet)
+        return ("bullet", text) if text and not _REFERENCE.match(bullet) else None
+    text = _clean(raw)
+    if not text or _BOILERPLATE.match(text):
+        return None
+    group = _group_label(text)
+    if group is not None:
+        return group
+    if text.endswith(":"):
+        if len(text.split()) > _LABEL_MAX_WORDS:
+            return ("intro", text)
+        return ("label", text.rstrip(": "))
+    return ("plain", text)
+
+
+def _group_label(text: str) -> tuple[str, str] | None:
+    """A frequency group heading, returned as a label; its inline run of symptoms as a "run"."""
+    match = _GROUP.match(text)
+    if not match:
+        return None
+    rest = match.group("rest").strip()
+    if rest and not (match.group("colon") or match.group("se")):
+        return None  # "Rare bleeding in the eye" is a symptom, not a heading
+    label = _LABELS.get(match.group("label").lower(), match.group("label"))
+    if rest:
+        return ("label+run", f"{label}\n{rest}")
+    return ("label", label)
+
+
+def _group_items(label: str | None, entries: list[tuple[str, str]], path: str) -> list[Item]:
+    # A group whose only content is one line with separators is an unbulleted run: split it.
+    plain = [text for kind, text in entries if kind == "plain"]
+    single_run = label is not None and len(entries) == 1 and len(plain) == 1 and re.search(r"[,;]", plain[0])
+    items: list[Item] = []
+    for kind, text in entries:
+        if kind == "run" or single_run:
+            items.extend(Item(text=piece, source=path, frequency=label) for piece in _split_run(text))
+        else:
+            items.append(_lead_in_item(text, path, frequency=label))
+    return items
+
+
+def _lead_in_item(text: str, path: str, frequency: str | None = None) -> Item:
+    match = _SIGNS.match(text) or _short_colon_lead(text)
+    if match:
+        return Item(text=match.group("text"), source=path, title=match.group("title").strip(), frequency=frequency)
+    return Item(text=text, source=path, frequency=frequency)
+
+
+def _short_colon_lead(text: str):
+    match = _COLON_LEAD.match(text)
+    return match if match and len(match.group("title").split()) <= _LABEL_MAX_WORDS else None
+
+
+def _split_run(text: str) -> list[str]:
+    separator = ";" if _split_top_level(text, ";") != [text.strip()] else ","
+    pieces = (_LEADING_CONJUNCTION.sub("", piece).rstrip(" .") for piece in _split_top_level(text, separator))
+    return [piece for piece in pieces if piece]
+
+
+def _split_top_level(text: str, separator: str) -> list[str]:
+    """Split on a separator outside parentheses ("pancytopenia (e.g., a, b), rash" is two)."""
+    pieces, depth, start = [], 0, 0
+    for index, char in enumerate(text):
+        if char in "([":
+            depth += 1
+        elif char in ")]":
+            depth = max(depth - 1, 0)
+        elif char == separator and depth == 0:
+            pieces.append(text[start:index])
+            start = index + 1
+    pieces.append(text[start:])
+    return [piece.strip() for piece in pieces if piece.strip()]
+
+
+# --- warnings and precautions -----------------------------------------------------------------
+
+
+def _warning_items(body: list[str], path: str) -> list[Item]:
+    """Boxed or "Important" warnings, titled by their name where one is given, else by their route."""
+    items: list[Item] = []
+    route: str | None = None
+    name: str | None = None
+    name_used = True
+    for raw in body:
+        bullet = bullet_text(raw)
+        text = _clean(bullet if bullet is not None else raw)
+        if not text or _BOILERPLATE.match(text):
+            continue
+        match = _ROUTE.match(text)
+        if match and (not match.group("rest") or match.group("rest")[0].isupper()):
+            if not name_used:
+                items.append(Item(text=name, source=path, title=route))
+            route, name, name_used = match.group("route"), None, True
+            text = match.group("rest")
+            if not text:
+                continue
+        if bullet is None and _is_warning_name(text):
+            if not name_used:
+                items.append(Item(text=name, source=path, title=route))
+            name, name_used = text, False
+            continue
+        name_used = True
+        items.append(Item(text=text, source=path, title=name or route))
+    if not name_used:
+        # A name with nothing under it may be the whole warning: never drop it.
+        items.append(Item(text=name, source=path, title=route))
+    return _unique(items)
+
+
+def _is_warning_name(text: str) -> bool:
+    return text[-1] not in ".!?:;," and len(text.split()) <= _NAME_MAX_WORDS and text[0].isupper()
+
+
+def _unique(items: list[Item]) -> list[Item]:
+    """The same warning repeated under each route is one warning."""
+    seen: set[str] = set()
+    kept = []
+    for item in items:
+        key = item_key(item.text)
+        if key not in seen:
+            seen.add(key)
+            kept.append(item)
+    return kept
+
+
+def _plain_items(body: list[str], path: str) -> list[Item]:
+    items = []
+    for raw in body:
+        bullet = bullet_text(raw)
+        text = _clean(bullet if bullet is not None else raw)
+        if text and not _BOILERPLATE.match(text):
+            items.append(_lead_in_item(text, path))
+    return items
+
+
+# --- professional frequency data --------------------------------------------------------------
+
+
+def _frequency_items(body: list[str], path: str) -> list[Item]:
+    """One Item per term of the "Very common (10% or more): ..." lines, titled by body system."""
+    items: list[Item] = []
+    heading: str | None = None
+    blanks = 0
+    for raw in body:
+        if not raw.strip():
+            blanks += 1
+            # Two blank lines are where a lost body-system heading was: the old one no longer applies.
+            heading = None if blanks >= 2 else heading
+            continue
+        blanks = 0
+        bullet = bullet_text(raw)
+        line = squash(bullet if bullet is not None else raw)
+        if _BOILERPLATE.match(line) or _REFERENCE.match(line):
+            continue
+        match = _CATEGORY.match(line)
+        if match and _CATEGORY_WORD.search(match.group("label")):
+            items.extend(_term_items(match.group("label"), match.group("terms"), heading, path))
+            # "[Ref]" closes a body system's block.
+            heading = None if _REF_MARK.search(line) else heading
+        elif _is_system_heading(line):
+            heading = _clean(line)
+    return items
+
+
+def _is_system_heading(line: str) -> bool:
+    return (
+        len(line.split()) <= 6
+        and line[0].isalpha()
+        and not re.search(r"[:.;!?\d%]", line)
+    )
+
+
+def _term_items(label: str, terms: str, heading: str | None, path: str) -> list[Item]:
+    category = squash(label)
+    items = []
+    for term in _split_top_level(_REF_MARK.sub("", terms), ","):
+        for part in _split_top_level(term, ";"):
+            text, percent = _term(part)
+            if text:
+                items.append(Item(text=text, source=path, title=heading, frequency=percent or category))
+    return items
+
+
+def _term(term: str) -> tuple[str, str | None]:
+    """ "Thrombocytopenia (51%) (42% of which were Grade 3 or higher)" -> ("Thrombocytopenia", "51%")."""
+    percent: list[str] = []
+
+    def keep(match: re.Match) -> str:
+        inside = squash(match.group(1))
+        if _PERCENT.match(inside):
+            percent.append(inside)
+            return " "
+        if _GRADE_NOTE.search(inside):
+            return " "
+        return match.group(0)
+
+    text = _clean(_PAREN.sub(keep, term))
+    text = _LEADING_CONJUNCTION.sub("", text).rstrip(" .,;")
+    return text, (percent[0] if percent else None)
+
+
+# --- text -------------------------------------------------------------------------------------
+
+
+def _clean(text: str) -> str:
+    text = _MD_LINK.sub(r"\1", text)
+    text = _BOLD.sub(r"\2", text)
+    text = _FOOTNOTE.sub("", _REF_MARK.sub("", text))
+    text = _RUN_TOGETHER.sub(r"\1 ", squash(text))
+    return _TRAILING_JUNK.sub("", text).strip(" ,;")

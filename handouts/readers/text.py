@@ -1,0 +1,62 @@
+"""Small text helpers the readers share: bullets, whitespace, dates, name keys."""
+
+from __future__ import annotations
+
+import datetime as dt
+import re
+import unicodedata
+
+# "•", "-", "*", "–", "·" and numbered bullets, as pages saved from browsers have them.
+_BULLET = re.compile(r"^\s*(?:[•\u2022\u25cf\u25aa\u00b7\-\*\u2013]|\d+[.)])\s+")
+
+
+def squash(text: str) -> str:
+    """Collapse runs of white space (including non-breaking spaces) to one space."""
+    return re.sub(r"\s+", " ", text.replace("\u00a0", " ")).strip()
+
+
+def bullet_text(line: str) -> str | None:
+    """The text of a bulleted line, or None when the line is not a bullet."""
+    match = _BULLET.match(line)
+    return squash(line[match.end():]) if match else None
+
+
+def is_bullet(line: str) -> bool:
+    return _BULLET.match(line) is not None
+
+
+def parse_date(value: str) -> dt.date | None:
+    """A date written as 2025-12-30, "December 30, 2025" or "Dec 30, 2025"; None if it is none of those."""
+    value = squash(value).rstrip(".")
+    for fmt in ("%Y-%m-%d", "%B %d, %Y", "%b %d, %Y", "%d %B %Y"):
+        try:
+            return dt.datetime.strptime(value, fmt).date()
+        except ValueError:
+            continue
+    return None
+
+
+# Salt and ester words that name the same medicine ("fedratinib hydrochloride" is fedratinib).
+SALT_WORDS = frozenset(
+    "hydrochloride hcl dihydrochloride citrate tosylate mesylate maleate malate sulfate acetate "
+    "phosphate tartrate fumarate succinate besylate monohydrate dihydrate calcium sodium potassium "
+    "disodium bromide".split()
+)
+
+
+def name_key(name: str) -> str:
+    """A key under which spellings of one drug name meet: case, accents, punctuation and salts ignored.
+
+    "Inotuzumab Ozogamicin", "inotuzumab-ozogamicin" and "INOTUZUMAB OZOGAMICIN" share a key, and so
+    do "Fedratinib Hydrochloride" and "fedratinib". A name that is nothing but salt words keeps them.
+    """
+    text = unicodedata.normalize("NFKD", name).encode("ascii", "ignore").decode().lower()
+    words = re.findall(r"[a-z0-9]+", text)
+    kept = [w for w in words if w not in SALT_WORDS]
+    return "".join(kept or words)
+
+
+def item_key(text: str) -> str:
+    """A key for de-duplicating items: insensitive to case, punctuation and bullet style."""
+    text = unicodedata.normalize("NFKD", text).encode("ascii", "ignore").decode().lower()
+    return " ".join(re.findall(r"[a-z0-9%]+", text))

@@ -1,0 +1,251 @@
+"""The hand-written YAML drug record: the format a pharmacist edits, read with line-precise errors.
+
+The format is documented in README.md ("The YAML drug record"). Errors name the file, the line
+and the field, because the person fixing them is looking at the file in an editor.
+"""
+
+from __future__ import annotations
+
+import datetime as dt
+import re
+
+import yaml
+
+from ..errors import InputError
+from ..record import BrandName, DrugRecord, Item, Source
+from .text import parse_date, squash
+
+KIND = "yaml"
+
+# Keys only our own records have at the top level; cancer.gov front matter has none of them.
+_SIGNATURE = re.compile(r"^(generic_name|urgent_signs|serious_warnings|side_effects|how_it_works)\s*:", re.M)
+
+SINGLE_FIELDS = ("pronunciation", "description", "how_it_works")
+LIST_FIELDS = ("uses", "serious_warnings", "urgent_signs", "side_effects", "reminders")
+TOP_KEYS = frozenset(("generic_name", "brands", "sources", *SINGLE_FIELDS, *LIST_FIELDS))
+ITEM_KEYS = frozenset(("text", "title", "frequency", "source"))
+BRAND_KEYS = frozenset(("name", "country", "qualifier", "discontinued", "source"))
+SOURCE_KEYS = frozenset(
+    ("id", "publisher", "title", "url", "license", "language", "last_reviewed", "review_frequency")
+)
+
+
+def detect(text: str) -> bool:
+    return bool(_SIGNATURE.search(text)) and not re.search(r"(?m)^#{1,6} \S", _body_after_front_matter(text))
+
+
+def _body_after_front_matter(text: str) -> str:
+    """What follows a closing "---" line: a Markdown body means a web page, not a record."""
+    parts = re.split(r"(?m)^---\s*$", text, maxsplit=2)
+    return parts[2] if len(parts) == 3 and not parts[0].strip() else ""
+
+
+def read(text: str, path: str) -> DrugRecord:
+    root = _compose(text, path)
+    if not isinstance(root, yaml.MappingNode):
+        raise InputError(path, "a drug record must be a YAML mapping of fields", _line(root))
+    fields = _mapping(root, path, TOP_KEYS, "record")
+    if "generic_name" not in fields:
+        raise InputError(path, "missing required field 'generic_name'", _line(root))
+    sources = _sources(fields.get("sources"), path)
+    default = sources[0].key
+    ids = {s.key for s in sources}
+    record = DrugRecord(
+        generic_name=_text(fields["generic_name"], path, "generic_name"),
+        brands=[_brand(n, path, default, ids) for n in _sequence(fields.get("brands"), path, "brands")],
+        sources=sources,
+    )
+    for name in SINGLE_FIELDS:
+        if name in fields:
+            setattr(record, name, _item(fields[name], path, name, default, ids))
+    for name in LIST_FIELDS:
+        items = _sequence(fields.get(name), path, name)
+        setattr(record, name, [_item(node, path, name, default, ids) for node in items])
+    return record
+
+
+def _compose(text: str, path: str) -> yaml.Node | None:
+    try:
+        return yaml.compose(text, Loader=yaml.SafeLoader)
+    except yaml.MarkedYAMLError as exc:
+        mark = exc.problem_mark or exc.context_mark
+        raise InputError(path, f"YAML syntax error: {exc.problem or exc.context}", _mark_line(mark)) from None
+    except yaml.YAMLError as exc:
+        raise InputError(path, f"YAML syntax error: {squash(str(exc))}") from None
+
+
+def _mark_line(mark) -> int | None:
+    return mark.line + 1 if mark is not None else None
+
+
+def _line(node: yaml.Node | None) -> int | None:
+    return _mark_line(node.start_mark) if node is not None else None
+
+
+def _mapping(node: yaml.Node, path: str, allowed: frozenset[str], what: str) -> dict[str, yaml.Node]:
+    if not isinstance(node, yaml.MappingNode):
+        raise InputError(path, f"{what} must be a mapping of fields", _line(node))
+    fields: dict[str, yaml.Node] = {}
+    for key_node, value_node in node.value:
+        key = key_node.value if isinstance(key_node, yaml.ScalarNode) else None
+        if key not in allowed:
+            known = ", ".join(sorted(allowed))
+            raise InputError(path, f"unknown field {key!r} in {what} (known: {known})", _line(key_node))
+        if key in fields:
+            raise InputError(path, f"field {key!r} given twice in {what}", _line(key_node))
+        fields[key] = value_node
+    return fields
+
+
+def _sequence(node: yaml.Node | None, path: str, field: str) -> list[yaml.Node]:
+    if node is None or (isinstance(node, yaml.ScalarNode) and node.tag == "tag:yaml.org,2002:null"):
+        return []
+    if not isinstance(node, yaml.SequenceNode):
+        raise InputError(path, f"field '{field}' must be a list", _line(node))
+    return list(node.value)
+
+
+def _text(node: yaml.Node, path: str, field: str) -> str:
+    if not isinstance(node, yaml.ScalarNode) or node.tag == "tag:yaml.org,2002:null":
+        raise InputError(path, f"field '{field}' must be text", _line(node))
+    value = squash(str(node.value))
+    if not value:
+        raise InputError(path, f"field '{field}' is empty", _line(node))
+    return value
+
+
+def _optional_text(fields: dict[str, yaml.Node], name: str, path: str, what: str) -> str | None:
+    return _text(fields[name], path, f"{what}.{name}") if name in fields else None
+
+
+def _source_ref(fields: dict[str, yaml.Node], path: str, default: str, ids: set[str], what: str) -> str:
+    if "source" not in fields:
+        return default
+    key = f"{path}#{_text(fields['source'], path, what + '.source')}"
+    if key not in ids:
+        raise InputError(path, f"{what}.source names no source listed under 'sources'", _line(fields["source"]))
+    return key
+
+
+def _item(node: yaml.Node, path: str, field: str, default: str, ids: set[str]) -> Item:
+    if isinstance(node, yaml.ScalarNode):
+        return Item(_text(node, path, field), default)
+    fields = _mapping(node, path, ITEM_KEYS, f"an item of '{field}'")
+    if "text" not in fields:
+        raise InputError(path, f"an item of '{field}' has no 'text'", _line(node))
+    return Item(
+        text=_text(fields["text"], path, f"{field}.text"),
+        source=_source_ref(fields, path, default, ids, field),
+        title=_optional_text(fields, "title", path, field),
+        frequency=_optional_text(fields, "frequency", path, field),
+    )
+
+
+def _brand(node: yaml.Node, path: str, default: str, ids: set[str]) -> BrandName:
+    if isinstance(node, yaml.ScalarNode):
+        return BrandName(_text(node, path, "brands"), source=default)
+    fields = _mapping(node, path, BRAND_KEYS, "a brand")
+    if "name" not in fields:
+        raise InputError(path, "a brand has no 'name'", _line(node))
+    discontinued = False
+    if "discontinued" in fields:
+        value = yaml.SafeLoader("").construct_object(fields["discontinued"])
+        if not isinstance(value, bool):
+            raise InputError(path, "brands.discontinued must be true or false", _line(fields["discontinued"]))
+        discontinued = value
+    return BrandName(
+        name=_text(fields["name"], path, "brands.name"),
+        country=_optional_text(fields, "country", path, "brands"),
+        qualifier=_optional_text(fields, "qualifier", path, "brands"),
+        discontinued=discontinued,
+        source=_source_ref(fields, path, default, ids, "brands"),
+    )
+
+
+def _sources(node: yaml.Node | None, path: str) -> list[Source]:
+    """The documents the record cites; with none, the record itself is its only source."""
+    nodes = _sequence(node, path, "sources")
+    if not nodes:
+        return [Source(key=path, file=path, kind=KIND)]
+    sources = []
+    for index, entry in enumerate(nodes, 1):
+        fields = _mapping(entry, path, SOURCE_KEYS, "a source")
+        ident = _optional_text(fields, "id", path, "sources") or f"s{index}"
+        sources.append(
+            Source(
+                key=f"{path}#{ident}",
+                file=path,
+                kind=KIND,
+                publisher=_optional_text(fields, "publisher", path, "sources"),
+                title=_optional_text(fields, "title", path, "sources"),
+                url=_optional_text(fields, "url", path, "sources"),
+                license=_optional_text(fields, "license", path, "sources"),
+                language=_optional_text(fields, "language", path, "sources"),
+                last_reviewed=_date(fields.get("last_reviewed"), path),
+                review_frequency=_optional_text(fields, "review_frequency", path, "sources"),
+            )
+        )
+    if len({s.key for s in sources}) != len(sources):
+        raise InputError(path, "two sources share one id", _line(node))
+    return sources
+
+
+def _date(node: yaml.Node | None, path: str) -> dt.date | None:
+    if node is None:
+        return None
+    value = parse_date(str(node.value)) if isinstance(node, yaml.ScalarNode) else None
+    if value is None:
+        raise InputError(path, "sources.last_reviewed must be a date such as 2025-12-30", _line(node))
+    return value
+
+
+def dump(record: DrugRecord) -> str:
+    """The record as a YAML record a pharmacist can save, edit and drop back into sources/."""
+    return yaml.safe_dump(to_yaml_data(record), sort_keys=False, allow_unicode=True, width=100)
+
+
+def to_yaml_data(record: DrugRecord) -> dict:
+    ids = {source.key: f"s{n}" for n, source in enumerate(record.sources, 1)}
+    first = record.sources[0].key if record.sources else None
+
+    def ref(data: dict, key: str) -> dict:
+        if key != first and key in ids:
+            data["source"] = ids[key]
+        return data
+
+    def item(it: Item) -> dict | str:
+        data = {k: v for k, v in (("title", it.title), ("text", it.text), ("frequency", it.frequency)) if v}
+        data = ref(data, it.source)
+        return data["text"] if list(data) == ["text"] else data
+
+    out: dict = {"generic_name": record.generic_name}
+    if record.brands:
+        out["brands"] = [
+            ref({k: v for k, v in (("name", b.name), ("country", b.country), ("qualifier", b.qualifier),
+                                   ("discontinued", b.discontinued)) if v}, b.source)
+            for b in record.brands
+        ]
+    for name in SINGLE_FIELDS:
+        value = getattr(record, name)
+        if value is not None:
+            out[name] = item(value)
+    for name in LIST_FIELDS:
+        items = getattr(record, name)
+        if items:
+            out[name] = [item(it) for it in items]
+    out["sources"] = [_source_data(s, ids[s.key]) for s in record.sources]
+    return out
+
+
+def _source_data(source: Source, ident: str) -> dict:
+    data = {
+        "id": ident,
+        "publisher": source.publisher,
+        "title": source.title,
+        "url": source.url,
+        "license": source.license,
+        "language": source.language,
+        "last_reviewed": source.last_reviewed,
+        "review_frequency": source.review_frequency,
+    }
+    return {k: v for k, v in data.items() if v is not None}

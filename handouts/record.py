@@ -1,0 +1,128 @@
+"""The drug record: plain data that every stage after the readers works on.
+
+Readers turn one source document into a ``DrugRecord`` holding a single source,
+or into a ``Regimen`` or ``Skipped`` document; ``merge`` folds the records about
+one drug together. Every clinical item carries the key of the source it came
+from, so a handout can always be traced back to a document.
+"""
+
+from __future__ import annotations
+
+import datetime as dt
+from dataclasses import asdict, dataclass, field
+
+
+@dataclass
+class Source:
+    """One source document: where the facts came from and how fresh they are."""
+
+    key: str  # unique within a workspace: the file path, plus "#id" for YAML-cited sources
+    file: str  # path of the document, relative to the workspace where possible
+    kind: str  # "drugs.com", "cancer.gov", "patient-sheet" or "yaml"
+    publisher: str | None = None
+    title: str | None = None
+    url: str | None = None
+    license: str | None = None
+    language: str | None = None
+    last_reviewed: dt.date | None = None
+    review_frequency: str | None = None  # as the source says it: "quarterly", "annually", ...
+
+
+@dataclass
+class Item:
+    """One statement from a source.
+
+    ``title`` is a lead-in such as "Signs of an allergic reaction" or a boxed
+    warning's name; ``frequency`` is how common it is, as the source words it
+    ("More common", "Rare", "28%").
+    """
+
+    text: str
+    source: str = ""
+    title: str | None = None
+    frequency: str | None = None
+
+
+@dataclass
+class BrandName:
+    name: str
+    country: str | None = None
+    qualifier: str | None = None  # e.g. "tablets"
+    discontinued: bool = False
+    source: str = ""
+
+
+@dataclass
+class DrugRecord:
+    generic_name: str
+    brands: list[BrandName] = field(default_factory=list)
+    pronunciation: Item | None = None
+    description: Item | None = None  # one line: what it is
+    how_it_works: Item | None = None
+    uses: list[Item] = field(default_factory=list)
+    serious_warnings: list[Item] = field(default_factory=list)  # title + text
+    urgent_signs: list[Item] = field(default_factory=list)  # call the care team right away
+    side_effects: list[Item] = field(default_factory=list)  # common or other, plain words
+    # Professional frequency data ("Headache (28%)"): jargon, kept to put numbers on side_effects.
+    frequency_data: list[Item] = field(default_factory=list)
+    reminders: list[Item] = field(default_factory=list)
+    sources: list[Source] = field(default_factory=list)
+    notes: list[str] = field(default_factory=list)  # merge decisions worth showing a reviewer
+
+    @property
+    def brand_names(self) -> list[str]:
+        seen: dict[str, None] = {}
+        for brand in self.brands:
+            seen.setdefault(brand.name, None)
+        return list(seen)
+
+    def source(self, key: str) -> Source | None:
+        return next((s for s in self.sources if s.key == key), None)
+
+    def problems(self) -> list[str]:
+        """What stops a handout being made from this record."""
+        if not (self.urgent_signs or self.serious_warnings):
+            return ["no urgent warning signs: cannot make a handout"]
+        return []
+
+    def to_dict(self) -> dict:
+        return _plain(asdict(self))
+
+
+@dataclass
+class Regimen:
+    """A combination such as FOLFIRI: a name for several drugs given together."""
+
+    name: str
+    drugs: list[str]
+    uses: list[Item] = field(default_factory=list)
+    sources: list[Source] = field(default_factory=list)
+
+    def to_dict(self) -> dict:
+        return _plain(asdict(self))
+
+
+@dataclass
+class Skipped:
+    """A document that is recognised but describes no single drug (an index page)."""
+
+    title: str
+    reason: str
+    source: Source
+
+    def to_dict(self) -> dict:
+        return _plain(asdict(self))
+
+
+Document = DrugRecord | Regimen | Skipped
+
+
+def _plain(value):
+    """asdict() output with dates as ISO strings and empty optionals removed, for JSON and YAML."""
+    if isinstance(value, dict):
+        return {k: _plain(v) for k, v in value.items() if v is not None and v != [] and v is not False}
+    if isinstance(value, list):
+        return [_plain(v) for v in value]
+    if isinstance(value, dt.date):
+        return value.isoformat()
+    return value

@@ -1,0 +1,197 @@
+"""One-page handout PDFs, built for real with WeasyPrint and read back."""
+
+from __future__ import annotations
+
+import datetime as dt
+import os
+from pathlib import Path
+
+import pypdf
+import pytest
+import yaml
+from click.testing import CliRunner
+
+from handouts import build, workspace
+from handouts.cli import cli
+from handouts.options import BuildOptions
+
+from . import pdfread
+
+URGENT_HEADING = "Call your care team right away"
+COMMON_HEADING = "Common side effects"
+
+
+def record(name: str, **fields) -> str:
+    """A YAML drug record for a fictional drug (no clinical claim about any real medicine)."""
+    data = {"generic_name": name, "brands": [f"{name.title()}ra"], **fields}
+    data.setdefault("urgent_signs", ["Fictional sign one", "Fictional sign two"])
+    data.setdefault("sources", [{"publisher": "Test Press", "url": "https://example.org/x",
+                                 "last_reviewed": "2025-06-01", "review_frequency": "annually"}])
+    return yaml.safe_dump(data, sort_keys=False)
+
+
+def build_all(root: Path, *names: str, **options) -> list[build.Result]:
+    catalog = workspace.load(root)
+    return build.build(root, catalog, names, BuildOptions(strict=True, **options))
+
+
+@pytest.fixture
+def shipped_pdfs(shipped_workspace):
+    results = build_all(shipped_workspace)
+    assert [r.status for r in results] == ["built", "built"], [r.message for r in results]
+    return {r.drug: r.path for r in results}
+
+
+def test_shipped_drugs_give_one_page_each(shipped_pdfs):
+    assert set(shipped_pdfs) == {"blinatumomab", "inotuzumab ozogamicin"}
+    for path in shipped_pdfs.values():
+        assert pdfread.pages(path) == 1
+
+
+def test_every_urgent_item_comes_before_common_side_effects(shipped_workspace, shipped_pdfs):
+    catalog = workspace.load(shipped_workspace)
+    for drug in catalog.drugs:
+        text = pdfread.text(shipped_pdfs[drug.name])
+        common = text.index(COMMON_HEADING)
+        urgent = text.index(URGENT_HEADING)
+        assert urgent < common
+        for item in drug.record.urgent_signs + drug.record.serious_warnings:
+            position = text.find(pdfread.fold(item.text))
+            assert urgent < position < common, item.text
+
+
+def test_bundled_font_is_the_embedded_font(shipped_pdfs):
+    for path in shipped_pdfs.values():
+        fonts = pdfread.fonts(path)
+        assert fonts and all(name.startswith("Atkinson-Hyperlegible") for name in fonts), fonts
+
+
+def test_pdf_is_tagged_with_language_title_and_metadata(shipped_pdfs):
+    path = shipped_pdfs["blinatumomab"]
+    root = pdfread.catalog(path)
+    assert "/StructTreeRoot" in root
+    assert root["/MarkInfo"]["/Marked"]
+    assert str(root["/Lang"]) == "en"
+    meta = pdfread.metadata(path)
+    assert meta.title == "Blinatumomab (Blincyto): patient handout"
+    assert meta.author == "Your care team"
+    assert "side effects" in meta.get("/Keywords", "")
+    assert meta.get("/Subject")
+
+
+def test_body_text_is_never_below_the_floor(shipped_pdfs):
+    for path in shipped_pdfs.values():
+        body = pdfread.font_sizes(path, above=1.05 * 72)  # the footer, in the bottom margin, is reference text
+        assert min(body) >= 10
+        assert min(pdfread.font_sizes(path)) >= 7  # the QR code's caption
+
+
+def test_text_reads_top_down_in_priority_order(shipped_pdfs):
+    text = pdfread.text(shipped_pdfs["blinatumomab"])
+    order = ["Blinatumomab", URGENT_HEADING, COMMON_HEADING, "Staying safe during treatment",
+             "does not replace advice from your care team"]
+    positions = [text.index(x) for x in order]
+    assert positions == sorted(positions)
+
+
+def test_two_builds_are_byte_identical(shipped_workspace, tmp_path):
+    first = build_all(shipped_workspace, output=tmp_path / "a")
+    second = build_all(shipped_workspace, output=tmp_path / "b")
+    for a, b in zip(first, second):
+        assert a.path.read_bytes() == b.path.read_bytes()
+
+
+def test_date_option_is_printed(shipped_workspace):
+    (result,) = build_all(shipped_workspace, "Besponsa", date=dt.date(2026, 3, 4))
+    assert "Handout made March 4, 2026" in pdfread.text(result.path)
+
+
+def test_a4_paper(shipped_workspace):
+    (result,) = build_all(shipped_workspace, "blincyto", paper="a4")
+    box = pypdf.PdfReader(result.path).pages[0].mediabox
+    assert (round(float(box.width)), round(float(box.height))) == (595, 842)
+
+
+def test_long_record_shrinks_and_drops_but_keeps_every_urgent_item(make_workspace):
+    groups = ["More common", "Less common", "Rare", "Incidence not known"]
+    urgent = [{"text": f"fictional symptom number {n}", "frequency": groups[n % 4]} for n in range(64)]
+    root = make_workspace({"long.yaml": record(
+        "longamab",
+        serious_warnings=[{"title": "Boxed test warning", "text": "A made-up warning sentence. " * 6}],
+        urgent_signs=urgent,
+        side_effects=[f"Made-up common effect {n} that is described at some length" for n in range(30)],
+        reminders=[{"title": f"Reminder {n}", "text": "A made-up reminder about staying safe. " * 3}
+                   for n in range(20)],
+        how_it_works="A made-up explanation of how it works. " * 10,
+    )})
+    (result,) = build_all(root)
+    assert result.ok, result.message
+    assert pdfread.pages(result.path) == 1
+    text = pdfread.text(result.path)
+    for item in urgent:
+        assert item["text"] in text
+    assert "Not everything fits on this page" in text
+    assert "how it works" in result.dropped
+    assert "How it works" not in text.split("Not everything")[0]
+
+
+def test_many_short_urgent_signs_are_packed_not_one_per_line(make_workspace):
+    urgent = [{"text": f"sign {n}", "frequency": "Rare"} for n in range(60)]
+    root = make_workspace({"dense.yaml": record("densamab", urgent_signs=urgent)})
+    (result,) = build_all(root)
+    assert result.ok and result.scale == 1.0 and not result.dropped
+    with pdfread.pdfplumber.open(result.path) as pdf:
+        lines = [line for line in pdf.pages[0].extract_text().splitlines() if "sign " in line]
+    assert len(lines) <= 12  # sixty signs in a few lines, not sixty
+
+
+def test_impossible_record_fails_cleanly_and_writes_nothing(make_workspace):
+    urgent = [f"A very long made-up urgent sign number {n} that takes up a lot of room on the page" for n in range(150)]
+    root = make_workspace({"huge.yaml": record("hugamab", urgent_signs=urgent),
+                           "ok.yaml": record("okamab")})
+    results = build_all(root)
+    by_name = {r.drug: r for r in results}
+    assert not by_name["hugamab"].ok
+    assert "overflow by" in by_name["hugamab"].message and "mm" in by_name["hugamab"].message
+    assert by_name["okamab"].ok
+    assert sorted(p.name for p in (root / "out").iterdir()) == ["okamab.pdf"]
+
+
+def test_impossible_record_exits_1_naming_it(make_workspace):
+    urgent = [f"A very long made-up urgent sign number {n} that takes up a lot of room on the page" for n in range(150)]
+    root = make_workspace({"huge.yaml": record("hugamab", urgent_signs=urgent), "ok.yaml": record("okamab")})
+    result = CliRunner().invoke(cli, ["build", "--strict", "-w", str(root)])
+    assert result.exit_code == 1
+    assert "FAILED hugamab" in result.output and "1 built, 1 failed: hugamab" in result.output
+    assert "Traceback" not in result.output
+
+
+def test_markup_in_sources_comes_out_as_text(make_workspace):
+    nasty = ['<script>alert("x")</script> fever', '<img src="http://127.0.0.1:9/x.png"> rash']
+    root = make_workspace({"nasty.yaml": record("nastamab", urgent_signs=nasty)})
+    (result,) = build_all(root)
+    assert result.ok, result.message
+    text = pdfread.text(result.path)
+    assert '<script>alert("x")</script> fever' in text
+    assert '<img src="http://127.0.0.1:9/x.png"> rash' in text
+
+
+def test_drug_without_urgent_signs_fails_and_writes_nothing(make_workspace):
+    root = make_workspace({"none.yaml": record("nonamab", urgent_signs=[])})
+    (result,) = build_all(root)
+    assert not result.ok and "no urgent warning signs" in result.message
+    assert not (root / "out" / "nonamab.pdf").exists()
+
+
+def test_interrupted_write_leaves_earlier_pdf_intact(shipped_workspace, monkeypatch):
+    (first,) = build_all(shipped_workspace, "blinatumomab")
+    before = first.path.read_bytes()
+
+    def fail(*args):
+        raise KeyboardInterrupt
+
+    monkeypatch.setattr(os, "replace", fail)
+    with pytest.raises(KeyboardInterrupt):
+        build_all(shipped_workspace, "blinatumomab", date=dt.date(2030, 1, 1))
+    assert first.path.read_bytes() == before
+    assert [p.name for p in first.path.parent.iterdir()] == sorted(["blinatumomab.pdf"])
