@@ -23,3 +23,9 @@ def templates_dir() -> Path:
 
 def styles_dir() -> Path:
     return builtin_dir("styles")
+
+
+def example_source() -> Path:
+    """The example drug record `handouts init` puts in a new workspace (a shipped record)."""
+    packaged = _PACKAGE / "examples" / "blinatumomab.yaml"
+    return packaged if packaged.is_file() else _PACKAGE.parent / "sources" / "blinatumomab.yaml"

@@ -1,44 +1,256 @@
 """A clinic's identity on the page: name, numbers, colours and the rules it prints by.
 
-Only the neutral default exists so far; it prints blank lines where a clinic writes its
-numbers by hand.
+A brand is a folder ``styles/brands/<name>/`` holding ``brand.toml`` and, optionally,
+``brand.css``, a logo, a font and template overrides. Brands are looked up in the
+workspace first, then among the built-in ones. Everything is checked before a single
+page is built, so nothing is ever printed with half a brand.
 """
 
 from __future__ import annotations
 
-from dataclasses import dataclass
+import re
+import tomllib
+from dataclasses import dataclass, field, fields
 from pathlib import Path
+
+from . import assets, contrast
+from .errors import InputError
+
+BRAND_FILE = "brand.toml"
+DEFAULT_NAME = "default"
+PAPERS = ("letter", "a4")
+
+# What a template or stylesheet may not point at: other hosts, or files outside the workspace.
+_REFERENCE = re.compile(
+    r"""(?:url\(\s*['"]?|@import\s+['"]|(?:src|href)\s*=\s*['"]?)\s*([^'")\s>]+)""", re.IGNORECASE
+)
 
 
 @dataclass(frozen=True)
 class Brand:
-    name: str = "default"
+    name: str = DEFAULT_NAME
     clinic: str | None = None
     department: str | None = None
     address: str | None = None
     phone_day: str | None = None
     phone_after_hours: str | None = None
+    write_in_phones: bool = True  # print lines to write the care team's numbers on by hand
     emergency: str = "In an emergency, call 911 or go to the nearest emergency room."
     website: str | None = None
     logo: Path | None = None
     primary: str = "#1d3557"
-    accent: str = "#b3261e"
-    font: str | None = None
+    accent: str = "#9b1c1c"
+    font: Path | None = None
     fever_f: float | None = None
     fever_c: float | None = None
     footer: str | None = None
     paper: str = "letter"
-    folder: Path | None = None  # styles/brands/<name>/, for brand.css and template overrides
+    folder: Path | None = None  # for brand.css and template overrides
+    warnings: tuple[str, ...] = field(default=(), compare=False)
 
     @property
     def write_in_numbers(self) -> bool:
-        """The neutral brand prints lines to write the care team's numbers on by hand."""
-        return self.phone_day is None
+        return self.write_in_phones and not self.phone_day
 
     @property
     def css(self) -> Path | None:
         path = self.folder / "brand.css" if self.folder else None
         return path if path and path.is_file() else None
 
+    @property
+    def fever(self) -> str | None:
+        """The clinic's fever threshold as printed: "100.4 °F (38.0 °C) or higher"."""
+        if self.fever_f is None:
+            return None
+        return f"{self.fever_f:.1f} °F ({self.fever_c:.1f} °C) or higher"
+
 
 DEFAULT = Brand()
+
+# Keys of brand.toml: every Brand field a clinic sets (not the ones we derive).
+TOML_KEYS = tuple(f.name for f in fields(Brand) if f.name not in ("name", "folder", "warnings"))
+
+
+def brand_dirs(root: Path) -> list[Path]:
+    """Where brands live, first match wins: the workspace, then the built-in ones."""
+    dirs = [root / "styles" / "brands", assets.styles_dir() / "brands"]
+    unique: list[Path] = []
+    for d in dirs:
+        if d.resolve() not in [u.resolve() for u in unique]:
+            unique.append(d)
+    return unique
+
+
+def available(root: Path) -> list[Path]:
+    """Every brand folder, by name (a workspace brand hides a built-in one of the same name)."""
+    found: dict[str, Path] = {}
+    for parent in brand_dirs(root):
+        if parent.is_dir():
+            for folder in sorted(parent.iterdir()):
+                if (folder / BRAND_FILE).is_file():
+                    found.setdefault(folder.name, folder)
+    return list(found.values())
+
+
+def load(root: Path, name: str | None) -> Brand:
+    """The named brand (default: the neutral one), fully checked, or an InputError."""
+    name = name or DEFAULT_NAME
+    for parent in brand_dirs(root):
+        folder = parent / name
+        if (folder / BRAND_FILE).is_file():
+            return read(folder, root)
+    known = ", ".join(p.name for p in available(root)) or "none"
+    raise InputError(root / "styles" / "brands" / name, f"no brand called {name!r} (brands: {known})")
+
+
+def read(folder: Path, root: Path) -> Brand:
+    path = folder / BRAND_FILE
+    data = _toml(path)
+    unknown = sorted(set(data) - set(TOML_KEYS))
+    if unknown:
+        raise InputError(path, f"unknown key {unknown[0]!r} (known: {', '.join(TOML_KEYS)})")
+    values = {key: _value(path, key, data[key]) for key in data}
+    values.update(_paths(folder, path, values))
+    values.update(_fever(path, values))
+    brand = Brand(name=folder.name, folder=folder, **values)
+    _check_colours(path, brand)
+    warnings = _check_phones(path, brand)
+    _check_references(folder, root)
+    return Brand(**{**brand.__dict__, "warnings": tuple(warnings)})
+
+
+def _toml(path: Path) -> dict:
+    try:
+        return tomllib.loads(path.read_text(encoding="utf-8"))
+    except tomllib.TOMLDecodeError as exc:
+        line = re.search(r"line (\d+)", str(exc))
+        raise InputError(path, f"malformed TOML: {str(exc).split(' (at')[0]}", int(line[1]) if line else None) from None
+    except (OSError, UnicodeDecodeError) as exc:
+        raise InputError(path, f"cannot read: {exc}") from None
+
+
+_TYPES = {"write_in_phones": bool, "fever_f": (int, float), "fever_c": (int, float)}
+
+
+def _value(path: Path, key: str, value):
+    expected = _TYPES.get(key, str)
+    if isinstance(value, bool) and expected is not bool or not isinstance(value, expected):
+        kind = {bool: "true or false", str: "text"}.get(expected, "a number")
+        raise InputError(path, f"{key} must be {kind}")
+    if key == "paper" and value not in PAPERS:
+        raise InputError(path, f"paper must be one of {', '.join(PAPERS)}, not {value!r}")
+    return value.strip() if isinstance(value, str) else value
+
+
+def _paths(folder: Path, path: Path, values: dict) -> dict:
+    out = {}
+    for key, kinds in (("logo", (".svg", ".png")), ("font", (".woff2", ".woff", ".ttf", ".otf"))):
+        if key not in values:
+            continue
+        target = (folder / values[key]).resolve()
+        if not target.is_relative_to(folder.resolve()):
+            raise InputError(path, f"{key} must be a file inside the brand folder, not {values[key]!r}")
+        if target.suffix.lower() not in kinds:
+            raise InputError(path, f"{key} must be a {' or '.join(k[1:].upper() for k in kinds)} file: {values[key]!r}")
+        if not target.is_file():
+            raise InputError(path, f"{key} file not found: {values[key]}")
+        if key == "logo":
+            _check_logo(path, target)
+        out[key] = target
+    return out
+
+
+def _check_logo(path: Path, logo: Path) -> None:
+    try:
+        head = logo.read_bytes()[:2048]
+    except OSError as exc:
+        raise InputError(path, f"logo cannot be read: {exc.strerror or exc}") from None
+    looks_right = head.startswith(b"\x89PNG\r\n\x1a\n") if logo.suffix.lower() == ".png" else b"<svg" in head
+    if not looks_right:
+        raise InputError(path, f"logo is not a readable {logo.suffix[1:].upper()} image: {logo.name}")
+
+
+def _fever(path: Path, values: dict) -> dict:
+    f, c = values.get("fever_f"), values.get("fever_c")
+    if f is None and c is None:
+        return {}
+    # One unit is enough; the other is arithmetic, not a clinical choice.
+    f = float(f) if f is not None else round(c * 9 / 5 + 32, 1)
+    c = float(c) if c is not None else round((f - 32) * 5 / 9, 1)
+    if not (95 <= f <= 105) or abs((f - 32) * 5 / 9 - c) > 0.15:
+        raise InputError(path, f"fever_f ({f}) and fever_c ({c}) do not describe the same fever threshold")
+    return {"fever_f": f, "fever_c": c}
+
+
+def _check_colours(path: Path, brand: Brand) -> None:
+    for key in ("primary", "accent"):
+        value = getattr(brand, key)
+        color = contrast.rgb(value)
+        if color is None:
+            raise InputError(path, f"{key} is not a colour: {value!r} (use e.g. \"#1d3557\")")
+        # primary is text on white paper; accent is the urgent bar behind white text.
+        ratio = contrast.ratio(color, contrast.WHITE)
+        if ratio < contrast.MINIMUM:
+            raise InputError(
+                path, f"{key} {value} on white has contrast {ratio:.2f}:1, below the {contrast.MINIMUM}:1 minimum"
+            )
+
+
+def _check_phones(path: Path, brand: Brand) -> list[str]:
+    if not brand.phone_day and not brand.write_in_phones:
+        raise InputError(path, "missing phone_day: the urgent block needs a number to call "
+                               "(or set write_in_phones = true to print lines to write it on)")
+    if brand.phone_day and not brand.phone_after_hours:
+        return [f"{path}: no phone_after_hours: patients will have no number for nights and weekends"]
+    return []
+
+
+def _check_references(folder: Path, root: Path) -> None:
+    """brand.css and template overrides may point only at files inside the workspace or the brand."""
+    allowed = [root.resolve(), folder.resolve(), assets.styles_dir().resolve()]
+    for file in sorted(folder.rglob("*")):
+        if file.suffix.lower() not in (".css", ".html"):
+            continue
+        text = file.read_text(encoding="utf-8", errors="replace")
+        for match in _REFERENCE.finditer(text):
+            target = match[1]
+            line = text.count("\n", 0, match.start()) + 1
+            problem = _reference_problem(target, file.parent, allowed)
+            if problem:
+                raise InputError(file, f"{problem}: {target}", line)
+
+
+def _reference_problem(target: str, base: Path, allowed: list[Path]) -> str | None:
+    if target.startswith(("data:", "#", "{{", "{%")):
+        return None
+    scheme = re.match(r"^([a-zA-Z][a-zA-Z0-9+.-]*):", target)
+    if scheme and scheme[1].lower() != "file" or target.startswith("//"):
+        return "refers to a remote address (handouts never uses the network)"
+    local = Path(target[7:] if target.lower().startswith("file://") else target)
+    resolved = (base / local).resolve()
+    if not any(resolved.is_relative_to(a) for a in allowed):
+        return "refers to a file outside the workspace"
+    return None
+
+
+@dataclass(frozen=True)
+class Report:
+    name: str
+    folder: Path
+    ok: bool
+    line: str
+    warnings: tuple[str, ...] = ()
+
+
+def check_all(root: Path) -> list[Report]:
+    """Every available brand, read and checked, for `handouts brands`."""
+    reports = []
+    for folder in available(root):
+        try:
+            brand = read(folder, root)
+        except InputError as error:
+            reports.append(Report(folder.name, folder, False, f"{folder.name}: ERROR {error}"))
+            continue
+        who = brand.clinic or "neutral: no clinic name, write-in phone lines"
+        reports.append(Report(folder.name, folder, True, f"{folder.name}: {who}  ({folder})", brand.warnings))
+    return reports

@@ -6,10 +6,12 @@ One drug failing never stops the others: each result says what happened to its d
 from __future__ import annotations
 
 import datetime as dt
+import os
 from dataclasses import dataclass, field
 from pathlib import Path
 
-from . import assets, fit, html, pdf
+from . import assets, config, fit, html, pdf
+from . import brand as brand_module
 from .brand import DEFAULT, Brand
 from .errors import BuildError, InputError
 from .handout import Cuts, plan
@@ -95,16 +97,24 @@ def build_drug(drug: Drug, ctx: Context) -> Result:
     )
 
 
-def build(root: Path, catalog: Catalog, names, options: BuildOptions, brand: Brand = DEFAULT) -> list[Result]:
-    ctx = context(root, options, brand)
-    return [build_drug(drug, ctx) for drug in select(catalog, names)]
+def chosen_brand(root: Path, options: BuildOptions) -> Brand:
+    """The brand named in the options, else the workspace's, else the neutral default."""
+    return brand_module.load(root, options.brand or config.load(root).brand)
 
 
-def describe(result: Result, root: Path) -> str:
+def build(root: Path, catalog: Catalog, names, options: BuildOptions, brand: Brand | None = None) -> list[Result]:
+    """Build the named drugs (all when none is named). Bad names or a bad brand raise InputError
+    before anything is built; a drug that cannot be made is a failed Result, not an exception."""
+    drugs = select(catalog, names)
+    ctx = context(root, options, brand or chosen_brand(root, options))
+    return [build_drug(drug, ctx) for drug in drugs]
+
+
+def describe(result: Result) -> str:
     """One line for the user about one handout."""
     if not result.ok:
         return f"FAILED {result.drug}: {result.message}"
-    where = result.path.relative_to(root) if result.path.is_relative_to(root) else result.path
+    where = os.path.relpath(result.path) if result.path.resolve().is_relative_to(Path.cwd()) else result.path
     note = f" (left out: {'; '.join(result.dropped)})" if result.dropped else ""
     small = f" (type at {result.scale:.0%})" if result.scale < 1 else ""
     return f"built {where}{small}{note}"

@@ -8,7 +8,8 @@ from pathlib import Path
 
 import click
 
-from . import __version__, views, workspace
+from . import __version__, scaffold, views, workspace
+from . import brand as brand_module
 from .errors import InputError
 from .readers import read_document, yamlrecord
 from .merge import merge
@@ -183,10 +184,46 @@ def build(root: Path, drugs: tuple[str, ...], **kwargs):
     except InputError as error:
         raise UsageExit(str(error)) from None
     for result in results:
-        click.echo(build_module.describe(result, root))
+        click.echo(build_module.describe(result))
     click.echo(build_module.summary(results))
     if any(not r.ok for r in results) or catalog.errors:
         raise SystemExit(1)
+
+
+@cli.command()
+@workspace_option
+def brands(root: Path):
+    """List the brands this workspace can print with, and any problems they have.
+
+    Brands are folders under styles/brands/ (the workspace's first, then the
+    built-in ones). Exits 2 when any brand has an error.
+    """
+    failed = False
+    for report in brand_module.check_all(root):
+        click.echo(report.line)
+        for warning in report.warnings:
+            click.echo(f"    warning: {warning}")
+        failed = failed or not report.ok
+    if failed:
+        raise SystemExit(2)
+
+
+@cli.command()
+@click.argument("folder", type=click.Path(file_okay=False, path_type=Path))
+@click.option("--brand", "brand_name", default="my-clinic", show_default=True,
+              help="Name of the brand folder to create (a built-in brand of that name is copied).")
+def init(folder: Path, brand_name: str):
+    """Make a new workspace in FOLDER, ready to build, with a brand folder to fill in.
+
+    Creates sources/ (with an example drug record), styles/brands/BRAND/,
+    templates/ and handouts.toml, then prints the next steps.
+    """
+    try:
+        steps = scaffold.init(folder, brand_name)
+    except InputError as error:
+        raise UsageExit(str(error)) from None
+    for line in steps:
+        click.echo(line)
 
 
 def main():

@@ -133,15 +133,30 @@ def measure_layout(document: Document) -> Measure:
     for page in document.pages:
         page_box = page._page_box
         available = page_box.height
-        root = page_box.children[0] if page_box.children else None
-        if root is not None:
-            needed += _content_bottom(root) - page_box.content_box_y()
+        # The page's other children are margin boxes (the footer): not part of the flow.
+        for root in (b for b in page_box.children if getattr(b, "element_tag", None) == "html"):
+            needed += _flow_height(root)
             _collect_heights(root, heights)
     return Measure(len(document.pages), needed, available, heights)
 
 
-def _content_bottom(box) -> float:
-    return box.position_y + box.margin_height()
+def _flow_height(root) -> float:
+    """Height of the content in <main> on one page: the sum of its parts, not the page's
+    filled height, which would count the gap a page break leaves as content."""
+    main = _find(root, "main")
+    if main is None:
+        return root.margin_height()
+    return sum(child.margin_height() for child in getattr(main, "children", ()))
+
+
+def _find(box, tag: str):
+    if getattr(box, "element_tag", None) == tag:
+        return box
+    for child in getattr(box, "children", ()):
+        found = _find(child, tag)
+        if found is not None:
+            return found
+    return None
 
 
 def _collect_heights(box, heights: dict[str, float], parent_element=None) -> None:

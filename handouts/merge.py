@@ -63,11 +63,21 @@ def _choose_single(merged: DrugRecord, name: str, records: list[DrugRecord]) -> 
         return
     chosen = values[0]
     setattr(merged, name, chosen)
+    same = _same_pronunciation if name == "pronunciation" else _same_text
     for other in values[1:]:
-        if item_key(other.text) != item_key(chosen.text):
+        if not same(other.text, chosen.text):
             merged.notes.append(
                 f"{name}: sources disagree; kept {chosen.source} (newest review) over {other.source}"
             )
+
+
+def _same_text(a: str, b: str) -> bool:
+    return item_key(a) == item_key(b)
+
+
+def _same_pronunciation(a: str, b: str) -> bool:
+    """Capitals mark the stressed syllable ("zen-TOH-mab" is not "ZEN-toh-mab"), so case counts here."""
+    return re.findall(r"[A-Za-z0-9]+", a) == re.findall(r"[A-Za-z0-9]+", b)
 
 
 def unite(items: list[Item], more: list[Item]) -> list[Item]:

@@ -34,7 +34,9 @@ _HEADINGS = (
     ("warnings", re.compile(r"(?:boxed\s+|serious\s+)?warnings?(?:\s*\(s\))?", re.I)),
     ("urgent", re.compile(r"call\s+your\s+care\s+team\s+(?:now|right\s+away|immediately)\b[^:.]*", re.I)),
     ("reminders", re.compile(r"(?:other\s+)?(?:important\s+)?safety\s+(?:reminders|points|tips)", re.I)),
-    ("uses", re.compile(r"kinds?\s+of\s+cancers?\s+(?:it\s+is|it's|this\s+medicine\s+is)\s+used\s+(?:for|to\s+treat)\b[^:.]*", re.I)),
+    ("uses", re.compile(
+        r"kinds?\s+of\s+cancers?\s+(?:it\s+is|it's|this\s+medicine\s+is)\s+used\s+(?:for|to\s+treat)\b[^:.]*", re.I
+    )),
     ("mechanism", re.compile(r"mechanism\s+of\s+action|how\s+(?:it|this\s+medicine|this\s+drug)\s+works", re.I)),
     ("side_effects", re.compile(r"(?:common\s+|other\s+|possible\s+)?side\s+effects", re.I)),
 )

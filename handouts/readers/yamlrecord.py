@@ -69,7 +69,13 @@ def _compose(text: str, path: str) -> yaml.Node | None:
         return yaml.compose(text, Loader=yaml.SafeLoader)
     except yaml.MarkedYAMLError as exc:
         mark = exc.problem_mark or exc.context_mark
-        raise InputError(path, f"YAML syntax error: {exc.problem or exc.context}", _mark_line(mark)) from None
+        # An unclosed quote or bracket is only noticed at the end of the stream, which is a line past
+        # the last one: point at the line where the unclosed thing starts (the context) instead.
+        if exc.context_mark is not None and (mark is None or mark.index >= len(text)):
+            mark = exc.context_mark
+        # The context ("while scanning a quoted scalar") is half the explanation: keep it.
+        problem = ", ".join(p for p in (exc.context, exc.problem) if p)
+        raise InputError(path, f"YAML syntax error: {problem}", _mark_line(mark)) from None
     except yaml.YAMLError as exc:
         raise InputError(path, f"YAML syntax error: {squash(str(exc))}") from None
 
@@ -171,6 +177,9 @@ def _sources(node: yaml.Node | None, path: str) -> list[Source]:
     for index, entry in enumerate(nodes, 1):
         fields = _mapping(entry, path, SOURCE_KEYS, "a source")
         ident = _optional_text(fields, "id", path, "sources") or f"s{index}"
+        # Name the line of the second use of an id, not the start of the list.
+        if any(s.key == f"{path}#{ident}" for s in sources):
+            raise InputError(path, f"two sources share the id {ident!r}", _line(fields.get("id", entry)))
         sources.append(
             Source(
                 key=f"{path}#{ident}",
@@ -185,8 +194,6 @@ def _sources(node: yaml.Node | None, path: str) -> list[Source]:
                 review_frequency=_optional_text(fields, "review_frequency", path, "sources"),
             )
         )
-    if len({s.key for s in sources}) != len(sources):
-        raise InputError(path, "two sources share one id", _line(node))
     return sources
 
 
