@@ -8,8 +8,11 @@ page is built, so nothing is ever printed with half a brand.
 
 from __future__ import annotations
 
+import html
+import io
 import re
 import tomllib
+from xml.etree import ElementTree
 from dataclasses import dataclass, field, fields
 from pathlib import Path
 
@@ -21,9 +24,13 @@ DEFAULT_NAME = "default"
 PAPERS = ("letter", "a4")
 
 # What a template or stylesheet may not point at: other hosts, or files outside the workspace.
+# ``data=`` is <object data=...>, which WeasyPrint loads like an image.
 _REFERENCE = re.compile(
-    r"""(?:url\(\s*['"]?|@import\s+['"]|(?:src|href)\s*=\s*['"]?)\s*([^'")\s>]+)""", re.IGNORECASE
+    r"""(?:url\(\s*['"]?|@import\s+['"]|\b(?:src|href|data)\s*=\s*['"]?)\s*([^'")\s>]+)""", re.IGNORECASE
 )
+# A brand's name is a folder name, never a path: "../x" would load a brand from outside the
+# workspace (its CSS and logo then sit outside the renderer's sandbox).
+_NAME = re.compile(r"[A-Za-z0-9][A-Za-z0-9_-]*")
 
 
 @dataclass(frozen=True)
@@ -95,6 +102,8 @@ def available(root: Path) -> list[Path]:
 def load(root: Path, name: str | None) -> Brand:
     """The named brand (default: the neutral one), fully checked, or an InputError."""
     name = name or DEFAULT_NAME
+    if not _NAME.fullmatch(name):
+        raise InputError(root / "styles" / "brands", f"not a brand name: {name!r} (a folder name: letters, digits, '-', '_')")
     for parent in brand_dirs(root):
         folder = parent / name
         if (folder / BRAND_FILE).is_file():
@@ -162,12 +171,34 @@ def _paths(folder: Path, path: Path, values: dict) -> dict:
 
 def _check_logo(path: Path, logo: Path) -> None:
     try:
-        head = logo.read_bytes()[:2048]
+        data = logo.read_bytes()
     except OSError as exc:
         raise InputError(path, f"logo cannot be read: {exc.strerror or exc}") from None
-    looks_right = head.startswith(b"\x89PNG\r\n\x1a\n") if logo.suffix.lower() == ".png" else b"<svg" in head
-    if not looks_right:
+    # Decode it, not just sniff the first bytes: a truncated PNG or a broken SVG passed the
+    # old signature check and then failed only inside WeasyPrint, handout by handout.
+    if not (_png_ok(data) if logo.suffix.lower() == ".png" else _svg_ok(data)):
         raise InputError(path, f"logo is not a readable {logo.suffix[1:].upper()} image: {logo.name}")
+
+
+def _png_ok(data: bytes) -> bool:
+    from PIL import Image  # WeasyPrint's own dependency
+
+    if not data.startswith(b"\x89PNG\r\n\x1a\n"):
+        return False
+    try:
+        with Image.open(io.BytesIO(data)) as image:
+            image.load()  # decodes every row: truncated data fails here
+    except Exception:  # Pillow raises many types for bad data
+        return False
+    return True
+
+
+def _svg_ok(data: bytes) -> bool:
+    try:
+        element = ElementTree.fromstring(data)
+    except ElementTree.ParseError:
+        return False
+    return element.tag.rpartition("}")[2] == "svg"
 
 
 def _fever(path: Path, values: dict) -> dict:
@@ -209,15 +240,35 @@ def _check_references(folder: Path, root: Path) -> None:
     """brand.css and template overrides may point only at files inside the workspace or the brand."""
     allowed = [root.resolve(), folder.resolve(), assets.styles_dir().resolve()]
     for file in sorted(folder.rglob("*")):
-        if file.suffix.lower() not in (".css", ".html"):
+        if file.suffix.lower() not in (".css", ".html") or not file.is_file():
             continue
-        text = file.read_text(encoding="utf-8", errors="replace")
+        try:
+            text = _unescaped(file.read_text(encoding="utf-8", errors="replace"))
+        except OSError as exc:
+            raise InputError(file, f"cannot read: {exc.strerror or exc}") from None
         for match in _REFERENCE.finditer(text):
             target = match[1]
             line = text.count("\n", 0, match.start()) + 1
             problem = _reference_problem(target, file.parent, allowed)
             if problem:
                 raise InputError(file, f"{problem}: {target}", line)
+
+
+def _unescaped(text: str) -> str:
+    """The text as WeasyPrint reads it: CSS escapes (\\66 ile:) and HTML character references
+    (&#102;ile:) undone, so an escaped "file:" or "http:" cannot slip past the check.
+    Line by line, and a decoded line break becomes a space, so reported line numbers stay true."""
+
+    def css(match: re.Match) -> str:
+        if match[1]:
+            code = int(match[1], 16)
+            return chr(code) if 0 < code <= 0x10FFFF and not 0xD800 <= code <= 0xDFFF else "\ufffd"
+        return match[2]
+
+    def line(text: str) -> str:
+        return re.sub(r"\\(?:([0-9a-fA-F]{1,6})[ \t]?|(.))", css, html.unescape(text)).replace("\n", " ")
+
+    return "\n".join(line(part) for part in text.split("\n"))
 
 
 def _reference_problem(target: str, base: Path, allowed: list[Path]) -> str | None:

@@ -6,11 +6,15 @@ One drug failing never stops the others: each result says what happened to its d
 from __future__ import annotations
 
 import datetime as dt
+import functools
+import multiprocessing
 import os
+from concurrent.futures import ProcessPoolExecutor, as_completed
 from dataclasses import dataclass, field
 from pathlib import Path
+from typing import Callable
 
-from . import assets, config, fit, html, pdf
+from . import assets, config, fit, html, inputs, pdf
 from . import brand as brand_module
 from .brand import DEFAULT, Brand
 from .errors import BuildError, InputError
@@ -22,7 +26,7 @@ from .workspace import Catalog, Drug
 @dataclass
 class Result:
     drug: str
-    status: str  # "built" or "failed"
+    status: str  # "built", "unchanged" or "failed"
     path: Path | None = None
     message: str = ""
     passes: int = 0
@@ -74,7 +78,7 @@ def fitted(drug: Drug, ctx: Context, made: dt.date | None = None) -> fit.Fitted:
     """The drug's handout laid out on exactly one page (or a BuildError)."""
     problems = drug.problems
     if problems:
-        raise BuildError(f"{drug.name}: {problems[0]}")
+        raise BuildError(problems[0])
 
     def layout(cuts: Cuts):
         page = html.render(ctx.env, plan(drug.record, cuts, made), ctx.brand, cuts, ctx.paper)
@@ -102,12 +106,77 @@ def chosen_brand(root: Path, options: BuildOptions) -> Brand:
     return brand_module.load(root, options.brand or config.load(root).brand)
 
 
-def build(root: Path, catalog: Catalog, names, options: BuildOptions, brand: Brand | None = None) -> list[Result]:
-    """Build the named drugs (all when none is named). Bad names or a bad brand raise InputError
-    before anything is built; a drug that cannot be made is a failed Result, not an exception."""
+def build(
+    root: Path, catalog: Catalog, names, options: BuildOptions, brand: Brand | None = None,
+    on_result: Callable[[Result], None] | None = None,
+) -> list[Result]:
+    """Build the named drugs (all when none is named), skipping those whose inputs are unchanged.
+
+    Bad names or a bad brand raise InputError before anything is built; a drug that
+    cannot be made is a failed Result, never an exception, and never stops the others.
+    ``on_result`` hears of each result as it comes, for progress reports.
+    """
     drugs = select(catalog, names)
-    ctx = context(root, options, brand or chosen_brand(root, options))
-    return [build_drug(drug, ctx) for drug in drugs]
+    brand = brand or chosen_brand(root, options)
+    output = options.output or root / "out"
+    _remove_stale_temporaries(output)
+    manifest = inputs.read_manifest(output)
+    shared = inputs.shared_fingerprint(root, brand, options)
+    prints = {d.filename: inputs.fingerprint(shared, root, d.files) for d in drugs}
+    todo, results = [], {}
+    for drug in drugs:
+        if not options.force and manifest.get(drug.filename) == prints[drug.filename] and (output / drug.filename).is_file():
+            results[drug.filename] = Result(drug.name, "unchanged", output / drug.filename)
+            _tell(on_result, results[drug.filename])
+        else:
+            todo.append(drug)
+    for drug, result in _run(root, options, brand, todo):
+        results[drug.filename] = result
+        _tell(on_result, result)
+        if result.status == "built":
+            manifest[drug.filename] = prints[drug.filename]
+        else:
+            manifest.pop(drug.filename, None)
+    if todo:
+        inputs.write_manifest(output, manifest)
+    return [results[d.filename] for d in drugs]
+
+
+def _tell(on_result, result: Result) -> None:
+    if on_result is not None:
+        on_result(result)
+
+
+def _run(root: Path, options: BuildOptions, brand: Brand, drugs: list[Drug]):
+    """(drug, result) pairs as they finish: in this process, or in worker processes."""
+    jobs = min(options.jobs or os.cpu_count() or 1, len(drugs))
+    if jobs <= 1:
+        ctx = context(root, options, brand)
+        for drug in drugs:
+            yield drug, build_drug(drug, ctx)
+        return
+    # Spawned workers start clean (no forked WeasyPrint or font state); each builds its
+    # context once (see _worker_context) and then many handouts.
+    with ProcessPoolExecutor(max_workers=jobs, mp_context=multiprocessing.get_context("spawn")) as pool:
+        futures = {pool.submit(_worker_build, root, options, brand, drug): drug for drug in drugs}
+        for future in as_completed(futures):
+            yield futures[future], future.result()
+
+
+@functools.lru_cache(maxsize=2)
+def _worker_context(root: Path, options: BuildOptions, brand: Brand) -> Context:
+    return context(root, options, brand)
+
+
+def _worker_build(root: Path, options: BuildOptions, brand: Brand, drug: Drug) -> Result:
+    return build_drug(drug, _worker_context(root, options, brand))
+
+
+def _remove_stale_temporaries(output: Path) -> None:
+    """Temporary files a killed build left behind (never a PDF under its real name)."""
+    if output.is_dir():
+        for temp in output.glob(".*.pdf.*.tmp"):
+            temp.unlink(missing_ok=True)
 
 
 def describe(result: Result) -> str:
@@ -115,13 +184,15 @@ def describe(result: Result) -> str:
     if not result.ok:
         return f"FAILED {result.drug}: {result.message}"
     where = os.path.relpath(result.path) if result.path.resolve().is_relative_to(Path.cwd()) else result.path
+    if result.status == "unchanged":
+        return f"unchanged {where}"
     note = f" (left out: {'; '.join(result.dropped)})" if result.dropped else ""
     small = f" (type at {result.scale:.0%})" if result.scale < 1 else ""
     return f"built {where}{small}{note}"
 
 
 def summary(results: list[Result]) -> str:
-    built = sum(r.ok for r in results)
-    failed = [r.drug for r in results if not r.ok]
-    text = f"{built} built, {len(failed)} failed"
-    return text + (f": {', '.join(failed)}" if failed else "")
+    counts = {status: sum(r.status == status for r in results) for status in ("built", "unchanged", "failed")}
+    failed = [f"{r.drug} ({r.message})" for r in results if not r.ok]
+    text = f"{counts['built']} built, {counts['unchanged']} unchanged, {counts['failed']} failed"
+    return text + (f": {'; '.join(failed)}" if failed else "")

@@ -2,20 +2,20 @@
 
 from __future__ import annotations
 
+import contextlib
 import functools
 import json
+import sys
 from pathlib import Path
 
 import click
 
 from . import __version__, scaffold, views, workspace
 from . import brand as brand_module
-from .errors import InputError
-from .readers import read_document, yamlrecord
-from .merge import merge
 from . import build as build_module
+from . import extract as extract_module
+from .errors import InputError
 from .options import BuildOptions, option_table
-from .record import DrugRecord
 
 
 def workspace_option(func):
@@ -40,7 +40,7 @@ def load_catalog(root: Path) -> workspace.Catalog:
     try:
         return workspace.load(root)
     except InputError as error:
-        raise click.ClickException(str(error)) from None
+        raise UsageExit(str(error)) from None
 
 
 def print_errors(errors: list[InputError]) -> None:
@@ -99,6 +99,7 @@ def show(root: Path, as_json: bool, drug: str):
     problems are listed at the end.
     """
     catalog = load_catalog(root)
+    print_errors(catalog.errors)
     try:
         found = catalog.find(drug)
     except InputError as error:
@@ -112,35 +113,32 @@ def show(root: Path, as_json: bool, drug: str):
 
 @cli.command()
 @click.argument("files", nargs=-1, required=True, type=click.Path(dir_okay=False, path_type=Path))
-def extract(files: tuple[Path, ...]):
+@click.option("--save", is_flag=True, help="Write each record beside its document as <name>.yaml instead of printing it.")
+def extract(files: tuple[Path, ...], save: bool):
     """Print the record each raw document FILE yields, as an editable YAML record.
 
-    Save the output next to the documents in sources/ and edit it: a YAML
-    record overrides the raw documents field by field.
+    Save it next to the document in sources/ (or use --save) and edit it: a
+    YAML record overrides the raw documents field by field. Several files
+    print as several YAML documents separated by '---'; save each on its own.
     """
     failed = False
-    for index, path in enumerate(files):
+    printed = 0
+    for path in files:
         try:
-            document = read_document(path)
+            if save:
+                click.echo(f"saved {extract_module.save_beside(path)}")
+                continue
+            text = extract_module.record_yaml(path)
         except InputError as error:
             click.echo(f"error: {error}", err=True)
             failed = True
             continue
-        if not isinstance(document, DrugRecord):
-            click.echo(f"error: {path}: {_not_a_drug(document)}", err=True)
-            failed = True
-            continue
-        if index:
+        if printed:
             click.echo("---")
-        click.echo(f"# extracted from {path}; edit, then save in sources/ as a YAML record")
-        click.echo(yamlrecord.dump(merge([document])), nl=False)
+        click.echo(text, nl=False)
+        printed += 1
     if failed:
         raise SystemExit(2)
-
-
-def _not_a_drug(document) -> str:
-    reason = getattr(document, "reason", None) or f"a combination of {', '.join(document.drugs)}"
-    return f"not a single drug ({reason})"
 
 
 def build_options(func):
@@ -154,6 +152,9 @@ def build_options(func):
             kwargs["default"] = None
         elif meta.get("type") == "date":
             kwargs["type"] = click.DateTime(formats=["%Y-%m-%d"])
+        elif meta.get("type") == "int":
+            kwargs["type"] = click.IntRange(min=0)
+            kwargs["default"] = None
         elif meta.get("type") == "dir":
             kwargs["type"] = click.Path(file_okay=False, path_type=Path)
         func = click.option(*meta["flags"], name, **kwargs)(func)
@@ -180,14 +181,31 @@ def build(root: Path, drugs: tuple[str, ...], **kwargs):
     catalog = load_catalog(root)
     print_errors(catalog.errors)
     try:
-        results = build_module.build(root, catalog, drugs, options_from(kwargs))
+        total = len(build_module.select(catalog, drugs))
+        with progress_reporter(total) as report:
+            results = build_module.build(root, catalog, drugs, options_from(kwargs), on_result=report)
     except InputError as error:
         raise UsageExit(str(error)) from None
-    for result in results:
-        click.echo(build_module.describe(result))
     click.echo(build_module.summary(results))
     if any(not r.ok for r in results) or catalog.errors:
         raise SystemExit(1)
+
+
+@contextlib.contextmanager
+def progress_reporter(total: int):
+    """A progress bar on stderr at a terminal; plain lines, one per handout, anywhere else."""
+    lines: list[str] = []
+    if not sys.stderr.isatty():
+        yield lambda result: click.echo(build_module.describe(result))
+        return
+    with click.progressbar(length=total, label="Building", file=sys.stderr) as bar:
+        def report(result):
+            lines.append(build_module.describe(result))
+            bar.update(1)
+
+        yield report
+    for line in lines:
+        click.echo(line)
 
 
 @cli.command()

@@ -78,15 +78,32 @@ def fit(record: DrugRecord, layout: Layout) -> Fitted:
             return Fitted(document, html, cuts, passes)
         measure = measure_layout(document)
         cuts = _next_cuts(record, cuts, measure)
-    raise BuildError(f"{record.generic_name}: could not fit one page in {MAX_PASSES} layout passes")
+    raise BuildError(f"could not fit one page in {MAX_PASSES} layout passes")
+
+
+def shrink(layout: Layout) -> Fitted:
+    """Shrink type toward the floor to fit one page, cutting nothing: for pages that are all
+    urgent (a packet's combined page). What still does not fit flows onto more pages."""
+    cuts = Cuts()
+    for passes in range(1, MAX_PASSES + 1):
+        document, html = layout(cuts)
+        if len(document.pages) == 1 or cuts.scale <= MIN_SCALE:
+            return Fitted(document, html, cuts, passes)
+        cuts = replace(cuts, scale=max(MIN_SCALE, _shrunk_scale(cuts, measure_layout(document))))
+    return Fitted(document, html, cuts, passes)
+
+
+def _shrunk_scale(cuts: Cuts, measure: Measure) -> float:
+    wanted = cuts.scale * (measure.available / measure.needed) ** (1 / GROWTH) * SAFETY
+    # Never ask for less than a visible step, or the next pass would change nothing.
+    return min(wanted, cuts.scale - 0.01)
 
 
 def _next_cuts(record: DrugRecord, cuts: Cuts, measure: Measure) -> Cuts:
     if cuts.scale > MIN_SCALE:
-        wanted = cuts.scale * (measure.available / measure.needed) ** (1 / GROWTH) * SAFETY
+        wanted = _shrunk_scale(cuts, measure)
         if wanted > MIN_SCALE:
-            # Never ask for less than a visible step, or the next pass would change nothing.
-            return replace(cuts, scale=min(wanted, cuts.scale - 0.01))
+            return replace(cuts, scale=wanted)
         # Shrinking alone will not do: predict the layout at the floor and cut in the same pass.
         measure = measure.scaled((MIN_SCALE / cuts.scale) ** GROWTH)
         cuts = replace(cuts, scale=MIN_SCALE)
@@ -114,8 +131,8 @@ def _cut_content(record: DrugRecord, cuts: Cuts, measure: Measure) -> Cuts:
         need -= measure.saving(f"{prefix}-list", f"{prefix}-{kept[prefix]}", _line_height(cuts))
     if need > 0:
         raise BuildError(
-            f"{record.generic_name}: the urgent warnings alone do not fit on one page at the smallest "
-            f"type; they overflow by {measure.overflow * MM_PER_PX:.0f} mm ({measure.overflow * PT_PER_PX:.0f} pt)"
+            "the urgent warnings alone do not fit on one page at the smallest "
+            f"type; they overflow by {need * MM_PER_PX:.0f} mm ({need * PT_PER_PX:.0f} pt)"
         )
     return replace(cuts, side_effects=kept["se"], reminders=kept["rm"])
 

@@ -35,6 +35,16 @@ class BuildOptions:
                   "help": "Date printed as the day the handout was made (YYYY-MM-DD) [default: the newest "
                           "source review date, so the same inputs always give the same PDF]."},
     )
+    jobs: int = field(
+        default=0,
+        metadata={"flags": ("-j", "--jobs"), "type": "int",
+                  "help": "Worker processes for building many handouts [default: the number of cores]."},
+    )
+    force: bool = field(
+        default=False,
+        metadata={"flags": ("--force",), "is_flag": True,
+                  "help": "Rebuild every handout, even those whose inputs are unchanged."},
+    )
     strict: bool = field(
         default=False,
         metadata={"flags": ("--strict",), "is_flag": True,

@@ -11,7 +11,7 @@ import pytest
 import yaml
 from click.testing import CliRunner
 
-from handouts import build, workspace
+from handouts import build, inputs, workspace
 from handouts.cli import cli
 from handouts.options import BuildOptions
 
@@ -154,7 +154,8 @@ def test_impossible_record_fails_cleanly_and_writes_nothing(make_workspace):
     assert not by_name["hugamab"].ok
     assert "overflow by" in by_name["hugamab"].message and "mm" in by_name["hugamab"].message
     assert by_name["okamab"].ok
-    assert sorted(p.name for p in (root / "out").iterdir()) == ["okamab.pdf"]
+    assert sorted(p.name for p in (root / "out").glob("*.pdf")) == ["okamab.pdf"]
+    assert not list((root / "out").glob(".*.tmp"))
 
 
 def test_impossible_record_exits_1_naming_it(make_workspace):
@@ -162,7 +163,7 @@ def test_impossible_record_exits_1_naming_it(make_workspace):
     root = make_workspace({"huge.yaml": record("hugamab", urgent_signs=urgent), "ok.yaml": record("okamab")})
     result = CliRunner().invoke(cli, ["build", "--strict", "-w", str(root)])
     assert result.exit_code == 1
-    assert "FAILED hugamab" in result.output and "1 built, 1 failed: hugamab" in result.output
+    assert "FAILED hugamab" in result.output and "1 built, 0 unchanged, 1 failed: hugamab (the urgent warnings" in result.output
     assert "Traceback" not in result.output
 
 
@@ -194,4 +195,5 @@ def test_interrupted_write_leaves_earlier_pdf_intact(shipped_workspace, monkeypa
     with pytest.raises(KeyboardInterrupt):
         build_all(shipped_workspace, "blinatumomab", date=dt.date(2030, 1, 1))
     assert first.path.read_bytes() == before
-    assert [p.name for p in first.path.parent.iterdir()] == sorted(["blinatumomab.pdf"])
+    left = sorted(p.name for p in first.path.parent.iterdir() if p.name != inputs.MANIFEST)
+    assert left == ["blinatumomab.pdf"]  # and no temporary file

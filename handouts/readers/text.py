@@ -48,12 +48,15 @@ def name_key(name: str) -> str:
     """A key under which spellings of one drug name meet: case, accents, punctuation and salts ignored.
 
     "Inotuzumab Ozogamicin", "inotuzumab-ozogamicin" and "INOTUZUMAB OZOGAMICIN" share a key, and so
-    do "Fedratinib Hydrochloride" and "fedratinib". A name that is nothing but salt words keeps them.
+    do "Fedratinib Hydrochloride" and "fedratinib". Salt words go only from the end of a name, where
+    a salt is written, so "Sodium Bicarbonate" never meets "Potassium Bicarbonate".
     """
     text = unicodedata.normalize("NFKD", name).encode("ascii", "ignore").decode().lower()
     words = re.findall(r"[a-z0-9]+", text)
-    kept = [w for w in words if w not in SALT_WORDS]
-    return "".join(kept or words)
+    kept = list(words)
+    while len(kept) > 1 and kept[-1] in SALT_WORDS:
+        kept.pop()
+    return "".join(kept)
 
 
 def item_key(text: str) -> str:

@@ -1,0 +1,188 @@
+"""Clinic packets: a cover, one combined "when to call us" page, then each drug's handout, in one PDF.
+
+The packet is one WeasyPrint document: every part is laid out with the same fonts and
+the pages are joined before writing, so fonts are embedded once. Each drug's page is
+the very layout its own PDF gets.
+"""
+
+from __future__ import annotations
+
+import datetime as dt
+import re
+import tomllib
+from dataclasses import dataclass, field, replace
+from pathlib import Path
+
+from . import fit, html, pdf, review
+from .build import Context, context, chosen_brand, fitted
+from .errors import BuildError, InputError
+from .handout import Cuts
+from .options import BuildOptions
+from .readers.text import item_key
+from .record import Item
+from .workspace import Catalog, Drug
+
+PACKET_KEYS = ("title", "drugs", "regimen", "duplex", "paper", "brand")
+
+
+@dataclass(frozen=True)
+class PacketSpec:
+    title: str | None = None
+    drugs: tuple[str, ...] = ()
+    regimen: str | None = None
+    duplex: bool = False
+    paper: str | None = None
+    brand: str | None = None
+
+
+@dataclass
+class Part:
+    title: str
+    first_page: int  # 1-based page number in the packet
+
+
+@dataclass
+class PacketResult:
+    path: Path
+    pages: int
+    parts: list[Part]
+    missing: list[str] = field(default_factory=list)  # regimen drugs with no handout yet
+    failed: list[tuple[str, str]] = field(default_factory=list)  # (drug, why)
+
+
+@dataclass
+class CombinedSign:
+    item: Item
+    drugs: list[str]
+
+
+def load_spec(path: Path) -> PacketSpec:
+    """A packet file: TOML naming a title, the drugs or a regimen, and options."""
+    try:
+        data = tomllib.loads(path.read_text(encoding="utf-8"))
+    except OSError as exc:
+        raise InputError(path, f"cannot read: {exc.strerror or exc}") from None
+    except (tomllib.TOMLDecodeError, UnicodeDecodeError) as exc:
+        line = re.search(r"line (\d+)", str(exc))
+        raise InputError(path, f"malformed TOML: {str(exc).split(' (at')[0]}", int(line[1]) if line else None) from None
+    unknown = sorted(set(data) - set(PACKET_KEYS))
+    if unknown:
+        raise InputError(path, f"unknown key {unknown[0]!r} (known: {', '.join(PACKET_KEYS)})")
+    drugs = data.get("drugs", [])
+    if not isinstance(drugs, list) or not all(isinstance(d, str) for d in drugs):
+        raise InputError(path, "drugs must be a list of drug names")
+    for key, kind in (("title", str), ("regimen", str), ("duplex", bool), ("paper", str), ("brand", str)):
+        if key in data and not isinstance(data[key], kind):
+            raise InputError(path, f"{key} must be {'true or false' if kind is bool else 'text'}")
+    return PacketSpec(
+        title=data.get("title"), drugs=tuple(drugs), regimen=data.get("regimen"),
+        duplex=data.get("duplex", False), paper=data.get("paper"), brand=data.get("brand"),
+    )
+
+
+def resolve(catalog: Catalog, spec: PacketSpec) -> tuple[list[Drug], list[str], str]:
+    """The packet's drugs, the regimen drugs that have no handout yet, and the title."""
+    names = list(spec.drugs)
+    missing: list[str] = []
+    title = spec.title
+    if spec.regimen:
+        regimen = catalog.find_regimen(spec.regimen)
+        title = title or f"{regimen.name}: your medicines"
+        for name in regimen.drugs:
+            try:
+                catalog.find(name)
+                names.append(name)
+            except InputError:
+                missing.append(name)
+    if not names:
+        raise InputError(None, "a packet needs at least one drug with a handout")
+    drugs: list[Drug] = []
+    for name in names:
+        drug = catalog.find(name)
+        if drug not in drugs:
+            drugs.append(drug)
+    return drugs, missing, title or "Your medicines"
+
+
+def combined_signs(drugs: list[Drug]) -> list[CombinedSign]:
+    """Every urgent sign and serious warning of every drug, once, marked with the drugs it belongs to.
+
+    Signs shared by several drugs come first: they matter whichever medicine caused them.
+    """
+    merged: dict[str, CombinedSign] = {}
+    for drug in drugs:
+        for item in drug.record.serious_warnings + drug.record.urgent_signs:
+            key = item_key(f"{item.title or ''} {item.text}")
+            sign = merged.setdefault(key, CombinedSign(item, []))
+            if drug.name not in sign.drugs:
+                sign.drugs.append(drug.name)
+    order = list(merged.values())
+    return sorted(order, key=lambda s: -len(s.drugs))
+
+
+def make(root: Path, catalog: Catalog, spec: PacketSpec, options: BuildOptions) -> PacketResult:
+    drugs, missing, title = resolve(catalog, spec)
+    options = _merged_options(options, spec)
+    ctx = context(root, options, chosen_brand(root, options))
+    made = options.date or max(filter(None, (review.newest_review(d.record.sources) for d in drugs)), default=None)
+    handouts, failed = [], []
+    for drug in drugs:
+        try:
+            handouts.append((drug, fitted(drug, ctx, options.date).document))
+        except BuildError as error:
+            failed.append((drug.name, str(error)))
+    if not handouts:
+        raise BuildError("no handout in the packet could be made: " + "; ".join(f"{d} ({w})" for d, w in failed))
+    urgent = _combined_page(ctx, [d for d, _ in handouts], made)
+    blank = _page(ctx, "packet_blank.html", {}).pages[0]
+    pages, parts = _assemble(urgent.pages, handouts, blank, spec.duplex)
+    cover = _page(ctx, "packet_cover.html", {"title": title, "parts": parts, "made": made})
+    all_pages = cover.pages + pages
+    path = (options.output or root / "out") / f"packet-{_slug(title)}.pdf"
+    document = cover.copy(all_pages)
+    pdf.write_atomically(pdf.pdf_bytes(document, title + "".join(d.name for d, _ in handouts)), path)
+    return PacketResult(path, len(all_pages), [Part(title, 1)] + parts, missing, failed)
+
+
+def _merged_options(options: BuildOptions, spec: PacketSpec) -> BuildOptions:
+    """Command-line options win over the packet file's."""
+    return replace(options, paper=options.paper or spec.paper or "", brand=options.brand or spec.brand)
+
+
+def _assemble(urgent_pages, handouts, blank, duplex: bool):
+    """Pages after the cover, with each part's first page number; in duplex, blanks keep every
+    handout on the front of a sheet (an odd page)."""
+    pages = list(urgent_pages)
+    parts = [Part("When to call us right away", 2)]
+    for drug, document in handouts:
+        if duplex and (1 + len(pages)) % 2 == 1:  # the next page would be even: a back
+            pages.append(blank)
+        parts.append(Part(_capitalise(drug.name), 2 + len(pages)))
+        pages.extend(document.pages)
+    return pages, parts
+
+
+def _page(ctx: Context, template: str, values: dict):
+    markup = ctx.env.get_template(template).render(brand=ctx.brand, paper=ctx.paper, body_pt=html.BODY_PT, **values)
+    return ctx.renderer.layout(markup, ctx.root)
+
+
+def _combined_page(ctx: Context, drugs: list[Drug], made: dt.date | None):
+    signs = combined_signs(drugs)
+
+    def layout(cuts: Cuts):
+        markup = ctx.env.get_template("packet_urgent.html").render(
+            brand=ctx.brand, paper=ctx.paper, body_pt=round(html.BODY_PT * cuts.scale, 2),
+            signs=signs, drugs=[_capitalise(d.name) for d in drugs], made=made,
+        )
+        return ctx.renderer.layout(markup, ctx.root), markup
+
+    return fit.shrink(layout).document
+
+
+def _capitalise(name: str) -> str:
+    return name[:1].upper() + name[1:]
+
+
+def _slug(title: str) -> str:
+    return re.sub(r"[^a-z0-9]+", "-", title.lower()).strip("-")[:60] or "packet"
