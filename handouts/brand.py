@@ -186,8 +186,13 @@ def _png_ok(data: bytes) -> bool:
     if not data.startswith(b"\x89PNG\r\n\x1a\n"):
         return False
     try:
+        # verify() reads every chunk and checks its CRC, up to IEND: a truncated file fails here.
+        # (load() alone would not: WeasyPrint sets ImageFile.LOAD_TRUNCATED_IMAGES, and then
+        # prints a half-missing logo without a warning.)
         with Image.open(io.BytesIO(data)) as image:
-            image.load()  # decodes every row: truncated data fails here
+            image.verify()
+        with Image.open(io.BytesIO(data)) as image:
+            image.load()
     except Exception:  # Pillow raises many types for bad data
         return False
     return True

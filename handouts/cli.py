@@ -14,7 +14,9 @@ from . import __version__, scaffold, views, workspace
 from . import brand as brand_module
 from . import build as build_module
 from . import extract as extract_module
-from .errors import InputError
+from . import packet as packet_module
+from . import printing
+from .errors import BuildError, InputError
 from .options import BuildOptions, option_table
 
 
@@ -168,11 +170,29 @@ def options_from(kwargs: dict) -> BuildOptions:
     return BuildOptions(**values)
 
 
+def print_options(func):
+    """--print, --printer and --copies, shared by build and packet."""
+    func = click.option("--copies", type=click.IntRange(min=1), default=1, show_default=True,
+                        help="Copies of each PDF to print.")(func)
+    func = click.option("--printer", metavar="QUEUE", help="CUPS queue to print to [default: the system's].")(func)
+    return click.option("--print", "send_to_printer", is_flag=True,
+                        help="Send the PDFs to a printer through CUPS (lp); they stay on disk too.")(func)
+
+
+def send_to_printer_paths(paths: list[Path], printer: str | None, copies: int) -> None:
+    try:
+        for line in printing.send(paths, printer, copies):
+            click.echo(f"printing: {line}")
+    except BuildError as error:
+        raise click.ClickException(str(error)) from None
+
+
 @cli.command()
 @workspace_option
 @build_options
+@print_options
 @click.argument("drugs", nargs=-1)
-def build(root: Path, drugs: tuple[str, ...], **kwargs):
+def build(root: Path, drugs: tuple[str, ...], send_to_printer: bool, printer: str | None, copies: int, **kwargs):
     """Make a one-page PDF handout for each DRUG (generic or brand name), or for every drug.
 
     Writes out/<drug>.pdf; prints one line per handout and a summary. Exits 1
@@ -187,6 +207,8 @@ def build(root: Path, drugs: tuple[str, ...], **kwargs):
     except InputError as error:
         raise UsageExit(str(error)) from None
     click.echo(build_module.summary(results))
+    if send_to_printer:
+        send_to_printer_paths([r.path for r in results if r.ok], printer, copies)
     if any(not r.ok for r in results) or catalog.errors:
         raise SystemExit(1)
 
@@ -206,6 +228,42 @@ def progress_reporter(total: int):
         yield report
     for line in lines:
         click.echo(line)
+
+
+@cli.command()
+@workspace_option
+@build_options
+@print_options
+@click.argument("drugs", nargs=-1)
+@click.option("--file", "packet_file", type=click.Path(dir_okay=False, path_type=Path),
+              help="A packet file (TOML: title, drugs, regimen, duplex, paper, brand).")
+@click.option("--regimen", help="Use the drugs of a combination page in sources/ (e.g. FOLFIRI).")
+@click.option("--title", help="The packet's title [default: the regimen's, else 'Your medicines'].")
+@click.option("--duplex", is_flag=True, default=None, help="Add blank pages so each handout starts on the front of a sheet.")
+def packet(root: Path, drugs, packet_file, regimen, title, duplex, **kwargs):
+    """Make one PDF packet: a cover, one combined "When to call us right away" page, and
+    each drug's one-page handout.
+
+    Drugs come from the command line, a packet file, or a regimen. The cover
+    has a line to write the patient's name by hand: handouts never stores it.
+    """
+    printer_args = {k: kwargs.pop(k) for k in ("send_to_printer", "printer", "copies")}
+    catalog = load_catalog(root)
+    print_errors(catalog.errors)
+    try:
+        spec = packet_module.load_spec(packet_file) if packet_file else packet_module.PacketSpec()
+        spec = packet_module.with_overrides(spec, drugs=drugs, regimen=regimen, title=title, duplex=duplex)
+        result = packet_module.make(root, catalog, spec, options_from(kwargs))
+    except InputError as error:
+        raise UsageExit(str(error)) from None
+    except BuildError as error:
+        raise click.ClickException(str(error)) from None
+    for line in packet_module.describe(result):
+        click.echo(line)
+    if printer_args["send_to_printer"]:
+        send_to_printer_paths([result.path], printer_args["printer"], printer_args["copies"])
+    if result.failed:
+        raise SystemExit(1)
 
 
 @cli.command()

@@ -15,7 +15,9 @@ class InputError(Exception):
         super().__init__(str(self))
 
     def __str__(self) -> str:
-        where = self.path or "<input>"
+        if self.path is None:
+            return self.message
+        where = self.path
         if self.line is not None:
             where = f"{where}:{self.line}"
         return f"{where}: {self.message}"

@@ -80,6 +80,25 @@ def load_spec(path: Path) -> PacketSpec:
     )
 
 
+def with_overrides(spec: PacketSpec, drugs=(), regimen=None, title=None, duplex=None) -> PacketSpec:
+    """The packet file's spec with what the command line says on top."""
+    return replace(
+        spec,
+        drugs=tuple(spec.drugs) + tuple(drugs),
+        regimen=regimen or spec.regimen,
+        title=title or spec.title,
+        duplex=spec.duplex if duplex is None else duplex,
+    )
+
+
+def describe(result: PacketResult) -> list[str]:
+    lines = [f"packet {result.path} ({result.pages} pages)"]
+    lines += [f"    page {part.first_page}: {part.title}" for part in result.parts]
+    lines += [f"    no handout yet for {name} (not in sources/)" for name in result.missing]
+    lines += [f"FAILED {name}: {why}" for name, why in result.failed]
+    return lines
+
+
 def resolve(catalog: Catalog, spec: PacketSpec) -> tuple[list[Drug], list[str], str]:
     """The packet's drugs, the regimen drugs that have no handout yet, and the title."""
     names = list(spec.drugs)
@@ -94,8 +113,10 @@ def resolve(catalog: Catalog, spec: PacketSpec) -> tuple[list[Drug], list[str], 
                 names.append(name)
             except InputError:
                 missing.append(name)
+    if not names and missing:
+        raise InputError(None, f"{spec.regimen}: none of its drugs has a handout yet ({', '.join(missing)})")
     if not names:
-        raise InputError(None, "a packet needs at least one drug with a handout")
+        raise InputError(None, "a packet needs at least one drug: name them, or give --file or --regimen")
     drugs: list[Drug] = []
     for name in names:
         drug = catalog.find(name)

@@ -1,0 +1,705 @@
+"""Clinic brands: what a brand prints inside the urgent block, its logo, template overrides,
+`handouts init` and `handouts brands`, a one-line error for every bad input, and the sandbox
+that keeps WeasyPrint off the network and out of files outside the workspace."""
+
+from __future__ import annotations
+
+import dataclasses
+import io
+import json
+import os
+import shutil
+import socket
+import sys
+import threading
+import time
+from pathlib import Path
+from types import SimpleNamespace
+
+import pdfplumber
+import pypdf
+import pytest
+import yaml
+from click.testing import CliRunner
+from PIL import Image
+
+from handouts import assets, build, contrast, pdf, workspace
+from handouts import brand as brand_module
+from handouts.cli import cli
+from handouts.errors import BuildError
+from handouts.options import BuildOptions
+
+from . import pdfread
+from .conftest import FIXTURES, REPO
+
+URGENT_HEADING = "Call your care team right away"
+COMMON_HEADING = "Common side effects"
+RIVERSIDE = FIXTURES / "brands" / "riverside"
+LOGO_SIZE = (24, 12)  # no other image on a page has this size
+BUILTIN_BRANDS = assets.styles_dir() / "brands"
+
+# Build in this process: worker processes cost seconds each and their WeasyPrint warnings
+# would never reach the autouse fixture. (Only where the build has a jobs option.)
+_HAS_JOBS = "jobs" in {f.name for f in dataclasses.fields(BuildOptions)}
+JOBS = ["-j", "1"] if _HAS_JOBS else []
+
+
+# --- helpers ---------------------------------------------------------------------------------
+
+
+def record(name: str) -> str:
+    """A short YAML record for a fictional drug, with fever as an urgent sign."""
+    return yaml.safe_dump({
+        "generic_name": name,
+        "brands": [f"{name.title()}ra"],
+        "urgent_signs": ["Fever or chills", "A made-up sign of trouble"],
+        "side_effects": ["Made-up tiredness"],
+        "sources": [{"publisher": "Test Press", "url": "https://example.org/x",
+                     "last_reviewed": "2025-06-01", "review_frequency": "annually"}],
+    }, sort_keys=False)
+
+
+def options(**values) -> BuildOptions:
+    if _HAS_JOBS:
+        values.setdefault("jobs", 1)
+    return BuildOptions(strict=True, **values)
+
+
+def build_api(root: Path, *names: str, **values) -> list[build.Result]:
+    return build.build(root, workspace.load(root), names, options(**values))
+
+
+def run(*args):
+    return CliRunner().invoke(cli, [str(a) for a in args])
+
+
+def run_build(root: Path, *args):
+    return run("build", "--strict", *JOBS, "-w", root, *args)
+
+
+def lines(result) -> list[str]:
+    return [line for line in result.output.splitlines() if line.strip()]
+
+
+def urgent_block(text: str) -> str:
+    """The text between the urgent heading and the common side effects heading."""
+    start, end = text.index(URGENT_HEADING), text.index(COMMON_HEADING)
+    assert start < end
+    return text[start:end]
+
+
+def png(path: Path, size=LOGO_SIZE) -> Path:
+    Image.new("RGB", size, (20, 83, 45)).save(path, "PNG")
+    return path
+
+
+def truncated_png() -> bytes:
+    """A PNG with a correct signature and header whose pixel data stops short."""
+    out = io.BytesIO()
+    Image.effect_noise((64, 64), 90).convert("RGB").save(out, "PNG")
+    data = out.getvalue()
+    return data[: len(data) // 2]
+
+
+def image_sizes(path: Path) -> list[tuple[int, int]]:
+    """(width, height) of every image XObject on every page, inside form XObjects too."""
+    sizes = []
+
+    def walk(resources, seen):
+        for xobject in ((resources or {}).get("/XObject") or {}).values():
+            ref = getattr(xobject, "idnum", None)
+            obj = xobject.get_object()
+            if ref in seen:
+                continue
+            seen.add(ref)
+            if obj.get("/Subtype") == "/Image":
+                sizes.append((int(obj["/Width"]), int(obj["/Height"])))
+            elif obj.get("/Subtype") == "/Form":
+                walk(obj.get("/Resources"), seen)
+
+    for page in pypdf.PdfReader(path).pages:
+        walk(page.get("/Resources"), set())
+    return sizes
+
+
+def toml(**values) -> str:
+    """brand.toml text: a valid brand, changed by ``values`` (None removes a key)."""
+    data = {"clinic": "Testing Clinic", "phone_day": "(555) 010-0100",
+            "phone_after_hours": "(555) 010-0101", "write_in_phones": False}
+    data.update(values)
+    # JSON strings, numbers and booleans are valid TOML values.
+    return "".join(f"{key} = {json.dumps(value)}\n" for key, value in data.items() if value is not None)
+
+
+def add_brand(root: Path, name: str, text: str, files: dict[str, str | bytes] | None = None) -> Path:
+    folder = root / "styles" / "brands" / name
+    folder.mkdir(parents=True)
+    (folder / "brand.toml").write_text(text, encoding="utf-8")
+    for filename, content in (files or {}).items():
+        target = folder / filename
+        target.write_bytes(content) if isinstance(content, bytes) else target.write_text(content, encoding="utf-8")
+    return folder
+
+
+@pytest.fixture
+def ws(make_workspace) -> Path:
+    return make_workspace({"feveramab.yaml": record("feveramab")})
+
+
+@pytest.fixture
+def riverside(ws) -> Path:
+    """A workspace whose own brand (tests/fixtures/brands/riverside, PNG logo) is its default."""
+    folder = ws / "styles" / "brands" / "riverside"
+    shutil.copytree(RIVERSIDE, folder)
+    png(folder / "logo.png")
+    (ws / "handouts.toml").write_text('brand = "riverside"\n', encoding="utf-8")
+    return ws
+
+
+@pytest.fixture
+def listener():
+    """A real TCP listener on 127.0.0.1 that records every connection made to it."""
+    server = socket.socket(socket.AF_INET, socket.SOCK_STREAM)
+    server.bind(("127.0.0.1", 0))
+    server.listen(16)
+    server.settimeout(0.05)
+    hits: list = []
+    stop = threading.Event()
+
+    def serve():
+        while not stop.is_set():
+            try:
+                conn, address = server.accept()
+            except socket.timeout:
+                continue
+            except OSError:
+                return
+            hits.append(address)
+            conn.close()
+
+    thread = threading.Thread(target=serve, daemon=True)
+    thread.start()
+    port = server.getsockname()[1]
+
+    def connections() -> list:
+        time.sleep(0.2)  # let a connection in the backlog be accepted
+        return list(hits)
+
+    # It works: a connection is seen, so an empty list later means no connection was made.
+    socket.create_connection(("127.0.0.1", port), timeout=2).close()
+    assert connections(), "the listener did not see a test connection"
+    hits.clear()
+    try:
+        yield SimpleNamespace(port=port, url=f"http://127.0.0.1:{port}", connections=connections)
+    finally:
+        stop.set()
+        thread.join(timeout=2)
+        server.close()
+
+
+# Files opened while a test watches them, seen through an audit hook ("open" events).
+_WATCHED: dict[str, list[str]] = {}
+_HOOKED = False
+
+
+def _audit(event, args):
+    if event != "open" or not _WATCHED:
+        return
+    try:
+        target = args[0]
+        if isinstance(target, (str, bytes, os.PathLike)):
+            name = os.path.abspath(os.fsdecode(target))
+            if name in _WATCHED:
+                _WATCHED[name].append(name)
+    except Exception:  # an audit hook must never break the open it watches
+        pass
+
+
+@pytest.fixture
+def file_reads(tmp_path):
+    """watch(*paths) -> a list that records each open() of those paths while the test runs."""
+    global _HOOKED
+    if not _HOOKED:
+        sys.addaudithook(_audit)  # a hook cannot be removed; it does nothing while nothing is watched
+        _HOOKED = True
+    control = tmp_path / "control.txt"
+    control.write_text("control")
+    seen: list[str] = []
+    _WATCHED[str(control)] = seen
+    control.read_text()
+    assert seen == [str(control)], "the audit hook did not see a read"
+    _WATCHED.clear()
+    opened: list[str] = []
+
+    def watch(*paths) -> list[str]:
+        for path in paths:
+            _WATCHED[os.path.abspath(str(path))] = opened
+        return opened
+
+    try:
+        yield watch
+    finally:
+        _WATCHED.clear()
+
+
+@pytest.fixture
+def outside(tmp_path) -> Path:
+    """A folder beside the workspace, holding a stylesheet that would print CANARY if read."""
+    folder = tmp_path / "outside"
+    folder.mkdir()
+    (folder / "canary.css").write_text('p.inside::after { content: " CANARY-LEAK"; }\n')
+    (folder / "outside.css").write_text('p::after { content: " CANARY-LEAK"; }\n')
+    return folder
+
+
+# --- contrast ----------------------------------------------------------------------------------
+
+
+def test_contrast_ratio_known_values():
+    black, white = contrast.rgb("#000000"), contrast.rgb("#fff")
+    assert black == (0.0, 0.0, 0.0) and white == contrast.WHITE
+    assert contrast.ratio(black, white) == pytest.approx(21.0)
+    assert contrast.ratio(white, black) == pytest.approx(21.0)
+    assert contrast.ratio(white, white) == pytest.approx(1.0)
+    assert round(contrast.ratio(contrast.rgb("#777777"), white), 2) == 4.48  # just below AA
+    assert round(contrast.ratio(contrast.rgb("#767676"), white), 2) == 4.54  # just above
+    assert round(contrast.ratio(contrast.rgb("#aaaaaa"), white), 2) == 2.32
+    assert contrast.rgb("navy") == (0.0, 0.0, 128 / 255)
+    assert contrast.rgb("rgb(255, 0, 0)") == (1.0, 0.0, 0.0)
+
+
+@pytest.mark.parametrize("value", ["bluish", "", "transparent", "currentColor", "rgba(0, 0, 0, 0.5)",
+                                   "#12345", "#0b4f6c; color: red", "#0b4f6c } body { color: red", 123])
+def test_not_a_colour(value):
+    assert contrast.rgb(value) is None
+
+
+# --- the brand on the page ------------------------------------------------------------------
+
+
+@pytest.fixture(scope="module")
+def northside_pdfs(tmp_path_factory) -> list[Path]:
+    """The shipped drugs, built once for this module with --brand northside."""
+    root = tmp_path_factory.mktemp("northside")
+    shutil.copytree(REPO / "sources", root / "sources")
+    result = run_build(root, "--brand", "northside")
+    assert result.exit_code == 0, result.output
+    pdfs = sorted((root / "out").glob("*.pdf"))
+    assert [p.name for p in pdfs] == ["blinatumomab.pdf", "inotuzumab-ozogamicin.pdf"]
+    return pdfs
+
+
+def test_northside_name_phones_and_fever_are_inside_the_urgent_block(northside_pdfs):
+    for path in northside_pdfs:
+        assert pdfread.pages(path) == 1
+        block = urgent_block(pdfread.text(path))
+        assert "Northside Cancer Center" in block, path.name
+        assert "Daytime: (555) 010-0140" in block, path.name
+        assert "Nights and weekends: (555) 010-0199" in block, path.name
+        assert "fever (100.4 °F (38.0 °C) or higher)" in block, path.name
+        assert "call 911 or go to the nearest emergency room." in block, path.name
+        assert pdfread.metadata(path).author == "Northside Cancer Center"
+
+
+def test_northside_svg_logo_is_drawn_in_the_masthead(northside_pdfs):
+    # WeasyPrint draws an SVG as vector paths, not an image: look for the logo's two fill colours
+    # in the top inch of the page (the default brand draws nothing there).
+    def colour(hex_value):
+        return tuple(round(int(hex_value[i:i + 2], 16) / 255, 3) for i in (1, 3, 5))
+
+    with pdfplumber.open(northside_pdfs[0]) as document:
+        fills = {
+            tuple(round(v, 3) for v in curve["non_stroking_color"])
+            for curve in document.pages[0].curves
+            if curve["bottom"] < 72 and curve.get("fill") and curve.get("non_stroking_color")
+        }
+    assert {colour("#0b4f6c"), colour("#9fc5d6")} <= fills
+    assert image_sizes(northside_pdfs[0]) == []
+
+
+def test_workspace_brand_prints_inside_the_urgent_block_with_its_png_logo(riverside):
+    (result,) = build_api(riverside)  # the brand comes from handouts.toml
+    assert result.status == "built", result.message
+    text = pdfread.text(result.path)
+    block = urgent_block(text)
+    assert "Riverside Oncology Group" in block
+    assert "Daytime: (555) 010-0123" in block
+    assert "Nights and weekends: (555) 010-0177" in block
+    assert "Fever (100.9 °F (38.3 °C) or higher) or chills" in block  # fever_c = 38.3 alone
+    assert "For chest pain or trouble breathing, call 911 now." in block
+    assert "Riverside pharmacy team, weekdays 8 to 5." in text.split(COMMON_HEADING)[1]
+    assert image_sizes(result.path) == [LOGO_SIZE]
+    box = pypdf.PdfReader(result.path).pages[0].mediabox
+    assert (round(float(box.width)), round(float(box.height))) == (595, 842)  # the brand's a4
+
+
+def test_brand_option_overrides_the_workspace_setting(riverside):
+    (result,) = build_api(riverside, brand="default")
+    assert result.status == "built", result.message
+    text = pdfread.text(result.path)
+    assert "Riverside" not in text and "100.9" not in text
+    assert image_sizes(result.path) == []
+
+
+# --- template overrides -------------------------------------------------------------------
+
+
+def header_saying(words: str) -> str:
+    """The built-in _header.html with its "Medicine information for patients" replaced."""
+    builtin = (assets.templates_dir() / "_header.html").read_text(encoding="utf-8")
+    assert "Medicine information for patients" in builtin
+    return builtin.replace("Medicine information for patients", words)
+
+
+@pytest.mark.parametrize("in_brand, in_workspace, shown", [
+    (True, False, "BRAND FOLDER LEAFLET"),
+    (False, True, "WORKSPACE LEAFLET"),
+    (True, True, "BRAND FOLDER LEAFLET"),  # the brand folder wins
+])
+def test_template_override_changes_the_page(riverside, in_brand, in_workspace, shown):
+    if in_brand:
+        (riverside / "styles" / "brands" / "riverside" / "_header.html").write_text(header_saying("Brand folder leaflet"))
+    if in_workspace:
+        (riverside / "templates").mkdir()
+        (riverside / "templates" / "_header.html").write_text(header_saying("Workspace leaflet"))
+    (result,) = build_api(riverside)
+    assert result.status == "built", result.message
+    text = pdfread.text(result.path)  # the masthead line is upper case by CSS
+    others = {"BRAND FOLDER LEAFLET", "WORKSPACE LEAFLET", "MEDICINE INFORMATION FOR PATIENTS"} - {shown}
+    assert text.index(shown) < text.index(URGENT_HEADING)
+    assert not [other for other in others if other in text]
+
+
+def test_override_extends_the_builtin_and_replaces_one_block(riverside):
+    (riverside / "styles" / "brands" / "riverside" / "handout.html").write_text(
+        '{% extends "builtin/handout.html" %}\n'
+        "{% block title %}Riverside leaflet: {{ h.document_title }}{% endblock %}\n"
+    )
+    (result,) = build_api(riverside)
+    assert result.status == "built", result.message
+    assert pdfread.metadata(result.path).title == "Riverside leaflet: Feveramab (Feveramabra): patient handout"
+    assert URGENT_HEADING in pdfread.text(result.path)  # the rest of the page is the built-in one
+
+
+# --- init and brands ---------------------------------------------------------------------
+
+
+def test_init_makes_a_workspace_that_builds_at_once(tmp_path):
+    target = tmp_path / "clinic"
+    made = run("init", target)
+    assert made.exit_code == 0, made.output
+    assert (target / "handouts.toml").read_text().endswith('brand = "my-clinic"\n')
+    checked = run("brands", "-w", target)
+    assert checked.exit_code == 0, checked.output
+    assert lines(checked)[0] == f"my-clinic: My Clinic  ({target / 'styles' / 'brands' / 'my-clinic'})"
+    built = run_build(target)
+    assert built.exit_code == 0, built.output
+    pdfs = sorted((target / "out").glob("*.pdf"))
+    assert [p.name for p in pdfs] == ["blinatumomab.pdf"]
+    assert pdfread.pages(pdfs[0]) == 1
+    block = urgent_block(pdfread.text(pdfs[0]))
+    assert "My Clinic Daytime: Nights and weekends:" in block  # write-in lines, no numbers yet
+
+
+def test_brands_lists_the_shipped_brands(shipped_workspace):
+    result = run("brands", "-w", shipped_workspace)
+    assert result.exit_code == 0, result.output
+    assert lines(result) == [
+        f"default: neutral: no clinic name, write-in phone lines  ({BUILTIN_BRANDS / 'default'})",
+        f"northside: Northside Cancer Center  ({BUILTIN_BRANDS / 'northside'})",
+    ]
+
+
+def test_brands_names_the_file_of_a_broken_brand_and_exits_2(shipped_workspace):
+    folder = add_brand(shipped_workspace, "grey", toml(primary="#aaaaaa"))
+    result = run("brands", "-w", shipped_workspace)
+    assert result.exit_code == 2
+    assert lines(result) == [
+        f"grey: ERROR {folder / 'brand.toml'}: primary #aaaaaa on white has contrast 2.32:1, below the 4.5:1 minimum",
+        f"default: neutral: no clinic name, write-in phone lines  ({BUILTIN_BRANDS / 'default'})",
+        f"northside: Northside Cancer Center  ({BUILTIN_BRANDS / 'northside'})",
+    ]
+
+
+def test_missing_after_hours_phone_is_a_warning_and_the_build_succeeds(ws):
+    folder = add_brand(ws, "dayonly", toml(phone_after_hours=None))
+    checked = run("brands", "-w", ws)
+    assert checked.exit_code == 0, checked.output
+    assert lines(checked)[:2] == [
+        f"dayonly: Testing Clinic  ({folder})",
+        f"    warning: {folder / 'brand.toml'}: no phone_after_hours: patients will have no number for nights "
+        "and weekends",
+    ]
+    built = run_build(ws, "--brand", "dayonly")
+    assert built.exit_code == 0, built.output
+    block = urgent_block(pdfread.text(ws / "out" / "feveramab.pdf"))
+    assert "Testing Clinic Daytime: (555) 010-0100" in block
+    assert "Nights and weekends" not in block
+
+
+def test_known_after_hours_phone_is_printed_beside_a_write_in_daytime_line(ws):
+    add_brand(ws, "nights", "write_in_phones = true\nphone_after_hours = \"(555) 010-0188\"\n")
+    (result,) = build_api(ws, brand="nights")
+    assert result.status == "built", result.message
+    assert "Daytime: Nights and weekends: (555) 010-0188" in urgent_block(pdfread.text(result.path))
+
+
+# --- bad input: one line naming the file and the problem, exit 2, nothing built ---------------
+
+# (id, brand.toml text, files in the brand folder, file the error names, line, message);
+# "{port}" is the loopback listener's port.
+BAD_BRANDS = [
+    ("logo-missing", toml(logo="logo.png"), {}, "brand.toml", None, "logo file not found: logo.png"),
+    ("logo-not-png", toml(logo="logo.png"), {"logo.png": b"a text file, not a picture\n"}, "brand.toml", None,
+     "logo is not a readable PNG image: logo.png"),
+    ("logo-truncated-png", toml(logo="logo.png"), {"logo.png": truncated_png()}, "brand.toml", None,
+     "logo is not a readable PNG image: logo.png"),
+    ("logo-broken-svg", toml(logo="logo.svg"), {"logo.svg": b'<svg xmlns="http://www.w3.org/2000/svg"><circle r="4"'},
+     "brand.toml", None, "logo is not a readable SVG image: logo.svg"),
+    ("logo-html-not-svg", toml(logo="logo.svg"), {"logo.svg": b"<html><body><svg></body></html>"},
+     "brand.toml", None, "logo is not a readable SVG image: logo.svg"),
+    ("logo-gif", toml(logo="logo.gif"), {"logo.gif": b"GIF89a"}, "brand.toml", None,
+     "logo must be a SVG or PNG file: 'logo.gif'"),
+    ("logo-outside", toml(logo="../../../../logo.png"), {}, "brand.toml", None,
+     "logo must be a file inside the brand folder, not '../../../../logo.png'"),
+    ("toml-malformed", 'clinic = "Testing Clinic"\nwrite_in_phones = false\nphone_day = (555) 010-0100\n', {},
+     "brand.toml", 3, "malformed TOML: Invalid value"),
+    ("unknown-key", toml(colour="red"), {}, "brand.toml", None,
+     f"unknown key 'colour' (known: {', '.join(brand_module.TOML_KEYS)})"),
+    ("not-a-colour", toml(primary="bluish"), {}, "brand.toml", None,
+     "primary is not a colour: 'bluish' (use e.g. \"#1d3557\")"),
+    ("primary-contrast", toml(primary="#aaaaaa"), {}, "brand.toml", None,
+     "primary #aaaaaa on white has contrast 2.32:1, below the 4.5:1 minimum"),
+    ("accent-contrast", toml(accent="#ff8888"), {}, "brand.toml", None,
+     "accent #ff8888 on white has contrast 2.30:1, below the 4.5:1 minimum"),
+    ("no-daytime-phone", toml(phone_day=None), {}, "brand.toml", None,
+     "missing phone_day: the urgent block needs a number to call "
+     "(or set write_in_phones = true to print lines to write it on)"),
+    ("wrong-type", toml(write_in_phones="no"), {}, "brand.toml", None, "write_in_phones must be true or false"),
+    ("fever-mismatch", toml(fever_f=100.4, fever_c=39.0), {}, "brand.toml", None,
+     "fever_f (100.4) and fever_c (39.0) do not describe the same fever threshold"),
+    ("css-remote", toml(), {"brand.css": "/* tint */\nbody { background: url(http://127.0.0.1:{port}/x) }\n"},
+     "brand.css", 2, "refers to a remote address (handouts never uses the network): http://127.0.0.1:{port}/x"),
+    ("css-passwd", toml(), {"brand.css": "@import url(file:///etc/passwd);\n"}, "brand.css", 1,
+     "refers to a file outside the workspace: file:///etc/passwd"),
+    ("css-parent", toml(), {"brand.css": '\n\n@import "../../../../outside/outside.css";\n'}, "brand.css", 3,
+     "refers to a file outside the workspace: ../../../../outside/outside.css"),
+    ("css-absolute", toml(), {"brand.css": "p { background: url('/etc/passwd') }\n"}, "brand.css", 1,
+     "refers to a file outside the workspace: /etc/passwd"),
+    ("css-escaped", toml(), {"brand.css": "p { background: url(fil\\65:///etc/passwd) }\n"}, "brand.css", 1,
+     "refers to a file outside the workspace: file:///etc/passwd"),
+    ("css-no-scheme", toml(), {"brand.css": "p { background: url(//127.0.0.1:{port}/x) }\n"}, "brand.css", 1,
+     "refers to a remote address (handouts never uses the network): //127.0.0.1:{port}/x"),
+    ("template-remote", toml(), {"_header.html": '<header>\n<img src="http://127.0.0.1:{port}/logo.png" alt="">\n'
+                                                "</header>\n"},
+     "_header.html", 2, "refers to a remote address (handouts never uses the network): http://127.0.0.1:{port}/logo.png"),
+    ("template-passwd", toml(), {"_footer.html": '<link rel="stylesheet" href="file:///etc/passwd">\n'},
+     "_footer.html", 1, "refers to a file outside the workspace: file:///etc/passwd"),
+    ("template-entity", toml(), {"_header.html": '<img src="&#104;ttp://127.0.0.1:{port}/x.png" alt="">\n'},
+     "_header.html", 1, "refers to a remote address (handouts never uses the network): http://127.0.0.1:{port}/x.png"),
+    ("template-object", toml(), {"_header.html": '<object data="http://127.0.0.1:{port}/x.svg"></object>\n'},
+     "_header.html", 1, "refers to a remote address (handouts never uses the network): http://127.0.0.1:{port}/x.svg"),
+]
+
+
+@pytest.mark.parametrize("text, files, named, line, message", [case[1:] for case in BAD_BRANDS],
+                         ids=[case[0] for case in BAD_BRANDS])
+def test_bad_brand_is_one_line_exit_2_and_nothing_built(ws, outside, listener, file_reads,
+                                                        text, files, named, line, message):
+    port = str(listener.port)
+    files = {k: v.replace("{port}", port) if isinstance(v, str) else v for k, v in files.items()}
+    folder = add_brand(ws, "bad", text, files)
+    reads = file_reads("/etc/passwd", outside / "outside.css")
+    result = run_build(ws, "--brand", "bad")
+    where = f"{folder / named}:{line}" if line else f"{folder / named}"
+    assert result.exit_code == 2, result.output
+    assert lines(result) == [f"Error: {where}: {message.replace('{port}', port)}"]
+    assert not (ws / "out").exists()
+    assert listener.connections() == []
+    assert reads == []
+
+
+def test_unreadable_logo_is_one_line_exit_2(ws, monkeypatch):
+    folder = add_brand(ws, "bad", toml(logo="logo.png"))
+    logo = png(folder / "logo.png")
+    real = Path.read_bytes
+
+    def denied(self):
+        if self == logo:  # as root, chmod 000 would not stop a read: refuse it here instead
+            raise PermissionError(13, "Permission denied", str(self))
+        return real(self)
+
+    monkeypatch.setattr(Path, "read_bytes", denied)
+    result = run_build(ws, "--brand", "bad")
+    assert result.exit_code == 2, result.output
+    assert lines(result) == [f"Error: {folder / 'brand.toml'}: logo cannot be read: Permission denied"]
+    assert not (ws / "out").exists()
+
+
+def test_brand_that_does_not_exist(ws):
+    add_brand(ws, "mine", toml())
+    result = run_build(ws, "--brand", "nosuch")
+    assert result.exit_code == 2
+    assert lines(result) == [
+        f"Error: {ws / 'styles' / 'brands' / 'nosuch'}: no brand called 'nosuch' (brands: mine, default, northside)"
+    ]
+    assert not (ws / "out").exists()
+
+
+@pytest.mark.parametrize("name", ["../../outside", "/tmp", "northside/../northside"])
+def test_brand_name_is_a_folder_name_not_a_path(ws, outside, name):
+    add_brand(outside, "evil", toml())  # outside/styles/brands/evil: reachable by a path, never by a name
+    result = run_build(ws, "--brand", name)
+    assert result.exit_code == 2
+    assert lines(result) == [
+        f"Error: {ws / 'styles' / 'brands'}: not a brand name: {name!r} (a folder name: letters, digits, '-', '_')"
+    ]
+    assert not (ws / "out").exists()
+
+
+def test_workspace_brand_setting_that_does_not_exist(ws):
+    (ws / "handouts.toml").write_text('brand = "gone"\n')
+    result = run_build(ws)
+    assert result.exit_code == 2
+    assert lines(result) == [f"Error: {ws / 'styles' / 'brands' / 'gone'}: no brand called 'gone' "
+                             "(brands: default, northside)"]
+
+
+def test_malformed_workspace_settings_name_the_line(ws):
+    (ws / "handouts.toml").write_text('# settings\nbrand = northside\n')
+    result = run_build(ws)
+    assert result.exit_code == 2
+    assert lines(result) == [f"Error: {ws / 'handouts.toml'}:2: malformed TOML: Invalid value"]
+    assert not (ws / "out").exists()
+
+
+def test_brand_may_refer_to_files_inside_the_workspace(ws):
+    (ws / "styles" / "shared.css").parent.mkdir(parents=True)
+    (ws / "styles" / "shared.css").write_text("h1 { letter-spacing: 0.01em; }\n")
+    add_brand(ws, "local", toml(), {"brand.css": '@import "../../shared.css";\n.masthead { border-width: 3pt; }\n'})
+    assert brand_module.load(ws, "local").css == ws / "styles" / "brands" / "local" / "brand.css"
+
+
+# --- the renderer's own sandbox --------------------------------------------------------------
+
+
+def test_sandbox_fetcher_serves_only_data_and_files_inside_its_roots(tmp_path, outside, listener, file_reads):
+    root = tmp_path / "ws"
+    root.mkdir()
+    (root / "inside.css").write_text("p { color: black; }")
+    (root / "link.css").symlink_to(outside / "canary.css")
+    reads = file_reads("/etc/passwd", outside / "canary.css")
+    fetcher = pdf.SandboxFetcher([root])
+    with fetcher.fetch((root / "inside.css").as_uri()) as response:
+        assert response.read() == b"p { color: black; }"
+    with fetcher.fetch("data:text/plain,hello") as response:
+        assert response.read() == b"hello"
+    refused = {
+        f"{listener.url}/x.css": "handouts never uses the network",
+        f"https://127.0.0.1:{listener.port}/x.css": "handouts never uses the network",
+        f"ftp://127.0.0.1:{listener.port}/x.css": "handouts never uses the network",
+        "file:///etc/passwd": "outside the workspace",
+        (outside / "canary.css").as_uri(): "outside the workspace",
+        (root / "link.css").as_uri(): "outside the workspace",  # a symlink out of the workspace
+        f"{root.as_uri()}/..%2F..%2Foutside/canary.css": "outside the workspace",
+    }
+    for url, why in refused.items():
+        with pytest.raises(ValueError, match=why):
+            fetcher.fetch(url)
+    assert listener.connections() == []
+    assert reads == []
+
+
+def sandbox_page(listener, outside: Path) -> str:
+    canary = (outside / "canary.css").as_uri()
+    return f"""<!DOCTYPE html><html lang="en"><head><meta charset="utf-8"><title>Sandbox</title>
+<link rel="stylesheet" href="{listener.url}/link.css">
+<link rel="stylesheet" href="{canary}">
+</head><body>
+<p class="inside">Sandbox page</p>
+<img src="{listener.url}/image.png" alt="remote image">
+<img src="file:///etc/passwd" alt="password file">
+<div style="background-image: url({listener.url}/background.png); height: 10px"></div>
+</body></html>"""
+
+
+def test_renderer_refuses_network_and_outside_files_and_reports_them(
+    tmp_path, outside, listener, file_reads, no_weasyprint_warnings
+):
+    root = tmp_path / "ws"
+    root.mkdir()
+    (root / "allowed.css").write_text('p.inside::before { content: "ALLOWED-IMPORT "; }\n')
+    sheet = root / "sheet.css"
+    sheet.write_text(
+        f'@import url("{listener.url}/import.css");\n'
+        f'@import url("{(outside / "canary.css").as_uri()}");\n'
+        '@import url("file:///etc/passwd");\n'
+        '@import url("allowed.css");\n'
+    )
+    reads = file_reads("/etc/passwd", outside / "canary.css")
+    renderer = pdf.Renderer(stylesheets=[sheet], roots=[root], strict=False)
+    page = sandbox_page(listener, outside)
+    document = renderer.layout(page, root)
+    target = tmp_path / "sandbox.pdf"
+    target.write_bytes(pdf.pdf_bytes(document, page))
+
+    text = pdfread.text(target)
+    assert "ALLOWED-IMPORT Sandbox page" in text  # a file inside the root is read
+    assert "CANARY" not in text and "root:" not in text
+    assert listener.connections() == []
+    assert reads == []
+    for url in [f"{listener.url}/import.css", (outside / "canary.css").as_uri(), "file:///etc/passwd",
+                f"{listener.url}/link.css", f"{listener.url}/image.png", f"{listener.url}/background.png"]:
+        assert [w for w in renderer.warnings if url in w and "refused" in w], (url, renderer.warnings)
+    assert all("refused" in w for w in renderer.warnings), renderer.warnings
+    assert no_weasyprint_warnings == renderer.warnings
+    no_weasyprint_warnings.clear()
+
+
+def test_strict_renderer_raises_on_a_refused_url(tmp_path, outside, listener, file_reads, no_weasyprint_warnings):
+    root = tmp_path / "ws"
+    root.mkdir()
+    sheet = root / "sheet.css"
+    sheet.write_text(f"p {{ background: url({listener.url}/strict.png) }}\n")
+    reads = file_reads("/etc/passwd", outside / "canary.css")
+    renderer = pdf.Renderer(stylesheets=[sheet], roots=[root], strict=True)  # url() loads at layout
+    with pytest.raises(BuildError, match=r"^WeasyPrint warning \(strict\): .*refused"):
+        renderer.layout(sandbox_page(listener, outside), root)
+    imports = root / "imports.css"
+    imports.write_text("@import url(file:///etc/passwd);\n")
+    with pytest.raises(BuildError, match=r"WeasyPrint warning \(strict\): Failed to load stylesheet at "
+                                         r"file:///etc/passwd.*refused to read a file outside the workspace"):
+        pdf.Renderer(stylesheets=[imports], roots=[root], strict=True)
+    assert listener.connections() == []
+    assert reads == []
+    assert no_weasyprint_warnings and all("refused" in w for w in no_weasyprint_warnings)
+    no_weasyprint_warnings.clear()
+
+
+def test_url_the_brand_check_cannot_see_is_still_refused(ws, listener, no_weasyprint_warnings):
+    # A URL made by a Jinja expression in a brand template passes the up-front check (it cannot
+    # evaluate templates); the renderer's sandbox refuses it, and --strict fails that handout.
+    add_brand(ws, "sly", toml(), {
+        "_header.html": "<img src=\"{{ 'http://127.0.0.1:' ~ port ~ '/made.png' }}\" alt=\"\">\n"
+        .replace("port", str(listener.port)),
+    })
+    result = run_build(ws, "--brand", "sly")
+    assert result.exit_code == 1, result.output
+    assert (f"FAILED feveramab: WeasyPrint warning (strict): Failed to load image at "
+            f"'{listener.url}/made.png': ValueError: refused to fetch {listener.url}/made.png") in result.output
+    assert not (ws / "out" / "feveramab.pdf").exists()
+    assert listener.connections() == []
+    assert no_weasyprint_warnings and all("refused" in w for w in no_weasyprint_warnings)
+    no_weasyprint_warnings.clear()
+
+
+def test_workspace_template_pointing_at_the_network_is_refused(ws, listener, no_weasyprint_warnings):
+    (ws / "templates").mkdir()
+    (ws / "templates" / "_header.html").write_text(f'<img src="{listener.url}/pixel.png" alt="">\n')
+    result = run_build(ws)
+    assert result.exit_code == 1, result.output
+    assert (f"FAILED feveramab: WeasyPrint warning (strict): Failed to load image at "
+            f"'{listener.url}/pixel.png'") in result.output
+    assert not (ws / "out" / "feveramab.pdf").exists()
+    assert listener.connections() == []
+    no_weasyprint_warnings.clear()
