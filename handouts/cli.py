@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 import contextlib
+import datetime as dt
 import functools
 import json
 import sys
@@ -13,11 +14,12 @@ import click
 from . import __version__, scaffold, views, workspace
 from . import brand as brand_module
 from . import build as build_module
+from . import check as check_module
 from . import extract as extract_module
 from . import packet as packet_module
 from . import printing
 from .errors import BuildError, InputError
-from .options import BuildOptions, option_table
+from .options import PAPERS, BuildOptions, option_table
 
 
 def workspace_option(func):
@@ -263,6 +265,41 @@ def packet(root: Path, drugs, packet_file, regimen, title, duplex, **kwargs):
     if printer_args["send_to_printer"]:
         send_to_printer_paths([result.path], printer_args["printer"], printer_args["copies"])
     if result.failed:
+        raise SystemExit(1)
+
+
+@cli.command()
+@workspace_option
+@json_option
+@click.option("--brand", help="Brand under styles/brands/ [default: the workspace's, else 'default'].")
+@click.option("--paper", type=click.Choice(PAPERS), help="Paper size [default: the brand's].")
+@click.option("--strict", is_flag=True, help="Warnings fail too, and so do WeasyPrint's warnings.")
+@click.option("--as-of", "as_of", type=click.DateTime(formats=["%Y-%m-%d"]),
+              help="The day freshness is judged on (YYYY-MM-DD) [default: today].")
+@click.argument("drugs", nargs=-1)
+def check(root: Path, as_json: bool, brand: str | None, paper: str | None, strict: bool, as_of, drugs):
+    """Build each handout and measure it against the standards patients need.
+
+    Per drug: one page; urgent block first (in the text and the PDF tags); the
+    smallest type; colour contrast; what was shrunk or left out; reading grade
+    of the source text and of the templates' own words; source freshness and
+    citations; a number to call. Exits 1 when any bar fails (with --strict,
+    when any warns).
+    """
+    catalog = load_catalog(root)
+    print_errors(catalog.errors)
+    day = as_of.date() if as_of else dt.date.today()
+    options = BuildOptions(brand=brand, paper=paper or "", strict=strict, jobs=1)
+    try:
+        used_brand, reports = check_module.check(root, catalog, drugs, options, day)
+    except InputError as error:
+        raise UsageExit(str(error)) from None
+    if as_json:
+        print_json(check_module.report_data(used_brand, reports, day, strict))
+    else:
+        for line in check_module.report_lines(reports, strict):
+            click.echo(line)
+    if not check_module.summary(reports, strict)["ok"] or (strict and catalog.errors):
         raise SystemExit(1)
 
 

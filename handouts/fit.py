@@ -62,8 +62,10 @@ class Measure:
         A list in two columns shrinks by about half of an item's height, so the saving
         is the item's height times the ratio of the list's height to its items' sum.
         """
-        items = [v for k, v in self.heights.items() if k.startswith(list_id[:3]) and k[3:].isdigit()]
-        ratio = self.heights.get(list_id, sum(items)) / sum(items) if items else 1.0
+        prefix = list_id[:3]
+        items = [v for k, v in self.heights.items() if k.startswith(prefix) and k[3:].isdigit()]
+        lists = [v for k, v in self.heights.items() if k.startswith(list_id)]
+        ratio = (sum(lists) or sum(items)) / sum(items) if items else 1.0
         return self.heights.get(item_id, default) * ratio
 
 

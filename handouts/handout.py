@@ -15,10 +15,10 @@ from dataclasses import dataclass, field
 from . import review
 from .record import DrugRecord, Item, Source
 
-# A sign this short may run inline with its neighbours instead of taking a line of its own...
+# A sign this short may share a line: in columns (a few of them), or running on (many).
 SHORT_SIGN = 48
-# ...once a group has this many: a few short signs read better as an ordinary list.
-INLINE_RUN = 6
+COLUMNS_FROM = 3
+INLINE_RUN = 12
 
 # Order and patient wording of the frequency groups drugs.com uses.
 FREQUENCY_ORDER = ("More common", "Less common", "Rare", "Incidence not known")
@@ -30,7 +30,19 @@ class SignGroup:
     label: str | None  # how common these signs are; None when the source does not say
     titled: list[Item] = field(default_factory=list)  # "Allergic reaction: rash; hives; ..."
     sentences: list[Item] = field(default_factory=list)  # longer signs, one per line
-    short: list[Item] = field(default_factory=list)  # short signs, run inline
+    short: list[Item] = field(default_factory=list)  # short signs, in columns or run inline
+    inline: bool = False  # so many signs that they run on, separated by bullets
+
+    @property
+    def columns(self) -> int:
+        """Three narrow columns for very short signs, else two, so few of them wrap."""
+        return 3 if max((len(s.text) for s in self.short), default=0) <= 26 else 2
+
+
+@dataclass
+class EffectGroup:
+    label: str | None  # how common, when the source words it ("More common"); None otherwise
+    items: list[tuple[int, Item]]  # (position in the handout's side effects, item) - the fitter cuts by position
 
 
 @dataclass
@@ -70,7 +82,7 @@ class Handout:
     treats: str | None
     warnings: list[Item]
     urgent: list[SignGroup]
-    side_effects: list[Item]
+    side_effects: list[EffectGroup]
     reminders: list[Item]
     how_it_works: str | None
     uses: list[Item]
@@ -96,7 +108,7 @@ def plan(record: DrugRecord, cuts: Cuts, made: dt.date | None = None) -> Handout
         treats=_treats(record),
         warnings=list(record.serious_warnings),
         urgent=group_signs(record.urgent_signs),
-        side_effects=record.side_effects[: cuts.side_effects],
+        side_effects=group_side_effects(record.side_effects[: cuts.side_effects]),
         reminders=record.reminders[: cuts.reminders],
         how_it_works=record.how_it_works.text if record.how_it_works and cuts.how_it_works else None,
         uses=list(record.uses),
@@ -122,13 +134,33 @@ def group_signs(signs: list[Item]) -> list[SignGroup]:
         else:
             group.sentences.append(sign)
     for group in groups.values():
-        if len(group.short) < INLINE_RUN:
+        if len(group.short) + len(group.sentences) >= INLINE_RUN:
+            # A long list of symptoms: every untitled one runs on, long or short, so fifty
+            # signs take a few lines, not fifty.
+            group.inline = True
+            group.short = [it for it in group.short + group.sentences]
+            group.sentences = []
+        elif len(group.short) < COLUMNS_FROM:
             group.sentences.extend(group.short)
             group.short = []
     return sorted(groups.values(), key=_group_rank)
 
 
-def _group_rank(group: SignGroup) -> int:
+def group_side_effects(effects: list[Item]) -> list[EffectGroup]:
+    """Side effects under how-common headings where the source words it; percentages stay by
+    each item. Positions are kept so the template can label each item for the fitter."""
+    groups: dict[str | None, EffectGroup] = {}
+    for index, item in enumerate(effects):
+        label = item.frequency if item.frequency and not _PERCENT.fullmatch(item.frequency) else None
+        shown = FREQUENCY_LABELS.get(label, label) if label else None
+        groups.setdefault(shown, EffectGroup(shown, [])).items.append((index, item))
+    return sorted(groups.values(), key=_group_rank)
+
+
+_PERCENT = re.compile(r"\s*\d+(?:\.\d+)?\s*%\s*")
+
+
+def _group_rank(group: SignGroup | EffectGroup) -> int:
     if group.label is None:
         return -1
     labels = [FREQUENCY_LABELS.get(x, x) for x in FREQUENCY_ORDER]

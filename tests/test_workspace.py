@@ -383,7 +383,7 @@ def test_find_by_generic_or_brand_in_any_case(make_workspace):
         assert catalog.find(name).name == "vexaprolin", name
     with pytest.raises(InputError) as caught:
         catalog.find("zorbital")
-    assert str(caught.value) == f"<input>: no drug called 'zorbital' in {root / 'sources'}"
+    assert str(caught.value) == f"no drug called 'zorbital' in {root / 'sources'}"
 
 
 def test_sources_folder_hidden_files_readmes_and_subfolders(make_workspace):

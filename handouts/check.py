@@ -1,0 +1,253 @@
+"""`handouts check`: measure each handout against the standards patients need, figure by figure.
+
+Figures about the page are read from the built PDF itself, not from what we meant to
+print. Each figure passes, warns or fails against a stated bar.
+"""
+
+from __future__ import annotations
+
+import datetime as dt
+import re
+import tempfile
+from dataclasses import dataclass, field, replace
+from pathlib import Path
+
+import jinja2
+import readability
+
+from . import build, contrast, pdfinspect, review
+from .brand import Brand
+from .options import BuildOptions
+from .workspace import Catalog, Drug
+
+URGENT_HEADING = "Call your care team right away"
+OTHER_HEADINGS = ("Common side effects", "Staying safe during treatment", "How it works", "Not everything fits")
+FOOTER_START = "This handout does not replace advice"
+# Templates whose own words a patient reads on every handout.
+PAGE_TEMPLATES = ("handout.html", "_header.html", "_urgent.html", "_phones.html", "_side_effects.html",
+                  "_reminders.html", "_how_it_works.html", "_dropped.html", "_footer.html")
+TEXT_COLOUR = "#111111"  # body text in styles/handout.css
+
+PASS, WARN, FAIL = "pass", "warn", "fail"
+
+
+@dataclass
+class Figure:
+    name: str
+    status: str
+    value: str
+    bar: str
+    detail: str = ""
+
+
+@dataclass
+class DrugReport:
+    drug: str
+    figures: list[Figure] = field(default_factory=list)
+
+    @property
+    def status(self) -> str:
+        statuses = {f.status for f in self.figures}
+        return FAIL if FAIL in statuses else WARN if WARN in statuses else PASS
+
+
+def check(root: Path, catalog: Catalog, names, options: BuildOptions, as_of: dt.date) -> tuple[Brand, list[DrugReport]]:
+    drugs = build.select(catalog, names)
+    brand = build.chosen_brand(root, options)
+    reports = []
+    with tempfile.TemporaryDirectory(prefix="handouts-check-") as temp:
+        ctx = build.context(root, replace(options, output=Path(temp)), brand)
+        shared = _brand_figures(brand) + [_template_grade(ctx.env)]
+        for drug in drugs:
+            reports.append(_check_drug(drug, ctx, shared, as_of))
+    return brand, reports
+
+
+def _check_drug(drug: Drug, ctx: build.Context, shared: list[Figure], as_of: dt.date) -> DrugReport:
+    result = build.build_drug(drug, ctx)
+    report = DrugReport(drug.name)
+    if not result.ok:
+        report.figures.append(Figure("built", FAIL, "no", "a one-page PDF", result.message))
+        return report
+    page = pdfinspect.inspect(result.path)
+    report.figures += [
+        _figure("pages", page.pages == 1, str(page.pages), "exactly 1"),
+        _urgent_first(page.text, drug, "urgent block first (text)"),
+        _urgent_first(page.tagged_text, drug, "urgent block first (tags)"),
+        *_type_sizes(page),
+        *shared,
+        _fitted(result),
+        *_source_grades(drug),
+        *_freshness(drug, as_of),
+    ]
+    return report
+
+
+def _figure(name: str, ok: bool, value: str, bar: str, detail: str = "") -> Figure:
+    return Figure(name, PASS if ok else FAIL, value, bar, detail)
+
+
+def _urgent_first(text: str, drug: Drug, name: str) -> Figure:
+    """The urgent heading and every urgent item come before every other section."""
+    start = text.find(URGENT_HEADING)
+    others = [i for i in (text.find(h) for h in OTHER_HEADINGS) if i >= 0]
+    end = min(others, default=text.find(FOOTER_START))
+    if start < 0 or (others and min(others) < start):
+        return _figure(name, False, "heading not first", "urgent heading before every other section")
+    record = drug.record
+    missing = [it.text for it in record.serious_warnings + record.urgent_signs
+               if not 0 <= start < text.find(pdfinspect.fold(it.text)) < (end if end >= 0 else len(text))]
+    detail = f"not in the urgent block: {missing[0]!r}" + (f" and {len(missing) - 1} more" if len(missing) > 1 else "") if missing else ""
+    return _figure(name, not missing, f"{len(record.serious_warnings + record.urgent_signs) - len(missing)} urgent items in place",
+                   "heading and every urgent item before other sections", detail)
+
+
+def _type_sizes(page: pdfinspect.Inspection) -> list[Figure]:
+    """Smallest type of the urgent items and of the body, from the characters on the page."""
+    def top_of(phrase: str) -> float | None:
+        return _phrase_top(page.chars, phrase)
+
+    urgent_top = top_of(URGENT_HEADING)
+    ends = [t for t in (top_of(h) for h in (*OTHER_HEADINGS, FOOTER_START)) if t is not None]
+    footer_top = top_of(FOOTER_START) or page.page_height
+    urgent_end = min((t for t in ends if urgent_top is None or t > urgent_top), default=footer_top)
+    visible = [c for c in page.chars if c.text.strip() and c.top < footer_top]
+    urgent = [c.size for c in visible if urgent_top is not None and urgent_top <= c.top < urgent_end]
+    body = [c.size for c in visible]
+    return [_size_figure("smallest urgent type", urgent, 11.0), _size_figure("smallest body type", body, 10.0)]
+
+
+def _phrase_top(chars: list[pdfinspect.Char], phrase: str) -> float | None:
+    text = "".join(c.text for c in chars)
+    index = text.find(phrase)
+    return chars[index].top if index >= 0 else None
+
+
+def _size_figure(name: str, sizes: list[float], floor: float) -> Figure:
+    if not sizes:
+        return Figure(name, FAIL, "none found", f">= {floor:g} pt")
+    smallest = min(sizes)
+    status = FAIL if smallest < floor - 0.05 else WARN if smallest < 12 - 0.05 else PASS
+    return Figure(name, status, f"{smallest:.1f} pt", f">= {floor:g} pt (12 pt to pass clean)")
+
+
+def _brand_figures(brand: Brand) -> list[Figure]:
+    pairs = [("body text on white", TEXT_COLOUR, "#ffffff"), ("headings (primary) on white", brand.primary, "#ffffff"),
+             ("white on the urgent bar (accent)", "#ffffff", brand.accent)]
+    figures = []
+    for name, fg, bg in pairs:
+        ratio = contrast.ratio(contrast.rgb(fg), contrast.rgb(bg))
+        status = FAIL if ratio < contrast.MINIMUM else WARN if ratio < contrast.COMFORTABLE else PASS
+        figures.append(Figure(f"contrast: {name}", status, f"{ratio:.1f}:1",
+                              f">= {contrast.MINIMUM}:1 ({contrast.COMFORTABLE:g}:1 to pass clean)"))
+    if brand.write_in_numbers:
+        figures.append(Figure("number to call", PASS, "write-in lines", "a daytime phone, or lines to write it on"))
+    else:
+        figures.append(_figure("number to call", bool(brand.phone_day), brand.phone_day or "missing", "a daytime phone"))
+        after = brand.phone_after_hours
+        figures.append(Figure("after-hours number", PASS if after else WARN, after or "missing", "an after-hours phone"))
+    return figures
+
+
+def _fitted(result: build.Result) -> Figure:
+    changes = ([f"type at {result.scale:.0%}"] if result.scale < 0.995 else []) + [f"left out {d}" for d in result.dropped]
+    return Figure("fitted as written", WARN if changes else PASS, "; ".join(changes) or "nothing shrunk or left out",
+                  "everything at full size", "")
+
+
+def grade(fragments: list[str]) -> float | None:
+    """Flesch-Kincaid grade of short texts, each taken as one sentence."""
+    sentences = [f.strip() for f in fragments if re.search(r"[A-Za-z]", f or "")]
+    if not sentences:
+        return None
+    # The library wants one sentence per line.
+    text = "\n".join(re.sub(r"\s+", " ", s) for s in sentences)
+    return readability.getmeasures(text, lang="en")["readability grades"]["Kincaid"]
+
+
+def _source_grades(drug: Drug) -> list[Figure]:
+    record = drug.record
+    sections = {
+        "warnings and urgent signs": record.serious_warnings + record.urgent_signs,
+        "side effects": record.side_effects,
+        "safety reminders": record.reminders,
+        "how it works": [record.how_it_works] if record.how_it_works else [],
+    }
+    figures = []
+    for name, items in sections.items():
+        value = grade([s for it in items for s in _sentences(it.text)])
+        if value is not None:
+            figures.append(Figure(f"reading grade: {name}", WARN if value > 8 else PASS, f"{value:.1f}", "<= 8 (source text)"))
+    return figures
+
+
+def _sentences(text: str) -> list[str]:
+    return [s for s in re.split(r"(?<=[.;!?])\s+", text) if s]
+
+
+def template_words(env: jinja2.Environment) -> list[str]:
+    """The words the templates themselves print, with Jinja and HTML taken out."""
+    fragments = []
+    for name in PAGE_TEMPLATES:
+        source, _, _ = env.loader.get_source(env, name)
+        source = re.sub(r"\{#.*?#\}|\{%.*?%\}|\{\{.*?\}\}|<style.*?</style>|<svg.*?</svg>", "\n", source, flags=re.S)
+        source = re.sub(r"<[^>]+>", "\n", source)
+        fragments += [f for f in (line.strip(" ()") for line in source.splitlines()) if f]
+    return fragments
+
+
+def _template_grade(env: jinja2.Environment) -> Figure:
+    value = grade(template_words(env)) or 0.0
+    return _figure("reading grade: template's own words", value <= 6, f"{value:.1f}", "<= 6")
+
+
+def _freshness(drug: Drug, as_of: dt.date) -> list[Figure]:
+    figures = []
+    for source in drug.record.sources:
+        label = source.publisher or source.title or source.key
+        due = review.due_date(source)
+        if source.last_reviewed is None:
+            figures.append(Figure(f"freshness: {label}", WARN, "no review date", "a review date, not overdue"))
+        elif due is not None and due < as_of:
+            figures.append(Figure(f"freshness: {label}", WARN, f"overdue since {due}", "a review date, not overdue",
+                                  f"last reviewed {source.last_reviewed}, {source.review_frequency}"))
+        else:
+            figures.append(Figure(f"freshness: {label}", PASS, f"reviewed {source.last_reviewed}" + (f", due {due}" if due else ""),
+                                  "a review date, not overdue"))
+        missing = [k for k in ("publisher", "url", "license") if not getattr(source, k)]
+        figures.append(Figure(f"citation: {label}", WARN if missing else PASS,
+                              "missing " + ", ".join(missing) if missing else "complete", "publisher, address and licence"))
+    return figures
+
+
+def summary(reports: list[DrugReport], strict: bool) -> dict:
+    counts = {s: sum(r.status == s for r in reports) for s in (PASS, WARN, FAIL)}
+    failed = counts[FAIL] + (counts[WARN] if strict else 0)
+    return {**counts, "ok": failed == 0}
+
+
+def report_data(brand: Brand, reports: list[DrugReport], as_of: dt.date, strict: bool) -> dict:
+    """The --json shape (documented in README.md): add keys, never rename."""
+    return {
+        "as_of": as_of.isoformat(),
+        "brand": brand.name,
+        "strict": strict,
+        "drugs": [
+            {"drug": r.drug, "status": r.status,
+             "figures": [f.__dict__ for f in r.figures]}
+            for r in reports
+        ],
+        "summary": summary(reports, strict),
+    }
+
+
+def report_lines(reports: list[DrugReport], strict: bool) -> list[str]:
+    lines = []
+    for report in reports:
+        lines.append(f"{report.drug}: {report.status.upper()}")
+        for f in report.figures:
+            detail = f" - {f.detail}" if f.detail else ""
+            lines.append(f"  {f.status.upper():4} {f.name}: {f.value} (bar: {f.bar}){detail}")
+    s = summary(reports, strict)
+    lines.append(f"{s[PASS]} pass, {s[WARN]} warn, {s[FAIL]} fail" + (" (strict: warnings fail)" if strict else ""))
+    return lines
