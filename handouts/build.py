@@ -32,6 +32,7 @@ class Result:
     passes: int = 0
     dropped: list[str] = field(default_factory=list)
     scale: float = 1.0
+    warnings: list[str] = field(default_factory=list)  # WeasyPrint's, when not --strict
 
     @property
     def ok(self) -> bool:
@@ -89,7 +90,7 @@ def fitted(drug: Drug, ctx: Context, made: dt.date | None = None) -> fit.Fitted:
 
 def build_drug(drug: Drug, ctx: Context) -> Result:
     target = ctx.output / drug.filename
-    ctx.renderer.warnings.clear()
+    ctx.renderer.reset_warnings()
     try:
         result = fitted(drug, ctx, ctx.options.date)
         pdf.write_atomically(pdf.pdf_bytes(result.document, result.html), target)
@@ -98,6 +99,7 @@ def build_drug(drug: Drug, ctx: Context) -> Result:
     return Result(
         drug.name, "built", target, passes=result.passes,
         dropped=result.cuts.dropped(drug.record), scale=result.cuts.scale,
+        warnings=sorted(set(ctx.renderer.warnings)),
     )
 
 
@@ -118,6 +120,7 @@ def build(
     """
     drugs = select(catalog, names)
     brand = brand or chosen_brand(root, options)
+    ctx = context(root, options, brand)  # here, so a bad stylesheet stops the build before it starts
     output = options.output or root / "out"
     _remove_stale_temporaries(output)
     manifest = inputs.read_manifest(output)
@@ -130,7 +133,7 @@ def build(
             _tell(on_result, results[drug.filename])
         else:
             todo.append(drug)
-    for drug, result in _run(root, options, brand, todo):
+    for drug, result in _run(ctx, todo):
         results[drug.filename] = result
         _tell(on_result, result)
         if result.status == "built":
@@ -147,11 +150,11 @@ def _tell(on_result, result: Result) -> None:
         on_result(result)
 
 
-def _run(root: Path, options: BuildOptions, brand: Brand, drugs: list[Drug]):
+def _run(ctx: Context, drugs: list[Drug]):
     """(drug, result) pairs as they finish: in this process, or in worker processes."""
+    root, options, brand = ctx.root, ctx.options, ctx.brand
     jobs = min(options.jobs or os.cpu_count() or 1, len(drugs))
     if jobs <= 1:
-        ctx = context(root, options, brand)
         for drug in drugs:
             yield drug, build_drug(drug, ctx)
         return
@@ -188,7 +191,8 @@ def describe(result: Result) -> str:
         return f"unchanged {where}"
     note = f" (left out: {'; '.join(result.dropped)})" if result.dropped else ""
     small = f" (type at {result.scale:.0%})" if result.scale < 1 else ""
-    return f"built {where}{small}{note}"
+    warned = "".join(f"\n    warning: {w}" for w in result.warnings)
+    return f"built {where}{small}{note}{warned}"
 
 
 def summary(results: list[Result]) -> str:

@@ -12,6 +12,7 @@ import contextlib
 import hashlib
 import logging
 import os
+import re
 import tempfile
 from dataclasses import dataclass, field
 from pathlib import Path
@@ -21,7 +22,7 @@ from weasyprint import CSS, HTML, Document
 from weasyprint.text.fonts import FontConfiguration
 from weasyprint.urls import URLFetcher
 
-from .errors import BuildError
+from .errors import BuildError, InputError
 
 WEASYPRINT_LOGGERS = ("weasyprint",)
 
@@ -45,9 +46,11 @@ class SandboxFetcher(URLFetcher):
 
 
 class _Collect(logging.Handler):
-    def __init__(self):
+    """Adds each warning to the caller's list as it arrives, so the caller can look mid-block."""
+
+    def __init__(self, messages: list[str]):
         super().__init__(logging.WARNING)
-        self.messages: list[str] = []
+        self.messages = messages
 
     def emit(self, record: logging.LogRecord) -> None:
         self.messages.append(record.getMessage())
@@ -56,7 +59,7 @@ class _Collect(logging.Handler):
 @contextlib.contextmanager
 def collected_warnings(messages: list[str]):
     """Collect WeasyPrint's warnings into ``messages`` while the block runs."""
-    handler = _Collect()
+    handler = _Collect(messages)
     loggers = [logging.getLogger(name) for name in WEASYPRINT_LOGGERS]
     for logger in loggers:
         logger.addHandler(handler)
@@ -65,7 +68,6 @@ def collected_warnings(messages: list[str]):
     finally:
         for logger in loggers:
             logger.removeHandler(handler)
-        messages.extend(handler.messages)
 
 
 @dataclass
@@ -80,11 +82,23 @@ class Renderer:
     def __post_init__(self):
         self.fetcher = SandboxFetcher(self.roots)
         self.font_config = FontConfiguration()
-        with collected_warnings(self.warnings):
-            self.css = [
-                CSS(filename=str(p), font_config=self.font_config, url_fetcher=self.fetcher) for p in self.stylesheets
-            ]
-        self._check()
+        self.css = [self._stylesheet(path) for path in self.stylesheets]
+        self.stylesheet_warnings = list(self.warnings)
+
+    def _stylesheet(self, path: Path) -> CSS:
+        """Parse one stylesheet; its warnings name it, and under strict stop the build before it starts."""
+        found: list[str] = []
+        with collected_warnings(found):
+            css = CSS(filename=str(path), font_config=self.font_config, url_fetcher=self.fetcher)
+        self.warnings.extend(f"{path.name}: {message}" for message in found)
+        if self.strict and found:
+            line = re.search(r" at (\d+):\d+", found[0])
+            raise InputError(path, f"WeasyPrint warning (strict): {found[0]}", int(line[1]) if line else None)
+        return css
+
+    def reset_warnings(self) -> None:
+        """Start a new handout's warnings; the stylesheets' own stay, since every handout uses them."""
+        self.warnings[:] = self.stylesheet_warnings
 
     def layout(self, html: str, base_url: Path) -> Document:
         with collected_warnings(self.warnings):
