@@ -27,7 +27,7 @@ from PIL import Image
 from handouts import assets, build, contrast, pdf, workspace
 from handouts import brand as brand_module
 from handouts.cli import cli
-from handouts.errors import BuildError
+from handouts.errors import InputError, BuildError
 from handouts.options import BuildOptions
 
 from . import pdfread
@@ -688,8 +688,9 @@ def test_strict_renderer_raises_on_a_refused_url(tmp_path, outside, listener, fi
         renderer.layout(sandbox_page(listener, outside), root)
     imports = root / "imports.css"
     imports.write_text("@import url(file:///etc/passwd);\n")
-    with pytest.raises(BuildError, match=r"WeasyPrint warning \(strict\): Failed to load stylesheet at "
-                                         r"file:///etc/passwd.*refused to read a file outside the workspace"):
+    # A stylesheet's own warning stops the build before it starts, naming the stylesheet.
+    with pytest.raises(InputError, match=r"imports\.css: WeasyPrint warning \(strict\): Failed to load stylesheet "
+                                         r"at file:///etc/passwd.*refused to read a file outside the workspace"):
         pdf.Renderer(stylesheets=[imports], roots=[root], strict=True)
     assert listener.connections() == []
     assert reads == []
