@@ -7,8 +7,9 @@ pages (../shared/corpus/nci), the shipped YAML records (sources/*.yaml) and the 
 fixtures (tests/fixtures/drugscom, which include a 55-symptom page) - with
 handouts.readers.read_document, merges the records about one drug exactly as a workspace
 does (handouts.workspace.load on a scratch workspace holding copies of them), and stores,
-per merged record, how many items each section has, and per section, the character
-lengths of every item's text and title and how often items carry a title or a frequency.
+per merged record, how many items each section has and the shape of every item (title
+length, text length, frequency), and per section the pooled lengths of every item's text
+and title and how often items carry a title or a frequency.
 Regimens and index pages are not drugs and are left out; unreadable files are listed.
 """
 
@@ -73,6 +74,13 @@ def derive() -> dict:
             "files": [names.get(f, f) for f in drug.files],
             "buildable": not drug.problems,
             "counts": counts,
+            # Each item as [title length (0: none), text length, frequency or null], in order.
+            "items": {
+                name: [[len(it.title or ""), len(it.text), it.frequency] for it in getattr(rec, name)]
+                for name in LISTS if getattr(rec, name)
+            } | {
+                name: [[0, len(getattr(rec, name).text), None]] for name in SINGLES if getattr(rec, name)
+            },
         })
         for name in LISTS + SINGLES:
             items = getattr(rec, name)

@@ -358,3 +358,12 @@ def test_fuzz_arbitrary_text(text):
 def test_fuzz_mutated_documents(text):
     _read_via_dispatch(text)
     _read_direct(text)
+
+
+def test_uses_introduced_as_prevention_are_not_read_as_treatment(nci_dir):
+    from handouts.readers import read_document
+
+    vaccine = read_document(nci_dir / "recombinant-hpv-quadrivalent-vaccine.md")
+    assert vaccine.uses and all(use.title == "To prevent" for use in vaccine.uses)
+    cytarabine = read_document(nci_dir / "cytarabine.md")
+    assert [u.title for u in cytarabine.uses] == [None, "To prevent and treat", "May also be used for", "May also be used for"]

@@ -656,6 +656,9 @@ class _UsesReader:
         self.lead_text = ""
         self.lead_condition: str | None = None
         self.conditions: dict[int, str | None] = {}  # nesting depth -> condition of the open item
+        # What the bullets are for, from the paragraph that introduces them: "... to prevent:"
+        # must not become a list of cancers the drug treats.
+        self.purpose: str | None = None
 
     def read(self, blocks: list[_Block]) -> list[Item]:
         for block in blocks:
@@ -663,6 +666,8 @@ class _UsesReader:
                 self.bullet(block)
             elif block.kind == "para" and _has_bold(block):
                 self.add(block.text(), None)
+            elif block.kind == "para":
+                self.purpose = _purpose(block.text())
         return self.items
 
     def bullet(self, block: _Block) -> None:
@@ -690,5 +695,14 @@ class _UsesReader:
     def add(self, text: str, title: str | None) -> None:
         text = _clean(text)
         if text:
-            self.items.append(Item(text, self.path, title=title))
+            self.items.append(Item(text, self.path, title=title or self.purpose))
+
+
+def _purpose(lead: str) -> str | None:
+    """A lead-in that changes what the uses below it mean."""
+    if re.search(r"\bprevent", lead, re.IGNORECASE):
+        return "To prevent and treat" if re.search(r"\btreat", lead, re.IGNORECASE) else "To prevent"
+    if re.search(r"\bmay also be used\b", lead, re.IGNORECASE):
+        return "May also be used for"
+    return None
 
