@@ -6,15 +6,16 @@ writes DIR/sources/benchamab-001.yaml ... (a workspace: `handouts build -w DIR` 
 Each drug is "Benchamab 001", "Benchamab 002", ...; every text is made-up words and says it
 is fictional. The shape comes from bench/distribution.json (see bench/derive.py):
 
-* how many items each list has is drawn, section by section, from the counts of the real
-  merged records that can make a handout (uses and the one-off fields from all records,
-  since cancer.gov pages supply those for most drugs);
-* each item's text length (and title length, and whether it has a title or a frequency)
-  is drawn from the real items of that section;
-* a share (--long-share) are made long on purpose - every list at the longest count seen
-  and texts from the upper half of the lengths - so the fitter has to shrink type or
-  leave content out; the real records already include some (the shipped blinatumomab
-  record leaves content out), so the share that needs fitting is higher than this.
+* each section of a drug copies that section of a real merged record drawn at random (a
+  "donor"; urgent signs, warnings, side effects and reminders from the records that make
+  a handout, uses, pronunciation and how-it-works from all records, since cancer.gov pages
+  supply those for most drugs): its items' count (give or take 20%), and for each item
+  whether it has a title and how long (give or take 25%), its text length and its
+  frequency - so a 55-symptom drugs.com page stays 55 short signs in frequency groups;
+* a share (--long-share) are made long on purpose: every section but the urgent signs
+  copies the real record with the most text there, 0-30% longer, so the fitter has to
+  shrink type and leave content out. The real records already include such a drug (the
+  shipped blinatumomab record leaves content out), so more than this share needs fitting.
 
 The same arguments always write the same files.
 """
@@ -31,6 +32,7 @@ import yaml
 HERE = Path(__file__).resolve().parent
 DISTRIBUTION = HERE / "distribution.json"
 LISTS = ("uses", "serious_warnings", "urgent_signs", "side_effects", "reminders")
+SINGLES = ("pronunciation", "description", "how_it_works")
 FREQUENCY_ORDER = ("More common", "Less common", "Rare", "Incidence not known")
 
 # Made-up words of ordinary length, so lines break as they do in real text.
@@ -59,54 +61,62 @@ def fictional_text(rng: random.Random, length: int, lead: str = "") -> str:
 
 
 class Shape:
-    """What the real records tell: counts per section and item lengths per section."""
+    """What the real records tell: per section, the items of each real record that has one."""
 
     def __init__(self, dist: dict):
         records = dist["records"]
         buildable = [r for r in records if r["buildable"]]
-        self.sections = dist["sections"]
-        self.counts = {
-            name: [r["counts"][name] for r in (records if name == "uses" else buildable)] for name in LISTS
-        }
-        self.has = {
-            name: sum(r["counts"][name] for r in records) / len(records)
-            for name in ("pronunciation", "description", "how_it_works")
-        }
+        self.donors: dict[str, list[list]] = {}
+        for name in (*LISTS, *SINGLES):
+            # Uses and the one-off fields come mostly from cancer.gov pages, which most drugs
+            # have: draw them from every record. The rest from records that make a handout;
+            # urgent signs only from those that have some (a handout needs one).
+            pool = records if name in ("uses", *SINGLES) else buildable
+            self.donors[name] = [r["items"].get(name, []) for r in pool]
+            if name == "urgent_signs":
+                self.donors[name] = [d for d in self.donors[name] if d]
         self.brands = [r["counts"]["brands"] for r in buildable]
-        self.with_frequencies = {
-            name: self.sections[name]["records_with_frequencies"] / max(1, sum(c > 0 for c in self.counts[name]))
-            for name in LISTS
-        }
 
-    def title_share(self, name: str) -> float:
-        s = self.sections[name]
-        titled, plain = len(s["titled_text_lengths"]), len(s["plain_text_lengths"])
-        return titled / (titled + plain) if titled + plain else 0.0
+    def items(self, rng: random.Random, name: str, long: bool) -> list[list]:
+        """[title length, text length, frequency] for each item of one section of one drug."""
+        donors = self.donors[name]
+        if long and name != "urgent_signs":
+            # The most text any real record has here, a little longer still.
+            donor, stretch = max(donors, key=lambda d: sum(t + x for t, x, _ in d)), (1.0, 1.3)
+        else:
+            donor, stretch = rng.choice(donors), (0.8, 1.25)
+        items = [list(it) for it in donor]
+        if items and not long:
+            # A few more or fewer items than the donor, so the corpus is not seven records repeated.
+            count = max(1, round(len(items) * rng.uniform(0.8, 1.2)))
+            while len(items) < count:
+                items.insert(rng.randrange(len(items) + 1), list(rng.choice(donor)))
+            while len(items) > count:
+                items.pop(rng.randrange(len(items)))
+            items.sort(key=lambda it: _rank(it[2]))
+        for it in items:
+            it[0] = round(it[0] * rng.uniform(*stretch)) if it[0] else 0
+            it[1] = max(3, round(it[1] * rng.uniform(*stretch)))
+        return items
 
-    def length(self, rng: random.Random, name: str, key: str, long: bool) -> int:
-        values = self.sections[name][key] or self.sections[name]["plain_text_lengths"] or [20]
-        if long:
-            values = values[len(values) // 2:]
-        return rng.choice(values)
+
+def _rank(frequency: str | None) -> int:
+    if frequency is None:
+        return -1
+    return FREQUENCY_ORDER.index(frequency) if frequency in FREQUENCY_ORDER else len(FREQUENCY_ORDER)
 
 
 def record(rng: random.Random, shape: Shape, number: int, long: bool) -> dict:
     name = f"Benchamab {number:03d}"
     out: dict = {"generic_name": name}
-    out["brands"] = [f"Benchabrand {number:03d}{chr(65 + b) if b else ''}" for b in range(rng.choice(shape.brands) or 1)]
-    if long or rng.random() < shape.has["pronunciation"]:
+    out["brands"] = [f"Benchabrand {number:03d}{chr(64 + b) if b > 1 else ''}" for b in range(1, (rng.choice(shape.brands) or 1) + 1)]
+    if shape.items(rng, "pronunciation", long):
         out["pronunciation"] = f"BENCH-uh-mab {number:03d}"
     out["description"] = f"{name} is a fictional medicine made up for benchmarks; it treats nothing real."
-    if long or rng.random() < shape.has["how_it_works"]:
-        out["how_it_works"] = fictional_text(rng, shape.length(rng, "how_it_works", "plain_text_lengths", long),
-                                             "Fictional:")
+    for _, length, _ in shape.items(rng, "how_it_works", long):
+        out["how_it_works"] = fictional_text(rng, length, "Fictional:")
     for section in LISTS:
-        count = max(shape.counts[section]) if long and section != "urgent_signs" else rng.choice(shape.counts[section])
-        if section == "urgent_signs":
-            count = max(count, 1)  # a handout needs one
-        items = [_item(rng, shape, section, long) for _ in range(count)]
-        if items and rng.random() < shape.with_frequencies[section]:
-            _frequencies(rng, shape, section, items)
+        items = [_item(rng, *shape_) for shape_ in shape.items(rng, section, long)]
         if items:
             out[section] = items
     out["sources"] = [{
@@ -122,23 +132,15 @@ def record(rng: random.Random, shape: Shape, number: int, long: bool) -> dict:
     return out
 
 
-def _item(rng: random.Random, shape: Shape, section: str, long: bool):
-    if rng.random() < shape.title_share(section):
-        title = fictional_text(rng, shape.length(rng, section, "title_lengths", long)).capitalize()
-        return {"title": title, "text": fictional_text(rng, shape.length(rng, section, "titled_text_lengths", long))}
-    return fictional_text(rng, shape.length(rng, section, "plain_text_lengths", long))
-
-
-def _frequencies(rng: random.Random, shape: Shape, section: str, items: list) -> None:
-    """Frequency words as the real items of this section have them, in the order sources give them."""
-    seen = shape.sections[section]["frequencies"]
-    labels = [label for label, n in seen.items() for _ in range(n)]
-    chosen = sorted((rng.choice(labels) for _ in items),
-                    key=lambda f: FREQUENCY_ORDER.index(f) if f in FREQUENCY_ORDER else len(FREQUENCY_ORDER))
-    for index, frequency in enumerate(chosen):
-        item = items[index] if isinstance(items[index], dict) else {"text": items[index]}
+def _item(rng: random.Random, title: int, length: int, frequency: str | None):
+    text = fictional_text(rng, length)
+    if not title and not frequency:
+        return text
+    item = {"title": fictional_text(rng, title).capitalize()} if title else {}
+    item["text"] = text
+    if frequency:
         item["frequency"] = frequency
-        items[index] = item
+    return item
 
 
 def generate(folder: Path, n: int, seed: int = 1, long_share: float = 0.2) -> list[Path]:

@@ -174,7 +174,10 @@ def _capitalise(name: str) -> str:
 def _treats(record: DrugRecord) -> str | None:
     if record.description:
         return record.description.text
-    return record.uses[0].text if record.uses else None
+    if not record.uses:
+        return None
+    use = record.uses[0]
+    return f"{use.title}: {use.text}" if use.title else use.text
 
 
 def _source_lines(sources: list[Source]) -> list[SourceLine]:

@@ -422,3 +422,18 @@ def test_losing_or_doubling_a_line_loses_no_other_urgent_sign(seeds_dir, where, 
             if removed and (removed in sign or sign in removed):
                 continue
             assert any(sign in text for text in kept), sign
+
+
+def test_warning_under_brands_when_its_heading_is_missing_is_an_error_not_a_drop(tmp_path):
+    from handouts.errors import InputError
+    from handouts.readers import read_document
+
+    sheet = tmp_path / "nowarn.txt"
+    sheet.write_text(
+        "zentomab\n\nBrand Name(s)\n\n  • United States: Zentra\n\n"
+        "  • Heart problems: These can be severe. Call right away for chest pain.\n\n"
+        "Call your care team now if you have any of these symptoms at any time:\n\n  • Fever\n"
+    )
+    with pytest.raises(InputError) as caught:
+        read_document(sheet, "nowarn.txt")
+    assert caught.value.line == 7 and "is a heading such as 'Warning(s)' missing" in caught.value.message

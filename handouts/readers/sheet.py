@@ -503,6 +503,11 @@ def _brands(body: list[_Line | None], path: str) -> list[BrandName]:
             names = match["rest"]
         elif len(line.text.split()) <= 8 and not line.text.endswith((".", ":", "?", "!")):
             names = line.text
+        elif line.marker:
+            # A bulleted sentence is no brand: most likely a warning whose heading is missing.
+            # Reading on would drop it silently, and a dropped warning is the worst bug there is.
+            raise InputError(path, "a bulleted sentence under 'Brand Name(s)' is not a brand name: "
+                                   "is a heading such as 'Warning(s)' missing above it?", line.number)
         else:
             continue  # a sentence about brands, not a brand
         for brand in _brand_names(names, country, path):
