@@ -363,10 +363,10 @@ def test_brand_option_overrides_the_workspace_setting(riverside):
 
 
 def header_saying(words: str) -> str:
-    """The built-in _header.html with its "Medicine information for patients" replaced."""
+    """The built-in _header.html with its "Patient medicine handout" replaced."""
     builtin = (assets.templates_dir() / "_header.html").read_text(encoding="utf-8")
-    assert "Medicine information for patients" in builtin
-    return builtin.replace("Medicine information for patients", words)
+    assert "Patient medicine handout" in builtin
+    return builtin.replace("Patient medicine handout", words)
 
 
 @pytest.mark.parametrize("in_brand, in_workspace, shown", [
