@@ -9,6 +9,8 @@ import datetime as dt
 import functools
 import multiprocessing
 import os
+import threading
+import time
 from concurrent.futures import ProcessPoolExecutor, as_completed
 from dataclasses import dataclass, field
 from pathlib import Path
@@ -133,6 +135,15 @@ def build(
             _tell(on_result, results[drug.filename])
         else:
             todo.append(drug)
+    # Forget the old fingerprints of what is about to be rebuilt before any PDF is written.
+    # Otherwise a build stopped midway (Ctrl-C, kill) leaves new PDFs listed under their old
+    # inputs, and a later build with those inputs (say, back to letter after an --paper a4 run)
+    # calls the new PDFs "unchanged".
+    stale = [d.filename for d in todo if d.filename in manifest]
+    if stale:
+        for name in stale:
+            del manifest[name]
+        inputs.write_manifest(output, manifest)
     for drug, result in _run(ctx, todo):
         results[drug.filename] = result
         _tell(on_result, result)
@@ -160,10 +171,26 @@ def _run(ctx: Context, drugs: list[Drug]):
         return
     # Spawned workers start clean (no forked WeasyPrint or font state); each builds its
     # context once (see _worker_context) and then many handouts.
-    with ProcessPoolExecutor(max_workers=jobs, mp_context=multiprocessing.get_context("spawn")) as pool:
+    with ProcessPoolExecutor(
+        max_workers=jobs, mp_context=multiprocessing.get_context("spawn"),
+        initializer=_exit_with_parent, initargs=(os.getpid(),),
+    ) as pool:
         futures = {pool.submit(_worker_build, root, options, brand, drug): drug for drug in drugs}
         for future in as_completed(futures):
             yield futures[future], future.result()
+
+
+def _exit_with_parent(parent: int) -> None:
+    """Worker initializer: a worker whose build process was killed (SIGKILL gives it no
+    chance to shut the pool down) went on building the tasks already queued and then waited
+    forever on the task queue, whose write end it holds itself. Now it exits once orphaned."""
+
+    def watch():
+        while os.getppid() == parent:
+            time.sleep(0.2)
+        os._exit(1)
+
+    threading.Thread(target=watch, name="handouts-parent-watch", daemon=True).start()
 
 
 @functools.lru_cache(maxsize=2)
@@ -178,8 +205,11 @@ def _worker_build(root: Path, options: BuildOptions, brand: Brand, drug: Drug) -
 def _remove_stale_temporaries(output: Path) -> None:
     """Temporary files a killed build left behind (never a PDF under its real name)."""
     if output.is_dir():
-        for temp in output.glob(".*.pdf.*.tmp"):
-            temp.unlink(missing_ok=True)
+        # The manifest is written the same way; a build killed while writing it left
+        # "..handouts-manifest.json.XXXX.tmp" behind for good.
+        for pattern in (".*.pdf.*.tmp", f".{inputs.MANIFEST}.*.tmp"):
+            for temp in output.glob(pattern):
+                temp.unlink(missing_ok=True)
 
 
 def describe(result: Result) -> str:

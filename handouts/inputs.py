@@ -58,6 +58,8 @@ def read_manifest(output: Path) -> dict[str, str]:
         data = json.loads((output / MANIFEST).read_text(encoding="utf-8"))
     except (OSError, ValueError):
         return {}  # no manifest, or a damaged one: everything is rebuilt, which is always safe
+    if not isinstance(data, dict):
+        return {}  # valid JSON that is not an object ("[]", "null") raised AttributeError
     return {k: v for k, v in data.items() if isinstance(k, str) and isinstance(v, str)}
 
 
