@@ -11,12 +11,11 @@ from __future__ import annotations
 import html
 import io
 import re
-import tomllib
 from xml.etree import ElementTree
 from dataclasses import dataclass, field, fields
 from pathlib import Path
 
-from . import assets, contrast
+from . import assets, contrast, tomlfile
 from .errors import InputError
 
 BRAND_FILE = "brand.toml"
@@ -114,10 +113,7 @@ def load(root: Path, name: str | None) -> Brand:
 
 def read(folder: Path, root: Path) -> Brand:
     path = folder / BRAND_FILE
-    data = _toml(path)
-    unknown = sorted(set(data) - set(TOML_KEYS))
-    if unknown:
-        raise InputError(path, f"unknown key {unknown[0]!r} (known: {', '.join(TOML_KEYS)})")
+    data = tomlfile.read(path, TOML_KEYS)
     values = {key: _value(path, key, data[key]) for key in data}
     values.update(_paths(folder, path, values))
     values.update(_fever(path, values))
@@ -126,16 +122,6 @@ def read(folder: Path, root: Path) -> Brand:
     warnings = _check_phones(path, brand)
     _check_references(folder, root)
     return Brand(**{**brand.__dict__, "warnings": tuple(warnings)})
-
-
-def _toml(path: Path) -> dict:
-    try:
-        return tomllib.loads(path.read_text(encoding="utf-8"))
-    except tomllib.TOMLDecodeError as exc:
-        line = re.search(r"line (\d+)", str(exc))
-        raise InputError(path, f"malformed TOML: {str(exc).split(' (at')[0]}", int(line[1]) if line else None) from None
-    except (OSError, UnicodeDecodeError) as exc:
-        raise InputError(path, f"cannot read: {exc}") from None
 
 
 _TYPES = {"write_in_phones": bool, "fever_f": (int, float), "fever_c": (int, float)}

@@ -9,11 +9,10 @@ from __future__ import annotations
 
 import datetime as dt
 import re
-import tomllib
 from dataclasses import dataclass, field, replace
 from pathlib import Path
 
-from . import fit, html, pdf, review
+from . import fit, html, pdf, review, tomlfile
 from .build import Context, context, chosen_brand, fitted
 from .errors import BuildError, InputError
 from .handout import Cuts
@@ -58,16 +57,7 @@ class CombinedSign:
 
 def load_spec(path: Path) -> PacketSpec:
     """A packet file: TOML naming a title, the drugs or a regimen, and options."""
-    try:
-        data = tomllib.loads(path.read_text(encoding="utf-8"))
-    except OSError as exc:
-        raise InputError(path, f"cannot read: {exc.strerror or exc}") from None
-    except (tomllib.TOMLDecodeError, UnicodeDecodeError) as exc:
-        line = re.search(r"line (\d+)", str(exc))
-        raise InputError(path, f"malformed TOML: {str(exc).split(' (at')[0]}", int(line[1]) if line else None) from None
-    unknown = sorted(set(data) - set(PACKET_KEYS))
-    if unknown:
-        raise InputError(path, f"unknown key {unknown[0]!r} (known: {', '.join(PACKET_KEYS)})")
+    data = tomlfile.read(path, PACKET_KEYS)
     drugs = data.get("drugs", [])
     if not isinstance(drugs, list) or not all(isinstance(d, str) for d in drugs):
         raise InputError(path, "drugs must be a list of drug names")

@@ -32,7 +32,7 @@ write_in_phones = true                    # blank lines to write numbers on; fal
 TEMPLATES_README = """\
 Template overrides for this workspace.
 
-Put a file here with the name of a built-in template (handout.html, _header.html, _urgent.html,
+Put a file here with the name of a built-in template (handout.html, _masthead.html, _header.html, _urgent.html,
 _phones.html, _side_effects.html, _reminders.html, _how_it_works.html, _dropped.html, _footer.html)
 and it replaces the built-in one. To change one block only, start the file with
 {% extends "builtin/handout.html" %}. A brand folder (styles/brands/NAME/) can hold overrides too;

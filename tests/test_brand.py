@@ -363,8 +363,8 @@ def test_brand_option_overrides_the_workspace_setting(riverside):
 
 
 def header_saying(words: str) -> str:
-    """The built-in _header.html with its "Patient medicine handout" replaced."""
-    builtin = (assets.templates_dir() / "_header.html").read_text(encoding="utf-8")
+    """The built-in _masthead.html with its "Patient medicine handout" replaced."""
+    builtin = (assets.templates_dir() / "_masthead.html").read_text(encoding="utf-8")
     assert "Patient medicine handout" in builtin
     return builtin.replace("Patient medicine handout", words)
 
@@ -376,10 +376,10 @@ def header_saying(words: str) -> str:
 ])
 def test_template_override_changes_the_page(riverside, in_brand, in_workspace, shown):
     if in_brand:
-        (riverside / "styles" / "brands" / "riverside" / "_header.html").write_text(header_saying("Brand folder leaflet"))
+        (riverside / "styles" / "brands" / "riverside" / "_masthead.html").write_text(header_saying("Brand folder leaflet"))
     if in_workspace:
         (riverside / "templates").mkdir()
-        (riverside / "templates" / "_header.html").write_text(header_saying("Workspace leaflet"))
+        (riverside / "templates" / "_masthead.html").write_text(header_saying("Workspace leaflet"))
     (result,) = build_api(riverside)
     assert result.status == "built", result.message
     text = pdfread.text(result.path)  # the masthead line is upper case by CSS

@@ -1,0 +1,24 @@
+"""Reading the project's small TOML files (brand.toml, handouts.toml, packet files) with one-line errors."""
+
+from __future__ import annotations
+
+import re
+import tomllib
+from pathlib import Path
+
+from .errors import InputError
+
+
+def read(path: Path, keys: tuple[str, ...] | list[str]) -> dict:
+    """The file's table, checked to hold only ``keys``; errors name the file and, where TOML says, the line."""
+    try:
+        data = tomllib.loads(path.read_text(encoding="utf-8"))
+    except tomllib.TOMLDecodeError as exc:
+        line = re.search(r"line (\d+)", str(exc))
+        raise InputError(path, f"malformed TOML: {str(exc).split(' (at')[0]}", int(line[1]) if line else None) from None
+    except (OSError, UnicodeDecodeError) as exc:
+        raise InputError(path, f"cannot read: {getattr(exc, 'strerror', None) or exc}") from None
+    unknown = sorted(set(data) - set(keys))
+    if unknown:
+        raise InputError(path, f"unknown key {unknown[0]!r} (known: {', '.join(keys)})")
+    return data
