@@ -16,12 +16,15 @@ from dataclasses import dataclass, field
 from pathlib import Path
 from typing import Callable
 
+import jinja2
+
 from . import assets, config, fit, html, inputs, pdf
 from . import brand as brand_module
 from .brand import DEFAULT, Brand
+from .atomic import write_atomically
 from .errors import BuildError, InputError
 from .handout import Cuts, plan
-from .options import BuildOptions
+from .options import PAPERS, BuildOptions
 from .workspace import Catalog, Drug
 
 
@@ -61,6 +64,10 @@ class Context:
 
 
 def context(root: Path, options: BuildOptions, brand: Brand = DEFAULT) -> Context:
+    paper = options.paper or brand.paper
+    if paper not in PAPERS:
+        # It goes into the page's CSS: only a known size may, never arbitrary text.
+        raise InputError(None, f"paper must be one of {', '.join(PAPERS)}, not {paper!r}")
     stylesheets = [assets.styles_dir() / "handout.css"]
     if brand.css:
         stylesheets.append(brand.css)
@@ -95,9 +102,14 @@ def build_drug(drug: Drug, ctx: Context) -> Result:
     ctx.renderer.reset_warnings()
     try:
         result = fitted(drug, ctx, ctx.options.date)
-        pdf.write_atomically(pdf.pdf_bytes(result.document, result.html), target)
+        write_atomically(pdf.pdf_bytes(result.document, result.html), target)
     except (BuildError, InputError) as error:
         return Result(drug.name, "failed", message=str(error))
+    except jinja2.TemplateError as error:
+        where = f"{error.filename}:{error.lineno}: " if getattr(error, "filename", None) else ""
+        return Result(drug.name, "failed", message=f"template error: {where}{error}")
+    except OSError as error:
+        return Result(drug.name, "failed", message=f"cannot write {target}: {error.strerror or error}")
     return Result(
         drug.name, "built", target, passes=result.passes,
         dropped=result.cuts.dropped(drug.record), scale=result.cuts.scale,
@@ -124,6 +136,10 @@ def build(
     brand = brand or chosen_brand(root, options)
     ctx = context(root, options, brand)  # here, so a bad stylesheet stops the build before it starts
     output = options.output or root / "out"
+    try:
+        output.mkdir(parents=True, exist_ok=True)
+    except OSError as error:
+        raise InputError(output, f"cannot make the output folder: {error.strerror or error}") from None
     _remove_stale_temporaries(output)
     manifest = inputs.read_manifest(output)
     shared = inputs.shared_fingerprint(root, brand, options)

@@ -77,6 +77,7 @@ def _check_drug(drug: Drug, ctx: build.Context, shared: list[Figure], as_of: dt.
         *_type_sizes(page),
         *shared,
         _fitted(result),
+        _overridden(drug),
         *_source_grades(drug),
         *_freshness(drug, as_of),
     ]
@@ -153,6 +154,13 @@ def _fitted(result: build.Result) -> Figure:
     changes = ([f"type at {result.scale:.0%}"] if result.scale < 0.995 else []) + [f"left out {d}" for d in result.dropped]
     return Figure("fitted as written", WARN if changes else PASS, "; ".join(changes) or "nothing shrunk or left out",
                   "everything at full size", "")
+
+
+def _overridden(drug: Drug) -> Figure:
+    """Urgent items the raw sources give that a hand-written YAML record left out."""
+    notes = [n for n in drug.record.notes if n.startswith(("urgent_signs:", "serious_warnings:"))]
+    return Figure("urgent items from every source", WARN if notes else PASS,
+                  "; ".join(notes) or "all on the handout", "every source's urgent items on the page")
 
 
 def grade(fragments: list[str]) -> float | None:

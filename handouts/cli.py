@@ -19,7 +19,7 @@ from . import extract as extract_module
 from . import packet as packet_module
 from . import printing
 from .errors import BuildError, InputError
-from .options import PAPERS, BuildOptions, option_table
+from .options import BuildOptions, option_table
 
 
 def workspace_option(func):
@@ -145,24 +145,34 @@ def extract(files: tuple[Path, ...], save: bool):
         raise SystemExit(2)
 
 
-def build_options(func):
-    """The build options table (handouts.options) as click options, so CLI and API share one list."""
-    for name, default, meta in reversed(option_table()):
-        kwargs = {"help": meta["help"], "default": None if meta.get("type") == "date" else default}
-        if meta.get("is_flag"):
-            kwargs["is_flag"] = True
-        elif "choices" in meta:
-            kwargs["type"] = click.Choice(meta["choices"], case_sensitive=False)
-            kwargs["default"] = None
-        elif meta.get("type") == "date":
-            kwargs["type"] = click.DateTime(formats=["%Y-%m-%d"])
-        elif meta.get("type") == "int":
-            kwargs["type"] = click.IntRange(min=0)
-            kwargs["default"] = None
-        elif meta.get("type") == "dir":
-            kwargs["type"] = click.Path(file_okay=False, path_type=Path)
-        func = click.option(*meta["flags"], name, **kwargs)(func)
-    return func
+def build_options(*leave_out: str):
+    """The build options table (handouts.options) as click options, so CLI and API share one list;
+    a command leaves out the options that mean nothing to it."""
+
+    def decorate(func):
+        for name, default, meta in reversed(option_table()):
+            if name not in leave_out:
+                func = click.option(*meta["flags"], name, **_click_kwargs(default, meta))(func)
+        return func
+
+    return decorate
+
+
+def _click_kwargs(default, meta: dict) -> dict:
+    kwargs = {"help": meta["help"], "default": None if meta.get("type") == "date" else default}
+    if meta.get("is_flag"):
+        kwargs["is_flag"] = True
+    elif "choices" in meta:
+        kwargs["type"] = click.Choice(meta["choices"], case_sensitive=False)
+        kwargs["default"] = None
+    elif meta.get("type") == "date":
+        kwargs["type"] = click.DateTime(formats=["%Y-%m-%d"])
+    elif meta.get("type") == "int":
+        kwargs["type"] = click.IntRange(min=0)
+        kwargs["default"] = None
+    elif meta.get("type") == "dir":
+        kwargs["type"] = click.Path(file_okay=False, path_type=Path)
+    return kwargs
 
 
 def options_from(kwargs: dict) -> BuildOptions:
@@ -191,7 +201,7 @@ def send_to_printer_paths(paths: list[Path], printer: str | None, copies: int) -
 
 @cli.command()
 @workspace_option
-@build_options
+@build_options()
 @print_options
 @click.argument("drugs", nargs=-1)
 def build(root: Path, drugs: tuple[str, ...], send_to_printer: bool, printer: str | None, copies: int, **kwargs):
@@ -234,7 +244,7 @@ def progress_reporter(total: int):
 
 @cli.command()
 @workspace_option
-@build_options
+@build_options("jobs", "force")
 @print_options
 @click.argument("drugs", nargs=-1)
 @click.option("--file", "packet_file", type=click.Path(dir_okay=False, path_type=Path),
@@ -262,22 +272,23 @@ def packet(root: Path, drugs, packet_file, regimen, title, duplex, **kwargs):
         raise click.ClickException(str(error)) from None
     for line in packet_module.describe(result):
         click.echo(line)
+    if result.failed:
+        # A packet missing a drug's warnings must not reach a patient by accident.
+        if printer_args["send_to_printer"]:
+            click.echo("not printed: the packet is missing the handouts that failed", err=True)
+        raise SystemExit(1)
     if printer_args["send_to_printer"]:
         send_to_printer_paths([result.path], printer_args["printer"], printer_args["copies"])
-    if result.failed:
-        raise SystemExit(1)
 
 
 @cli.command()
 @workspace_option
 @json_option
-@click.option("--brand", help="Brand under styles/brands/ [default: the workspace's, else 'default'].")
-@click.option("--paper", type=click.Choice(PAPERS), help="Paper size [default: the brand's].")
-@click.option("--strict", is_flag=True, help="Warnings fail too, and so do WeasyPrint's warnings.")
+@build_options("output", "date", "jobs", "force")
 @click.option("--as-of", "as_of", type=click.DateTime(formats=["%Y-%m-%d"]),
               help="The day freshness is judged on (YYYY-MM-DD) [default: today].")
 @click.argument("drugs", nargs=-1)
-def check(root: Path, as_json: bool, brand: str | None, paper: str | None, strict: bool, as_of, drugs):
+def check(root: Path, as_json: bool, as_of, drugs, **kwargs):
     """Build each handout and measure it against the standards patients need.
 
     Per drug: one page; urgent block first (in the text and the PDF tags); the
@@ -289,7 +300,8 @@ def check(root: Path, as_json: bool, brand: str | None, paper: str | None, stric
     catalog = load_catalog(root)
     print_errors(catalog.errors)
     day = as_of.date() if as_of else dt.date.today()
-    options = BuildOptions(brand=brand, paper=paper or "", strict=strict, jobs=1)
+    options = options_from(kwargs)
+    strict = options.strict
     try:
         used_brand, reports = check_module.check(root, catalog, drugs, options, day)
     except InputError as error:
@@ -299,7 +311,8 @@ def check(root: Path, as_json: bool, brand: str | None, paper: str | None, stric
     else:
         for line in check_module.report_lines(reports, strict):
             click.echo(line)
-    if not check_module.summary(reports, strict)["ok"] or (strict and catalog.errors):
+    # An unreadable source fails the check: a broken override could hide a pharmacist's edit.
+    if not check_module.summary(reports, strict)["ok"] or catalog.errors:
         raise SystemExit(1)
 
 

@@ -79,8 +79,24 @@ def fit(record: DrugRecord, layout: Layout) -> Fitted:
         if len(document.pages) == 1:
             return Fitted(document, html, cuts, passes)
         measure = measure_layout(document)
+        if _nothing_left_to_cut(record, cuts):
+            # Judged on a real layout, not an estimate: only the urgent content is left.
+            over = measure.overflow
+            raise BuildError(
+                "the urgent warnings alone do not fit on one page at the smallest type; "
+                f"they overflow by {over * MM_PER_PX:.0f} mm ({over * PT_PER_PX:.0f} pt)"
+            )
         cuts = _next_cuts(record, cuts, measure)
     raise BuildError(f"could not fit one page in {MAX_PASSES} layout passes")
+
+
+def _nothing_left_to_cut(record: DrugRecord, cuts: Cuts) -> bool:
+    return (
+        cuts.scale <= MIN_SCALE
+        and not (cuts.how_it_works and record.how_it_works)
+        and (cuts.side_effects == 0 or not record.side_effects)
+        and (cuts.reminders == 0 or not record.reminders)
+    )
 
 
 def shrink(layout: Layout) -> Fitted:
@@ -131,11 +147,7 @@ def _cut_content(record: DrugRecord, cuts: Cuts, measure: Measure) -> Cuts:
         prefix = "rm" if kept["rm"] >= kept["se"] else "se"
         kept[prefix] -= 1
         need -= measure.saving(f"{prefix}-list", f"{prefix}-{kept[prefix]}", _line_height(cuts))
-    if need > 0:
-        raise BuildError(
-            "the urgent warnings alone do not fit on one page at the smallest "
-            f"type; they overflow by {need * MM_PER_PX:.0f} mm ({need * PT_PER_PX:.0f} pt)"
-        )
+    # Even when the estimate says it cannot fit, the next layout decides: estimates err.
     return replace(cuts, side_effects=kept["se"], reminders=kept["rm"])
 
 

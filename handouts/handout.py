@@ -94,6 +94,12 @@ class Handout:
     language: str = "en"
 
     @property
+    def urgent_text(self) -> str:
+        """All urgent words on the page, for the template to ask what they mention."""
+        items = self.warnings + [s for g in self.urgent for s in g.titled + g.sentences + g.short]
+        return " ".join(f"{it.title or ''} {it.text}" for it in items)
+
+    @property
     def document_title(self) -> str:
         brands = f" ({', '.join(self.brands)})" if self.brands else ""
         return f"{self.title}{brands}: patient handout"

@@ -10,10 +10,8 @@ from __future__ import annotations
 import datetime as dt
 from pathlib import Path
 
-import re
-
 import jinja2
-from markupsafe import Markup, escape
+from jinja2.sandbox import ImmutableSandboxedEnvironment
 
 from . import assets, qr
 from .brand import Brand
@@ -33,7 +31,9 @@ def environment(root: Path, brand: Brand) -> jinja2.Environment:
     chain = [jinja2.FileSystemLoader(brand.folder)] if brand.folder else []
     chain.append(jinja2.FileSystemLoader(root / "templates"))
     chain.append(builtin)
-    env = jinja2.Environment(
+    # Sandboxed: a brand folder's templates come from whoever set up the brand, and must not
+    # reach Python internals (files, processes) through template expressions.
+    env = ImmutableSandboxedEnvironment(
         loader=jinja2.ChoiceLoader([jinja2.PrefixLoader({"builtin": builtin}), *chain]),
         autoescape=True,
         undefined=jinja2.StrictUndefined,
@@ -42,24 +42,7 @@ def environment(root: Path, brand: Brand) -> jinja2.Environment:
     )
     env.filters["often"] = percent_words
     env.filters["longdate"] = long_date
-    env.filters["fever"] = with_fever_threshold(brand)
     return env
-
-
-def with_fever_threshold(brand: Brand):
-    """A filter that prints the clinic's fever threshold after the first "fever" in a sign.
-
-    Clinics differ in the temperature they call a fever, and a patient at home needs the number.
-    """
-
-    def fever(text: str) -> Markup:
-        match = re.search(r"\bfevers?\b", text, re.IGNORECASE) if brand.fever else None
-        if not match:
-            return escape(text)
-        head, tail = text[: match.end()], text[match.end():]
-        return escape(head) + Markup(' <span class="fever">(') + escape(brand.fever) + Markup(")</span>") + escape(tail)
-
-    return fever
 
 
 def long_date(day: dt.date | None) -> str:

@@ -15,7 +15,7 @@ from pathlib import Path
 from . import __version__, assets
 from .brand import Brand
 from .options import BuildOptions
-from .pdf import write_atomically
+from .atomic import write_atomically
 
 MANIFEST = ".handouts-manifest.json"
 
@@ -31,14 +31,18 @@ def _hash_files(digest, files: list[Path], root: Path) -> None:
 def _tree(folder: Path | None) -> list[Path]:
     if folder is None or not folder.is_dir():
         return []
-    return sorted(p for p in folder.rglob("*") if p.is_file() and not p.name.startswith("."))
+    return sorted(
+        p for p in folder.rglob("*")
+        if p.is_file() and not p.name.startswith(".") and "__pycache__" not in p.parts
+    )
 
 
 def shared_fingerprint(root: Path, brand: Brand, options: BuildOptions) -> str:
     """The part every handout of a build shares: templates, styles, brand, options, version."""
     digest = hashlib.sha256(f"handouts {__version__}\0".encode())
     digest.update(repr((brand, options.paper, options.date, options.strict)).encode())
-    folders = [assets.templates_dir(), assets.styles_dir(), root / "templates", brand.folder]
+    # The package's own code too: an editable install changes without a new version number.
+    folders = [Path(__file__).parent, assets.templates_dir(), assets.styles_dir(), root / "templates", brand.folder]
     seen: set[Path] = set()
     for folder in folders:
         files = [f for f in _tree(folder) if f.resolve() not in seen]

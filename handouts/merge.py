@@ -134,8 +134,9 @@ _PERCENT = re.compile(r"^\d+(\.\d+)?%$")
 def _put_numbers_on_side_effects(record: DrugRecord) -> None:
     """Give a plain-words side effect the percentage a professional section states for it.
 
-    "Headache." gets "28%" from "Headache (28%)"; only whole-word matches and only
-    percentages, so no frequency is ever guessed.
+    Only when the professional term is the whole item, or the whole of its bracketed or
+    unbracketed part: "Headache." gets 28% from "Headache (28%)", "Loose stools (diarrhea)"
+    gets diarrhea's number, but "Fever or chills" gets none, so no frequency is ever guessed.
     """
     numbers = {item_key(it.text): it for it in record.frequency_data if it.frequency and _PERCENT.match(it.frequency)}
     if not numbers:
@@ -143,9 +144,15 @@ def _put_numbers_on_side_effects(record: DrugRecord) -> None:
     for index, effect in enumerate(record.side_effects):
         if effect.frequency:
             continue
-        words = f" {item_key(effect.text)} "
-        match = next((it for term, it in numbers.items() if f" {term} " in words), None)
+        match = next((numbers[k] for k in _names_of(effect.text) if k in numbers), None)
         if match:
             record.side_effects[index] = Item(effect.text, effect.source, effect.title, match.frequency)
             if match.source != effect.source:
                 record.notes.append(f"side_effects: frequency of {effect.text!r} from {match.source}")
+
+
+def _names_of(text: str) -> list[str]:
+    """"Loose stools (diarrhea)" is named by all of it, by "loose stools" and by "diarrhea"."""
+    inside = re.findall(r"\(([^()]*)\)", text)
+    outside = re.sub(r"\([^()]*\)", " ", text)
+    return [item_key(t) for t in (text, outside, *inside) if item_key(t)]

@@ -14,9 +14,10 @@ from pathlib import Path
 
 from . import fit, html, pdf, review, tomlfile
 from .build import Context, context, chosen_brand, fitted
+from .atomic import write_atomically
 from .errors import BuildError, InputError
 from .handout import Cuts
-from .options import BuildOptions
+from .options import PAPERS, BuildOptions
 from .readers.text import item_key
 from .record import Item
 from .workspace import Catalog, Drug
@@ -64,6 +65,8 @@ def load_spec(path: Path) -> PacketSpec:
     for key, kind in (("title", str), ("regimen", str), ("duplex", bool), ("paper", str), ("brand", str)):
         if key in data and not isinstance(data[key], kind):
             raise InputError(path, f"{key} must be {'true or false' if kind is bool else 'text'}")
+    if data.get("paper", PAPERS[0]) not in PAPERS:
+        raise InputError(path, f"paper must be one of {', '.join(PAPERS)}, not {data['paper']!r}")
     return PacketSpec(
         title=data.get("title"), drugs=tuple(drugs), regimen=data.get("regimen"),
         duplex=data.get("duplex", False), paper=data.get("paper"), brand=data.get("brand"),
@@ -151,7 +154,7 @@ def make(root: Path, catalog: Catalog, spec: PacketSpec, options: BuildOptions) 
     all_pages = cover.pages + pages
     path = (options.output or root / "out") / f"packet-{_slug(title)}.pdf"
     document = cover.copy(all_pages)
-    pdf.write_atomically(pdf.pdf_bytes(document, title + "".join(d.name for d, _ in handouts)), path)
+    write_atomically(pdf.pdf_bytes(document, title + "".join(d.name for d, _ in handouts)), path)
     return PacketResult(path, len(all_pages), [Part(title, 1)] + parts, missing, failed)
 
 

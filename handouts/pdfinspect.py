@@ -36,7 +36,9 @@ def inspect(path: Path) -> Inspection:
     with pdfplumber.open(path) as pdf:
         first = pdf.pages[0]
         chars = [Char(c["text"], float(c["size"]), float(c["top"]), c.get("mcid")) for c in first.chars]
-        text = fold(" ".join(page.extract_text() or "" for page in pdf.pages))
+        raw = " ".join(page.extract_text() or "" for page in pdf.pages)
+        # A line broken after a hyphen ("made-" / "up") reads as one word again.
+        text = fold(re.sub(r"-\n(?=\w)", "-", raw))
         pages, height = len(pdf.pages), float(first.height)
     return Inspection(pages, text, _tagged_text(path, chars), chars, height)
 

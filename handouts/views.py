@@ -36,6 +36,7 @@ def drug_summary(drug: Drug) -> dict:
         "files": drug.files,
         "sources": [source_data(s) for s in drug.record.sources],
         "problems": drug.problems,
+        "notes": drug.record.notes,
     }
 
 
@@ -55,7 +56,6 @@ def catalog_data(catalog: Catalog) -> dict:
 def drug_data(drug: Drug) -> dict:
     data = drug_summary(drug)
     data["record"] = drug.record.to_dict()
-    data["notes"] = drug.record.notes
     return data
 
 
@@ -67,6 +67,7 @@ def catalog_lines(catalog: Catalog) -> list[str]:
         for source in drug.record.sources:
             lines.append(f"    {_source_line(source)}")
         lines.extend(f"    PROBLEM: {p}" for p in drug.problems)
+        lines.extend(f"    NOTE: {n}" for n in drug.record.notes)
     for regimen in catalog.regimens:
         where = regimen.sources[0].file if regimen.sources else ""
         lines.append(f"{regimen.name} (combination: {', '.join(regimen.drugs)})    {where}")

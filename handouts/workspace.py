@@ -13,7 +13,7 @@ from pathlib import Path
 from . import merge
 from .errors import InputError
 from .readers import read_document, yamlrecord
-from .readers.text import name_key
+from .readers.text import generic_words, name_key
 from .record import DrugRecord, Regimen, Skipped
 
 SOURCES = "sources"
@@ -53,10 +53,14 @@ class Catalog:
     def find(self, name: str) -> Drug:
         """The drug called ``name`` (generic or brand, any case), or an InputError."""
         key = name_key(name)
-        for drug in self.drugs:
-            if key in _keys(drug.record):
-                return drug
-        raise InputError(None, f"no drug called {name!r} in {self.root / SOURCES}")
+        found = [d for d in self.drugs if key == name_key(d.record.generic_name)]
+        found = found or [d for d in self.drugs if key in _keys(d.record)]
+        if len(found) > 1:
+            names = ", ".join(d.name for d in found)
+            raise InputError(None, f"{name!r} names more than one drug ({names}): use the generic name")
+        if not found:
+            raise InputError(None, f"no drug called {name!r} in {self.root / SOURCES}")
+        return found[0]
 
     def find_regimen(self, name: str) -> Regimen:
         key = name_key(name)
@@ -95,13 +99,17 @@ def load(root: Path) -> Catalog:
         except InputError as error:
             catalog.errors.append(error)
             continue
+        except Exception as exc:  # noqa: BLE001 - a reader bug on one odd file must not stop the rest
+            catalog.errors.append(InputError(
+                relative_name(path, root), f"could not be read (a bug in handouts: {type(exc).__name__}: {exc})"))
+            continue
         if isinstance(document, DrugRecord):
             records.append(document)
         elif isinstance(document, Regimen):
             catalog.regimens.append(document)
         else:
             catalog.skipped.append(document)
-    for group in _group(records):
+    for group in _group(records, catalog.errors):
         catalog.drugs.append(_drug(group, catalog.errors))
     catalog.drugs.sort(key=lambda d: d.slug)
     return catalog
@@ -111,18 +119,42 @@ def _keys(record: DrugRecord) -> set[str]:
     return {name_key(record.generic_name)} | {name_key(b.name) for b in record.brands}
 
 
-def _group(records: list[DrugRecord]) -> list[list[DrugRecord]]:
-    """Records that share a generic or brand name key belong together (transitively)."""
-    groups: list[tuple[set[str], list[DrugRecord]]] = []
+def _generic_words(record: DrugRecord) -> frozenset[str]:
+    return frozenset(generic_words(record.generic_name))
+
+
+def _group(records: list[DrugRecord], errors: list[InputError]) -> list[list[DrugRecord]]:
+    """Records about one drug, together: the same generic name, or a shared brand name when one
+    generic name is a fuller form of the other ("inotuzumab" and "inotuzumab ozogamicin").
+
+    Two different generic names behind one brand name (a brand reused for another medicine)
+    are never merged: that is reported, so no handout mixes two drugs' warnings.
+    """
+    groups: list[list[DrugRecord]] = []
     for record in records:
-        keys = _keys(record)
-        joined = [g for g in groups if g[0] & keys]
-        for g in joined:
-            groups.remove(g)
-            keys |= g[0]
-        members = [r for g in joined for r in g[1]] + [record]
-        groups.append((keys, members))
-    return [members for _, members in groups]
+        words, keys = _generic_words(record), _keys(record)
+        joined = []
+        for group in groups:
+            if not any(keys & _keys(other) for other in group):
+                continue
+            others = {_generic_words(other) for other in group}
+            if all(words <= o or o <= words for o in others):
+                joined.append(group)
+            else:
+                errors.append(_brand_clash(record, group[0], keys & set().union(*map(_keys, group))))
+        for group in joined:
+            groups.remove(group)
+        groups.append([r for g in joined for r in g] + [record])
+    return groups
+
+
+def _brand_clash(record: DrugRecord, other: DrugRecord, shared: set[str]) -> InputError:
+    names = [b.name for b in record.brands if name_key(b.name) in shared] or [record.generic_name]
+    return InputError(
+        record.sources[0].file,
+        f"brand {names[0]!r} also names {other.generic_name} ({other.sources[0].file}), but this document is "
+        f"about {record.generic_name}: not merged; check which medicine the brand is",
+    )
 
 
 def _drug(records: list[DrugRecord], errors: list[InputError]) -> Drug:

@@ -13,7 +13,8 @@ def text(path: Path) -> str:
     """All text of the PDF with white space folded, so wrapped lines compare as written."""
     with pdfplumber.open(path) as pdf:
         raw = " ".join(page.extract_text() or "" for page in pdf.pages)
-    return fold(raw)
+    # A line broken after a hyphen ("made-" / "up") reads as one word again.
+    return fold(re.sub(r"-\n(?=\w)", "-", raw))
 
 
 def fold(value: str) -> str:

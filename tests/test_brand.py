@@ -314,7 +314,8 @@ def test_northside_name_phones_and_fever_are_inside_the_urgent_block(northside_p
         assert "Northside Cancer Center" in block, path.name
         assert "Daytime: (555) 010-0140" in block, path.name
         assert "Nights and weekends: (555) 010-0199" in block, path.name
-        assert "fever (100.4 °F (38.0 °C) or higher)" in block, path.name
+        assert "Fever means a temperature of 100.4 °F (38.0 °C) or higher." in block, path.name
+        assert block.count("100.4 °F") == 1, path.name  # once, and the source words left as they are
         assert "call 911 or go to the nearest emergency room." in block, path.name
         assert pdfread.metadata(path).author == "Northside Cancer Center"
 
@@ -343,7 +344,7 @@ def test_workspace_brand_prints_inside_the_urgent_block_with_its_png_logo(rivers
     assert "Riverside Oncology Group" in block
     assert "Daytime: (555) 010-0123" in block
     assert "Nights and weekends: (555) 010-0177" in block
-    assert "Fever (100.9 °F (38.3 °C) or higher) or chills" in block  # fever_c = 38.3 alone
+    assert "Fever means a temperature of 100.9 °F (38.3 °C) or higher." in block  # fever_c = 38.3 alone
     assert "For chest pain or trouble breathing, call 911 now." in block
     assert "Riverside pharmacy team, weekdays 8 to 5." in text.split(COMMON_HEADING)[1]
     assert image_sizes(result.path) == [LOGO_SIZE]

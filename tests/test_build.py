@@ -197,3 +197,16 @@ def test_interrupted_write_leaves_earlier_pdf_intact(shipped_workspace, monkeypa
     assert first.path.read_bytes() == before
     left = sorted(p.name for p in first.path.parent.iterdir() if p.name != inputs.MANIFEST)
     assert left == ["blinatumomab.pdf"]  # and no temporary file
+
+
+def test_urgent_content_that_only_just_fits_is_laid_out_not_refused(make_workspace):
+    # From the first layout, the estimate says these urgent signs cannot fit even with every
+    # other section cut; a real layout at the floor shows they do. The page must be made.
+    urgent = [f"A long made-up urgent sign number {n} that fills most of a line on the page" for n in range(42)]
+    root = make_workspace({"edge.yaml": record("edgamab", urgent_signs=urgent, side_effects=["Dry skin"] * 1,
+                                               reminders=["Rest."], how_it_works="Made-up words. " * 20)})
+    (result,) = build_all(root)
+    assert result.ok, result.message
+    assert pdfread.pages(result.path) == 1
+    text = pdfread.text(result.path)
+    assert all(sign in text for sign in urgent)

@@ -179,3 +179,16 @@ def test_text_report_names_each_figure_and_the_summary(make_workspace):
 def test_grade_orders_plain_and_hard_words(words, most):
     value = check.grade(words)
     assert value is not None and (value <= most if most < 10 else value > 12)
+
+
+def test_yaml_record_leaving_out_a_sources_urgent_sign_warns(make_workspace):
+    sheet = ("cleanamab\n\nBrand Name(s)\n\n  • United States: Cleanamabra\n\n"
+             "Call your care team now if you have any of these symptoms at any time:\n\n"
+             "  • Fever or chills\n  • Trouble breathing\n  • Purple fingernails\n")
+    root = make_workspace({"clean.yaml": record("cleanamab"), "sheet.txt": sheet})
+    result, data = run_check(root)
+    found = figures(data, "cleanamab")["urgent items from every source"]
+    assert found["status"] == "warn"
+    assert "1 item(s) from them are not in it" in found["value"]
+    listed = CliRunner().invoke(cli, ["list", "-w", str(root)])
+    assert "NOTE: urgent_signs: the YAML record replaces" in listed.output

@@ -26,13 +26,13 @@ UNKNOWN_FORMAT = ("unknown format: expected a YAML drug record, a drugs.com side
 
 # The documented JSON shapes (README "JSON output"): scripts rely on these keys, which are only ever added.
 CATALOG_KEYS = ["workspace", "drugs", "regimens", "skipped", "errors"]
-DRUG_KEYS = ["name", "slug", "brands", "files", "sources", "problems"]
+DRUG_KEYS = ["name", "slug", "brands", "files", "sources", "problems", "notes"]
 SOURCE_KEYS = ["file", "kind", "publisher", "title", "url", "license", "language", "last_reviewed",
                "review_frequency"]
 REGIMEN_KEYS = ["name", "drugs", "file"]
 SKIPPED_KEYS = ["file", "title", "reason"]
 ERROR_KEYS = ["file", "line", "message"]
-SHOW_KEYS = [*DRUG_KEYS, "record", "notes"]
+SHOW_KEYS = [*DRUG_KEYS, "record"]
 
 
 def run(*args: str, cwd: Path | None = None):
@@ -137,7 +137,7 @@ def test_list_json_shape(fictional):
         "sources": [{"file": "sources/quillorex.yaml", "kind": "yaml",
                      "publisher": None, "title": None, "url": None, "license": None, "language": None,
                      "last_reviewed": None, "review_frequency": None}],
-        "problems": [NO_SIGNS],
+        "problems": [NO_SIGNS], "notes": [],
     }
     assert vexaprolin["brands"] == ["Vexapro", "Vexalin"]
     assert vexaprolin["problems"] == []

@@ -19,7 +19,9 @@ from .conftest import FIXTURES, SHARED, seed
 
 DRUGSCOM = FIXTURES / "drugscom"
 OLD_QUESTION = "What are some side effects that I need to call my doctor about right away?"
-FIXTURE_NAMES = ("along_colons", "along_runs", "serious_boxed", "newest_important", "headings_lost")
+FIXTURE_NAMES = (
+    "along_colons", "along_runs", "serious_boxed", "newest_important", "headings_lost", "multum_common_lead"
+)
 
 
 def read_fixture(name: str) -> DrugRecord:
@@ -282,6 +284,165 @@ def test_headings_lost_layout():
     ]
 
 
+# --- "Common side effects of X may include:": the ordinary list, not a frequency group ---------
+
+
+def test_common_side_effects_lead_in_starts_the_ordinary_list():
+    record = read_fixture("multum_common_lead")
+    assert record.generic_name == "dravonib" and record.brand_names == ["Dravo"]
+    assert [(i.title, i.text, i.frequency) for i in record.urgent_signs] == [
+        (None, "Get emergency medical help if you have signs of an allergic reaction to dravonib: itchy welts; "
+               "a tight throat; puffy lips or eyelids.", None),
+        (None, "crushing pain in the chest", None),
+        (None, "a seizure (convulsions)", None),
+        (None, "green or grey stools", None),
+        (None, "a heartbeat that races or skips.", None),
+    ]
+    assert [(i.text, i.frequency) for i in record.side_effects] == [
+        ("headache", None), ("tiredness", None), ("a metal taste in the mouth.", None)
+    ]
+    everything = " ".join(texts(record.urgent_signs + record.side_effects))
+    assert "may include" not in everything and "not a complete list" not in everything
+    # The empty "• " between two professional lines is no line at all.
+    assert [(i.title, i.text, i.frequency) for i in record.frequency_data] == [
+        ("Nervous system", "Headache", "19%"), ("Nervous system", "Seizure", "Common (1% to 10%)")
+    ]
+
+
+@pytest.mark.parametrize(
+    "lead",
+    [
+        "Common side effects of Dravo may include:",
+        "Common side effects of Dravo include:",
+        "Common Dravo side effects may include:",
+        "Common side effects of Dravo",
+        "Less serious side effects may include:",
+    ],
+)
+def test_ordinary_lead_ins_after_the_urgent_list(lead):
+    text = (
+        "Dravo Side Effects\nGeneric name: dravonib\nSerious side effects of Dravo\n"
+        f"Call your doctor at once if you have:\n- fainting\n{lead}\n- headache\n- tiredness\n"
+    )
+    record = drugscom.read(text, "p.txt")
+    assert [(i.text, i.frequency) for i in record.urgent_signs] == [("fainting", None)]
+    assert [(i.text, i.frequency) for i in record.side_effects] == [("headache", None), ("tiredness", None)]
+
+
+def test_common_lead_in_with_its_symptoms_on_the_same_line():
+    text = ("Dravo Side Effects\nGeneric name: dravonib\nSerious side effects of Dravo\n- fainting\n"
+            "Common side effects of Dravo may include: headache, tiredness\n")
+    record = drugscom.read(text, "p.txt")
+    assert texts(record.urgent_signs) == ["fainting"]
+    assert texts(record.side_effects) == ["headache, tiredness"]
+
+
+def test_urgent_list_after_the_ordinary_one_is_urgent():
+    text = (
+        "Dravo Side Effects\nGeneric name: dravonib\nCommon side effects of Dravo may include:\n- headache\n"
+        "Call your doctor at once if you have:\n- fainting\n"
+        "Serious side effects of Dravo may include:\n- chest pain\n"
+        "Stop using Dravo and call your doctor right away if you have any of these signs:\n- seizures\n"
+    )
+    record = drugscom.read(text, "p.txt")
+    assert texts(record.side_effects) == ["headache"]
+    assert texts(record.urgent_signs) == ["fainting", "chest pain", "seizures"]
+
+
+def test_frequency_group_with_a_lead_in_keeps_no_lead_in_words():
+    text = ("Quexa Side Effects\nGeneric name: quexitinib\nSerious side effects of Quexa\n"
+            "Less common side effects of Quexa may include:\n- fainting\n"
+            "Rare side effects of Quexa: seizures, coma\n")
+    record = drugscom.read(text, "p.txt")
+    assert [(i.text, i.frequency) for i in record.urgent_signs] == [
+        ("fainting", "Less common"), ("seizures", "Rare"), ("coma", "Rare")
+    ]
+
+
+def test_an_urgent_instruction_sentence_is_an_urgent_sign_wherever_it_stands():
+    text = (
+        "Quexa Side Effects\nGeneric name: quexitinib\nPrecautions\n"
+        "Check with your doctor right away if you have blurred vision or eye pain.\n"
+        "- Keep all appointments.\n"
+        "Other side effects of Quexa\n- dry skin\nCall 911 if you cannot breathe.\n- constipation\n"
+    )
+    record = drugscom.read(text, "p.txt")
+    assert texts(record.urgent_signs) == [
+        "Check with your doctor right away if you have blurred vision or eye pain.", "Call 911 if you cannot breathe."
+    ]
+    assert texts(record.reminders) == ["Keep all appointments."]  # the lines after it stay where they were
+    assert texts(record.side_effects) == ["dry skin", "constipation"]
+
+
+def test_nothing_under_an_urgent_heading_is_dropped_with_the_boilerplate_or_lead_ins():
+    text = (
+        "Quexa Side Effects\nGeneric name: quexitinib\nSerious side effects of Quexa\n"
+        "This is not a complete list. Call your doctor at once for chest pain.\n"
+        "Swelling of both legs that gets worse over a day or two and will not go down:\n"
+        "- fever\n"
+        "Severe belly pain:\n"
+    )
+    record = drugscom.read(text, "p.txt")
+    assert texts(record.urgent_signs) == [
+        "Call your doctor at once for chest pain.",
+        "Swelling of both legs that gets worse over a day or two and will not go down:",
+        "fever",
+        "Severe belly pain",
+    ]
+
+
+def test_instruction_sentences_in_warnings_and_major_headings_with_signs_are_kept():
+    text = (
+        "Zentra Side Effects\nGeneric name: zentomab\nSummary\nCommon side effects of Zentra include: nausea.\n"
+        "Other side effects of Zentra\n- dry skin\n"
+        "Warning\nOral route (Tablet)\nLiver Injury\nZentomab can harm the liver.\n"
+        "Call your doctor right away if you have yellow eyes.\nStop zentomab if liver tests rise.\n"
+        "Major side effects include fainting and chest pain.\n- seizures\n"
+    )
+    record = drugscom.read(text, "p.txt")
+    assert texts(record.side_effects) == ["dry skin"]  # the Summary's digest is not read as a list
+    assert [(i.title, i.text) for i in record.serious_warnings] == [
+        ("Liver Injury", "Zentomab can harm the liver."),
+        ("Liver Injury", "Call your doctor right away if you have yellow eyes."),
+        ("Liver Injury", "Stop zentomab if liver tests rise."),
+    ]
+    assert texts(record.urgent_signs) == ["Major side effects include fainting and chest pain.", "seizures"]
+
+
+# --- empty bullets -------------------------------------------------------------------------------
+
+EMPTY_BULLETS = ("•", "• ", "-", "- ", "*", "* ", "◦", "   ◦ ", "1.", "1. ", "\u00a0•\u00a0", "––")
+
+
+def test_an_empty_bullet_in_the_professional_section_is_no_crash():
+    text = ("Quexa Side Effects\nGeneric name: quexitinib\nFor healthcare professionals\nCardiovascular\n• \n"
+            "- Very common (10% or more): QT prolongation (12%)\n")
+    record = read_document_text(text)
+    assert [(i.title, i.text) for i in record.frequency_data] == [("Cardiovascular", "QT prolongation")]
+
+
+def read_document_text(text: str) -> DrugRecord:
+    with tempfile.TemporaryDirectory() as folder:
+        path = Path(folder) / "page.txt"
+        path.write_text(text, encoding="utf-8")
+        return read_document(path, "page.txt")
+
+
+def _with_bullets(text: str, inserts) -> str:
+    lines = text.split("\n")
+    for where, marker in inserts:
+        lines.insert(where % (len(lines) + 1), marker)
+    return "\n".join(lines)
+
+
+@pytest.mark.parametrize("marker", EMPTY_BULLETS)
+def test_empty_bullets_in_every_section_change_nothing(marker):
+    for document in DOCUMENTS:
+        padded = "\n".join(f"{line}\n{marker}" for line in document.split("\n"))
+        assert drugscom.detect(padded)
+        assert drugscom.read(padded, "p.txt").to_dict() == drugscom.read(document, "p.txt").to_dict()
+
+
 # --- names and errors --------------------------------------------------------------------------
 
 
@@ -340,13 +501,15 @@ def mutated(draw) -> str:
     lines = draw(st.sampled_from(DOCUMENTS)).split("\n")
     for _ in range(draw(st.integers(0, 6))):
         index = draw(st.integers(0, max(len(lines) - 1, 0)))
-        action = draw(st.sampled_from(("delete", "duplicate", "insert", "truncate")))
+        action = draw(st.sampled_from(("delete", "duplicate", "insert", "truncate", "bullet")))
         if not lines:
             break
         if action == "delete":
             del lines[index]
         elif action == "duplicate":
             lines.insert(index, lines[index])
+        elif action == "bullet":
+            lines.insert(index, draw(st.sampled_from(EMPTY_BULLETS)))
         elif action == "insert":
             line = lines[index]
             at = draw(st.integers(0, len(line)))
@@ -398,10 +561,18 @@ def test_fuzz_mutated_pages_dispatched(text):
         _read_dispatched(text, Path(folder))
 
 
-LINES = sorted({line for doc in DOCUMENTS for line in doc.split("\n") if line.strip()})
+LINES = sorted({line for doc in DOCUMENTS for line in doc.split("\n") if line.strip()} | set(EMPTY_BULLETS))
 
 
 @FUZZ
 @given(st.lists(st.sampled_from(LINES), max_size=30))
 def test_fuzz_shuffled_page_lines(lines):
     _read_directly("\n".join(lines))
+
+
+@FUZZ
+@given(st.sampled_from(DOCUMENTS), st.lists(st.tuples(st.integers(0, 10_000), st.sampled_from(EMPTY_BULLETS)),
+                                             min_size=1, max_size=12))
+def test_fuzz_empty_bullets_anywhere_change_nothing(document, inserts):
+    padded = _with_bullets(document, inserts)
+    assert drugscom.read(padded, "p.txt").to_dict() == drugscom.read(document, "p.txt").to_dict()

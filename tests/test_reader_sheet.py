@@ -14,7 +14,7 @@ from handouts.readers import detect as dispatch
 from handouts.readers import read_document, sheet
 from handouts.record import DrugRecord
 
-from .conftest import FIXTURES, seed
+from .conftest import FIXTURES, SHARED, seed
 
 SHEETS = FIXTURES / "sheet"
 # seeds_dir is a fixed path, so sharing it between examples is safe.
@@ -230,7 +230,7 @@ def test_no_bullets_at_all():
     _all_sourced(record, path)
 
 
-def test_intro_first_line_publisher_url_inline_urgent_heading_and_unknown_heading():
+def test_intro_first_line_publisher_url_and_inline_urgent_heading():
     path = str(SHEETS / "mobravimab_intro_first.txt")
     record = _read("mobravimab_intro_first.txt")
     assert record.generic_name == "Mobravimab"
@@ -243,7 +243,6 @@ def test_intro_first_line_publisher_url_inline_urgent_heading_and_unknown_headin
         "Trouble breathing or a tight throat during or after the infusion.",
         "Severe belly pain.",
     ]
-    # "How It Is Given" is a heading this reader does not know: its bullets are not side effects.
     assert [s.text for s in record.side_effects] == ["Itchy skin", "Low appetite"]
     assert record.uses == [] and record.reminders == [] and record.how_it_works is None
     source = record.sources[0]
@@ -311,6 +310,166 @@ def test_labelled_warning_lead_sentence_is_kept_when_it_names_a_risk():
         "This medicine has serious safety risks, including fatal bleeding."]
 
 
+# ---------------------------------------------------------------- urgent headings in other words
+
+
+URGENT_HEADINGS = [
+    "Serious Side Effects",
+    "Rare but serious side effects",
+    "Severe side effects:",
+    "Serious or life-threatening side effects",
+    "Possible Serious Side Effects",
+    "Warning Signs",
+    "Call your doctor right away if you have any of these:",
+    "Call your doctor or care team right away if you notice:",
+    "Contact your healthcare provider immediately if you have any of these signs",
+    "Call 911 if you have any of these:",
+    "Get emergency help right away if you have:",
+    "When to Call Your Care Team",
+    "When to get medical help",
+]
+SECTIONS_BEFORE = [
+    "Brand Name(s)\n\n- United States: Zentra",
+    "Common Side Effects\n\n- Nausea",
+    "Kind of Cancers It Is Used For\n\n- Zentoma",
+    "Mechanism of Action\n\nZentomab blocks ZNT.",
+    "Other important safety points:\n\n- Sun: Wear a hat.",
+]
+
+
+@pytest.mark.parametrize("before", SECTIONS_BEFORE)
+@pytest.mark.parametrize("heading", URGENT_HEADINGS)
+def test_headings_about_serious_side_effects_or_calling_at_once_start_the_urgent_section(heading, before):
+    text = f"zentomab\n\n{before}\n\n{heading}\n\n- Chest pain\n- Seizures\n\nLast reviewed: 2025-01-02\n"
+    record = sheet.read(text, "z.txt")
+    assert [(u.title, u.text) for u in record.urgent_signs] == [(None, "Chest pain"), (None, "Seizures")]
+    elsewhere = " ".join(str(x) for x in (record.brands, record.side_effects, record.uses, record.reminders,
+                                          record.how_it_works, record.serious_warnings))
+    assert "Chest pain" not in elsewhere and "Seizures" not in elsewhere
+
+
+def test_serious_side_effects_after_common_side_effects_fixture():
+    path = str(SHEETS / "pellarinib_serious_headings.txt")
+    record = _read("pellarinib_serious_headings.txt")
+    assert record.generic_name == "pellarinib"
+    assert _brands(record) == [("Pellara", None, None, False)]  # the heading under Brand Name(s) is none
+    assert [u.text for u in record.urgent_signs] == [
+        "Sudden pressure or squeezing in the chest.",
+        "A seizure.",
+        "Coughing up blood.",
+        "Losing sight in one eye.",
+        "Black, sticky stools.",
+    ]
+    assert [s.text for s in record.side_effects] == ["Headache", "Tiredness"]
+    assert [u.text for u in record.uses] == ["Pellaroma of the skin in adults."]
+    _all_sourced(record, path)
+
+
+@pytest.mark.parametrize(
+    "sign",
+    [
+        "Call your doctor right away if you faint",
+        "Severe reactions can happen during the infusion",
+        "Call 911 right away if you have chest pain.",
+        "Serious side effects are rare but include fainting.",
+    ],
+)
+def test_an_urgent_sentence_under_the_urgent_heading_stays_a_sign(sign):
+    text = ("zentomab\n\nBrand Name(s)\n\nZentra\n\nCall your care team now if you have any of these symptoms:\n\n"
+            f"- Fever\n{sign}\n- Chest pain\n")
+    record = sheet.read(text, "z.txt")
+    assert [u.text for u in record.urgent_signs] == ["Fever", sign, "Chest pain"]
+
+
+# ---------------------------------------------------------------- nothing is silently dropped
+
+
+@pytest.mark.parametrize("section", ["Common Side Effects", "Kind of Cancers It Is Used For", "Mechanism of Action",
+                                     "Other important safety points:"])
+@pytest.mark.parametrize("content", ["- Into a vein over 1 hour\n- In a clinic", "Into a vein over 1 hour."])
+def test_an_unknown_heading_with_content_under_it_is_an_input_error(section, content, tmp_path):
+    path = tmp_path / "z.txt"
+    path.write_text(f"zentomab\n\nBrand Name(s)\n\n- Zentra\n\n{section}\n\n- Something\n\n"
+                    f"How It Is Given\n\n{content}\n\nLast reviewed: 2025-01-02\n", encoding="utf-8")
+    with pytest.raises(InputError) as caught:
+        read_document(path, "z.txt")
+    assert (caught.value.path, caught.value.line) == ("z.txt", 11)
+    assert str(caught.value) == "z.txt:11: unknown section 'How It Is Given' at line 11: its items would be lost"
+
+
+def test_a_title_case_item_with_only_metadata_after_it_is_an_item():
+    text = "zentomab\n\nBrand Name(s)\n\nZentra\n\nCommon Side Effects\n\nHot flashes\n\nHair Thinning\n\nShare\n" \
+           "Last reviewed: 2025-01-02\n"
+    assert [s.text for s in sheet.read(text, "z.txt").side_effects] == ["Hot flashes", "Hair Thinning"]
+
+
+@pytest.mark.parametrize(
+    "line",
+    [
+        "Chest pain",
+        "- Seizures",
+        "Trouble breathing",
+        "  • Fever or chills",
+        "Serious Problems To Watch",
+        "Call your doctor if you faint.",
+        "Heart Problems: Call right away for chest pain",
+        "Yellow skin or eyes:",
+        "• Heart problems: Do not switch brands; call right away for chest pain.",
+    ],
+)
+def test_a_line_under_brand_names_that_names_no_brand_is_an_error(line):
+    text = f"zentomab\n\nBrand Name(s)\n\n- United States: Zentra\n{line}\n\nCommon Side Effects\n\n- Nausea\n"
+    with pytest.raises(InputError) as caught:
+        sheet.read(text, "z.txt")
+    assert caught.value.line == 6 and "is not a brand name" in caught.value.message
+
+
+def test_a_list_above_the_first_heading_is_an_error():
+    text = "zentomab\n\n- Chest pain\n- Fainting\n\nBrand Name(s)\n\n- Zentra\n"
+    with pytest.raises(InputError) as caught:
+        sheet.read(text, "z.txt")
+    assert caught.value.line == 3 and "would be lost" in caught.value.message
+
+
+EMPTY_BULLETS = ("•", "• ", "-", "- ", "*", "* ", "◦", "   ◦ ", "1.", "1. ", "\u00a0•\u00a0", "––")
+
+
+def _outcome(text: str):
+    try:
+        return sheet.read(text, "s.txt").to_dict()
+    except InputError as error:
+        return str(error)
+
+
+def _sheets() -> list[str]:
+    return _corpus() + [p.read_text(encoding="utf-8") for p in sorted((SHARED / "seeds").glob("002_*"))]
+
+
+@pytest.mark.parametrize("marker", EMPTY_BULLETS)
+def test_empty_bullets_in_every_section_change_nothing(marker):
+    for text in _sheets():
+        padded = "\n".join(f"{line}\n{marker}" for line in text.split("\n"))
+        assert sheet.detect(padded)
+        before, after = _outcome(text), _outcome(padded)
+        if isinstance(before, str):  # the fixture without a name: the same error, lines counted anew
+            assert isinstance(after, str)
+        else:
+            assert after == before
+
+
+@FUZZ
+@given(st.integers(min_value=0, max_value=100),
+       st.lists(st.tuples(st.integers(0, 10_000), st.sampled_from(EMPTY_BULLETS)), min_size=1, max_size=12))
+def test_fuzz_empty_bullets_anywhere_change_nothing(which, inserts):
+    texts = _sheets()
+    text = texts[which % len(texts)]
+    lines = text.split("\n")
+    for where, marker in inserts:
+        lines.insert(where % (len(lines) + 1), marker)
+    before, after = _outcome(text), _outcome("\n".join(lines))
+    assert isinstance(after, str) if isinstance(before, str) else after == before
+
+
 # ---------------------------------------------------------------- fuzzing
 
 
@@ -373,6 +532,8 @@ def test_fuzz_arbitrary_text(text):
     "Kind of Cancers It Is Used For", "Mechanism of Action", "Common Side Effects", "Last reviewed: 2025-01-02",
     "  • Label: text", "- In the U.S.:", "   ◦ Zentra (tablets) [DSC]", "United States: A; B [DSC]", "",
     "::", "•", "- :", "(", "Back to top", "Fever.", "Signs of x:", "    continued", "Title Case Words Here",
+    "• ", "- ", "-", "◦", "  ◦ ", "1.", "*", "Serious Side Effects", "Rare but serious side effects",
+    "Call your doctor right away if you have any of these:", "How It Is Given", "Chest pain",
 ]), max_size=30))
 def test_fuzz_sheet_vocabulary(lines):
     _read_any("\n".join(lines))

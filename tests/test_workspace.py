@@ -217,13 +217,18 @@ def test_name_key_ignores_case_punctuation_and_salts():
     assert name_key("sodium") == "sodium"
 
 
-def test_records_sharing_a_brand_group_transitively():
+def test_records_sharing_a_brand_merge_only_when_their_generic_names_agree():
     a = raw("zorbital", "a.md", brands=[BrandName("Zorba")])
     b = raw("zorbital tosylate", "b.txt")
-    c = raw("zorbalin", "c.txt", brands=[BrandName("ZORBA")])
+    c = raw("zorbital pegol", "c.txt", brands=[BrandName("ZORBA")])  # a fuller form of the name
     d = raw("quexitol", "d.txt")
-    groups = workspace._group([a, d, b, c])
-    assert [[r.sources[0].key for r in g] for g in groups] == [["d.txt"], ["a.md", "b.txt", "c.txt"]]
+    e = raw("zorbalin", "e.txt", brands=[BrandName("Zorba")])  # another medicine behind the brand
+    errors = []
+    groups = workspace._group([a, d, b, c, e], errors)
+    assert [[r.sources[0].key for r in g] for g in groups] == [["d.txt"], ["a.md", "b.txt", "c.txt"], ["e.txt"]]
+    assert [str(x) for x in errors] == [
+        "e.txt: brand 'Zorba' also names zorbital (a.md), but this document is about zorbalin: not merged; "
+        "check which medicine the brand is"]
 
 
 # --- merge rules on records made in the test ----------------------------------------------------------
@@ -276,11 +281,15 @@ def test_pronunciation_differing_only_in_stress_is_a_conflict():
 
 def test_percentages_from_professional_data_go_on_plain_side_effects():
     record = raw("zorbital", "a.txt", kind="drugs.com",
-                 side_effects=[Item("Headache.", "a.txt"), Item("Sore headache area", "a.txt"), Item("Ache", "a.txt")],
-                 frequency_data=[Item("Headache", "a.txt", frequency="28%"), Item("Ache", "a.txt", frequency="Rare")])
+                 side_effects=[Item("Headache.", "a.txt"), Item("Sore headache area", "a.txt"), Item("Ache", "a.txt"),
+                               Item("Loose stools (diarrhea)", "a.txt"), Item("Fever or chills", "a.txt")],
+                 frequency_data=[Item("Headache", "a.txt", frequency="28%"), Item("Ache", "a.txt", frequency="Rare"),
+                                 Item("diarrhea", "a.txt", frequency="17%"), Item("chills", "a.txt", frequency="11%")])
     merged = merge.merge([record])
+    # Only a whole item, or its bracketed or unbracketed part, takes a number: never a guess.
     assert [(it.text, it.frequency) for it in merged.side_effects] == [
-        ("Headache.", "28%"), ("Sore headache area", "28%"), ("Ache", None),
+        ("Headache.", "28%"), ("Sore headache area", None), ("Ache", None),
+        ("Loose stools (diarrhea)", "17%"), ("Fever or chills", None),
     ]
 
 

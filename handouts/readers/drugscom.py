@@ -4,9 +4,12 @@ Pages come in several layouts that users still have on disk: the oldest asks
 "What are some side effects that I need to call my doctor about right away?";
 later ones say "Along with its needed effects..." with frequency groups; later
 still a boxed "Warning" and "Serious side effects of <Brand>"; the newest have
-"Important warnings", "Precautions" and "- " bullets on single newlines. One
-line-based pass splits the page into sections by their headings, whatever the
-layout, and each section kind has its own small parser.
+"Important warnings", "Precautions" and "- " bullets on single newlines; some
+follow "Serious side effects of <Brand>" with "Call your doctor at once if you
+have:" and "Common side effects of <Brand> may include:" lists. One line-based
+pass splits the page into sections by their headings, whatever the layout, and
+each section kind has its own small parser. Only boilerplate sentences and
+lead-ins are left out of an urgent section, never a line that may name a sign.
 """
 
 from __future__ import annotations
@@ -63,6 +66,37 @@ _SHARED = re.compile(
     _IM,
 )
 
+# What to do at once, said before the list it heads ("Check with your doctor immediately if any of the
+# following side effects occur:", "Call your doctor at once if you have:") or as a sentence holding an
+# urgent sign itself ("Call your doctor right away if you have blurred vision."): see _heading.
+_CARER = (
+    r"(?:your\s+|a\s+)?(?:doctor|care\s+team|nurse|pharmacist|oncologist"
+    r"|(?:health\s*care|medical)\s+(?:provider|professional|team))"
+)
+_INSTRUCTION = re.compile(
+    r"^(?:stop\s+(?:using|taking)\s+[^:]{1,60}?\s+and\s+)?"
+    r"(?:(?:check\s+with|call|tell|contact|see)\s+" + _CARER
+    + r"(?:\s+or\s+(?:" + _CARER + r"|get\s+(?:emergency\s+)?medical\s+help))*"
+    r"\s+(?:immediately|right\s+away|at\s+once|now|as\s+soon\s+as\s+possible)"
+    r"|get\s+emergency\s+(?:medical\s+)?(?:help|care|treatment|attention)"
+    r"|(?:get|seek)\s+medical\s+(?:help|attention|care)\s+(?:immediately|right\s+away|at\s+once)"
+    r"|call\s+911)\b",
+    _I,
+)
+# A lead-in names no sign itself: "... if any of the following side effects occur:".
+_LEAD_IN = re.compile(
+    r"(?:\bany\s+of\s+(?:the\s+following|these)\b|\bthe\s+following\b"
+    r"|\bthese\s+(?:signs|symptoms|side\s+effects|effects)\b|\bif\s+you\s+(?:have|notice|get|develop|experience)"
+    r"|\b(?:may|can|might)\s+include|\binclude|\bsuch\s+as|\blike)[^:]*:$",
+    _I,
+)
+# An instruction that has lost its colon still leads a list when it speaks of one.
+_LEADS_A_LIST = re.compile(r"\b(?:the\s+following|any\s+of\s+these|these\s+(?:signs|symptoms|side\s+effects))\b", _I)
+
+# The old major/minor split. Words after "Major side effects" other than "of <Drug>" may name a sign
+# ("Major side effects include fainting"), so such a line is kept whole: see _heading.
+_MAJOR = re.compile(r"^major side effects\b(?P<words>[^:]*)(?::\s*(?P<rest>.*))?$", _I)
+
 # Section headings, tried in order on lines that are not bullets. Each gives the section that
 # starts and whether the rest of the line (after the heading words) is content of that section.
 _HEADINGS: tuple[tuple[re.Pattern, str], ...] = (
@@ -85,17 +119,43 @@ _HEADINGS: tuple[tuple[re.Pattern, str], ...] = (
     # Headings of the "Along with its needed effects" era, and the even older major/minor split.
     (re.compile(r"^side effects requiring immediate medical attention\b", _I), "urgent"),
     (re.compile(r"^side effects not requiring immediate medical attention\b", _I), "side"),
-    (re.compile(r"^major side effects\b[^:]*:?(?P<rest>.*)$", _I), "urgent"),
+    (_MAJOR, "urgent"),
     (re.compile(r"^minor side effects\b[^:]*:?(?P<rest>.*)$", _I), "side"),
     (re.compile(r"^along with its needed effects\b", _I), "urgent"),
+    (_INSTRUCTION, "urgent"),
+    # "Serious side effects of Quexa may include:" (the heading form without a verb is above).
     (
         re.compile(
-            r"^(?:check with your doctor(?: or nurse)?(?: or pharmacist)? "
-            r"(?:immediately|right away|as soon as possible)"
-            r"|get emergency help immediately)\b[^:]*:?(?P<rest>.*)$",
+            r"^(?:(?:rare|uncommon|less common|other|possible|some)\s+(?:but\s+)?)?"
+            r"(?:serious|severe|life[- ]threatening|dangerous)\s+side\s+effects?(?:\s+of\s+[^:]{1,60}?)?\s+"
+            r"(?:(?:may|can|might|could)\s+)?(?:include|includes|are)\b\s*:?\s*(?P<rest>.*)$",
             _I,
         ),
         "urgent",
+    ),
+    # The lead-in of the ordinary list: "Common side effects of Quexa may include:", "Common side
+    # effects of Quexa", "Less serious side effects may include:". "More common side effects" and a
+    # bare "Common side effects" are frequency groups, read by _group_label.
+    (
+        re.compile(
+            r"^(?:the\s+)?(?:most\s+|other\s+)?common\s+(?:[\w'-]+\s+){0,3}?side\s+effects?"
+            r"(?:\s+of\s+(?:(?!(?:may|can|might|could|include|includes|are)\b)[^\s:]+\s*){1,6})?\s*"
+            r"(?:(?:may|can|might|could)\s+)?(?:include|includes|are)\b\s*:?\s*(?P<rest>.*)$",
+            _I,
+        ),
+        "side-lead",
+    ),
+    (
+        re.compile(
+            r"^(?:the\s+)?(?:most\s+|other\s+)?common\s+side\s+effects\s+of\s+"
+            r"(?!.*\b(?:include|includes|are|is|may)\b)(?:\S+\s*){1,5}\s*:?$",
+            _I,
+        ),
+        "side-lead",
+    ),
+    (
+        re.compile(r"^(?:less\s+serious|non-?serious|milder|mild)\s+side\s+effects?\b[^:]*:?\s*(?P<rest>.*)$", _I),
+        "side",
     ),
     (re.compile(r"^some side effects\b.*\bmay occur that usually do not need medical attention", _I), "side"),
     (re.compile(r"^check with your health care professional if any of the following side effects", _I), "side"),
@@ -117,12 +177,16 @@ _BOILERPLATE = re.compile(
     r"although not all of these side effects|these side effects may go away|"
     r"also,? your health care professional may be able|this medicine can cause some serious health issues|"
     r"medically reviewed by\b|generic\s+name\s*:|brand\s+names?(?:\s*\(s\))?\s*:|"
-    r"always consult your (?:doctor|healthcare|health care)|if you have (?:any )?questions about side effects|"
+    r"always consult your (?:doctor|healthcare|health care)|(?:if you have (?:any )?|for )questions about side effects|"
     r"continue reading|see below for a comprehensive list|report side effects to the fda|"
+    r"this is not a complete list|others may occur|not every dosage form|some (?:of the )?dosage forms|"
     r"[\"\u201c]?product information\b)",
     _I,
 )
 _REFERENCE = re.compile(r"^\s*\d+\.\s*[\"\u201c]", _I)
+_SENTENCE_BREAK = re.compile(r"(?<=[.!?])\s+(?=[A-Z0-9(\"'\u201c])")
+# A line of bullet markers and nothing else ("• ", "-", "1."): no line at all.
+_EMPTY_BULLET = re.compile(r"\s*(?:(?:[\u2022\u25cf\u25aa\u00b7\-*\u2013\u2014\u25e6\u25cb\u2023\u2043]|\d+[.)])\s*)+")
 
 # Consumer frequency groups: "More common", "Rare side effects:", "Incidence not known: a, b".
 _GROUP = re.compile(
@@ -137,6 +201,13 @@ _LABELS = {
     "rare": "Rare",
     "incidence not known": "Incidence not known",
 }
+# What may follow a group label before its symptoms: "Rare side effects of Quexa may include: ...".
+_RUN_LEAD = re.compile(
+    r"^(?:of\s+[^:]{1,60}?\s+(?:(?:may|can|might|could)\s+)?(?:include|includes|are)\b\s*:?"
+    r"|of\s+[^:]{1,60}?\s*(?::|$)"
+    r"|(?:(?:may|can|might|could)\s+)?(?:include|includes|are)\b\s*:?)\s*",
+    _I,
+)
 # "Signs of an allergic reaction, like rash; hives" / "Signs of bleeding such as ..." / "Signs of X: ..."
 _SIGNS = re.compile(
     r"^(?P<title>(?:signs?|symptoms?) of [^,:;]+?)(?:,?\s+(?:like|such as)\b\s*|\s*:\s*)(?P<text>\S.*)$", _I
@@ -202,7 +273,7 @@ def _fill(record: DrugRecord, section: str, body: list[str], path: str) -> None:
     # Content under "For the Consumer" before any sub-heading only appears when a heading was
     # lost; it may be urgent, and dropping an urgent item is worse than over-warning.
     if section in ("urgent", "consumer"):
-        record.urgent_signs.extend(_effect_items(body, path))
+        record.urgent_signs.extend(_effect_items(body, path, urgent=True))
     elif section == "side":
         record.side_effects.extend(_effect_items(body, path))
     elif section == "warnings":
@@ -221,7 +292,7 @@ def _title_line(lines: list[str]) -> str | None:
     seen = 0
     for line in lines:
         stripped = squash(line)
-        if not stripped:
+        if not stripped or _EMPTY_BULLET.fullmatch(stripped):
             continue
         seen += 1
         if seen > _TITLE_WINDOW:
@@ -300,62 +371,119 @@ def _sections(lines: list[str]) -> list[tuple[str, list[str]]]:
             sections[-1][1].append(line)
             continue
         section, rest = heading
+        current = sections[-1][0]
+        if section == "urgent-sentence":
+            # An urgent sign written as an instruction: urgent wherever it stands, and the
+            # lines after it stay where they were. A warning keeps it, as one of its sentences.
+            if current in ("urgent", "consumer", "warnings"):
+                sections[-1][1].append(rest)
+            else:
+                sections.append(("urgent", [rest]))
+                sections.append((current, []))
+            continue
+        if section == "side-lead":
+            if current == "skip":
+                sections[-1][1].append(line)  # "Common side effects of X include ..." in a Summary digest
+                continue
+            section = "side"
         sections.append((section, [rest] if rest else []))
     return sections
 
 
 def _heading(line: str) -> tuple[str, str] | None:
+    """(section, content of the line that belongs to it) for a heading line.
+
+    An instruction ("Call your doctor at once if you have ...") ending with a colon is a heading.
+    Without one, it is itself an urgent sign, returned whole: as the start of the urgent section when
+    it speaks of a list ("... if any of the following side effects occur"), else as an
+    "urgent-sentence" that leaves the section it stands in unchanged.
+    """
     for pattern, section in _HEADINGS:
         match = pattern.match(line)
-        if match:
-            rest = match.groupdict().get("rest") or ""
-            return section, rest.strip()
+        if not match:
+            continue
+        if pattern is _INSTRUCTION:
+            if line.endswith(":"):
+                return section, ""
+            if _LEADS_A_LIST.search(line):
+                # Its colon may be lost, or a sign may follow the lead: it heads a list and stays.
+                return section, line
+            return "urgent-sentence", line
+        if pattern is _MAJOR and not re.fullmatch(r"(?:\s+of\s+\S+(?:\s+\S+){0,3})?\s*", match.group("words")):
+            return section, line
+        rest = match.groupdict().get("rest") or ""
+        return section, rest.strip()
     return None
 
 
 # --- consumer side effects --------------------------------------------------------------------
 
 
-def _effect_items(body: list[str], path: str) -> list[Item]:
-    """Bullets and frequency groups of the consumer part; every line that is not boilerplate counts."""
+def _effect_items(body: list[str], path: str, urgent: bool = False) -> list[Item]:
+    """Bullets and frequency groups of the consumer part; every line that is not boilerplate counts.
+
+    In an urgent section nothing that may name a sign is dropped: an introduction that is not a mere
+    lead-in is an item, and so is a short "Label:" line with nothing under it.
+    """
     items: list[Item] = []
     label: str | None = None
+    label_kind: str | None = None
     entries: list[tuple[str, str]] = []
+
+    def flush() -> None:
+        if label_kind == "label" and not entries:
+            items.append(_lead_in_item(label, path))  # "Severe belly pain:" with no list under it
+        items.extend(_group_items(label, entries, path))
+
     for raw in body:
-        entry = _effect_entry(raw)
+        entry = _effect_entry(raw, urgent)
         if entry is None:
             continue
         kind, value = entry
-        if kind in ("label", "label+run"):
-            items.extend(_group_items(label, entries, path))
+        if kind in ("label", "group", "group+run"):
+            flush()
             label, _, run = value.partition("\n")
+            label_kind = kind
             entries = [("run", run)] if run else []
         elif kind != "intro":
             entries.append(entry)
-    items.extend(_group_items(label, entries, path))
+    flush()
     return items
 
 
-def _effect_entry(raw: str) -> tuple[str, str] | None:
-    """("bullet"|"plain"|"label"|"label+run"|"intro", text) for one line, None for blank or boilerplate.
+def _effect_entry(raw: str, urgent: bool = False) -> tuple[str, str] | None:
+    """("bullet"|"plain"|"label"|"group"|"group+run"|"intro", text) for one line, None for blank or boilerplate.
 
-    A "label+run" is a group label and the symptoms that follow it on its line, joined by a newline.
+    A "group" is a frequency group ("More common"); a "group+run" is one with the symptoms that follow
+    it on its line, joined by a newline. A "label" is any other short line ending with a colon.
     """
+    if _EMPTY_BULLET.fullmatch(raw):
+        return None
     bullet = bullet_text(raw)
     if bullet is not None:
-        text = _clean(bullet)
+        text = _drop_boilerplate(_clean(bullet))
         return ("bullet", text) if text and not _REFERENCE.match(bullet) else None
-    text = _clean(raw)
-    if not text or _BOILERPLATE.match(text):
+    text = _drop_boilerplate(_clean(raw))
+    if not text:
         return None
     group = _group_label(text)
     if group is not None:
         return group
     if text.endswith(":"):
         if len(text.split()) > _LABEL_MAX_WORDS:
+            if urgent and not _LEAD_IN.search(text):
+                return ("plain", text)
             return ("intro", text)
         return ("label", text.rstrip(": "))
     return ("plain", text)
+
+
+def _drop_boilerplate(text: str) -> str:
+    """The line without its boilerplate sentences ("This is not a complete list..."): only those go."""
+    if not text or _EMPTY_BULLET.fullmatch(text) or not any(c.isalnum() for c in text):
+        return ""
+    kept = [s for s in _SENTENCE_BREAK.split(text) if s and not _BOILERPLATE.match(s)]
+    return " ".join(kept)
 
 
 def _group_label(text: str) -> tuple[str, str] | None:
@@ -366,10 +494,12 @@ def _group_label(text: str) -> tuple[str, str] | None:
     rest = match.group("rest").strip()
     if rest and not (match.group("colon") or match.group("se")):
         return None  # "Rare bleeding in the eye" is a symptom, not a heading
+    if match.group("se"):
+        rest = _RUN_LEAD.sub("", rest, count=1).strip()
     label = _LABELS.get(match.group("label").lower(), match.group("label"))
     if rest:
-        return ("label+run", f"{label}\n{rest}")
-    return ("label", label)
+        return ("group+run", f"{label}\n{rest}")
+    return ("group", label)
 
 
 def _group_items(label: str | None, entries: list[tuple[str, str]], path: str) -> list[Item]:
@@ -429,8 +559,8 @@ def _warning_items(body: list[str], path: str) -> list[Item]:
     name_used = True
     for raw in body:
         bullet = bullet_text(raw)
-        text = _clean(bullet if bullet is not None else raw)
-        if not text or _BOILERPLATE.match(text):
+        text = _drop_boilerplate(_clean(bullet if bullet is not None else raw))
+        if not text:
             continue
         match = _ROUTE.match(text)
         if match and (not match.group("rest") or match.group("rest")[0].isupper()):
@@ -473,8 +603,8 @@ def _plain_items(body: list[str], path: str) -> list[Item]:
     items = []
     for raw in body:
         bullet = bullet_text(raw)
-        text = _clean(bullet if bullet is not None else raw)
-        if text and not _BOILERPLATE.match(text):
+        text = _drop_boilerplate(_clean(bullet if bullet is not None else raw))
+        if text:
             items.append(_lead_in_item(text, path))
     return items
 
@@ -488,6 +618,8 @@ def _frequency_items(body: list[str], path: str) -> list[Item]:
     heading: str | None = None
     blanks = 0
     for raw in body:
+        if _EMPTY_BULLET.fullmatch(raw):
+            continue  # an empty "• " is no line: neither a blank nor a heading
         if not raw.strip():
             blanks += 1
             # Two blank lines are where a lost body-system heading was: the old one no longer applies.
@@ -496,7 +628,7 @@ def _frequency_items(body: list[str], path: str) -> list[Item]:
         blanks = 0
         bullet = bullet_text(raw)
         line = squash(bullet if bullet is not None else raw)
-        if _BOILERPLATE.match(line) or _REFERENCE.match(line):
+        if not line or _BOILERPLATE.match(line) or _REFERENCE.match(line):
             continue
         match = _CATEGORY.match(line)
         if match and _CATEGORY_WORD.search(match.group("label")):
@@ -510,7 +642,7 @@ def _frequency_items(body: list[str], path: str) -> list[Item]:
 
 def _is_system_heading(line: str) -> bool:
     return (
-        len(line.split()) <= 6
+        0 < len(line.split()) <= 6
         and line[0].isalpha()
         and not re.search(r"[:.;!?\d%]", line)
     )

@@ -12,6 +12,12 @@ lines): a block holding a bullet is a list; in a section with no bullets at
 all, a block of several lines is a list. The urgent and warning sections keep
 every line they hold, lists and paragraphs alike, because dropping an urgent
 statement is worse than showing a lead-in sentence.
+
+Any heading that speaks of serious or severe side effects, or of calling the
+doctor, care team or 911 right away, starts the urgent section, whatever its
+wording. Content the reader cannot place is never dropped: a list under a
+heading it does not know, a list above the first heading, and a line under
+"Brand Name(s)" that names no brand are InputErrors naming the line.
 """
 
 from __future__ import annotations
@@ -28,11 +34,57 @@ KIND = "patient-sheet"
 
 # Sub-list markers the shared bullet pattern does not know: "◦", "○", "‣", "⁃".
 _SUB_BULLET = re.compile(r"^\s*[\u25e6\u25cb\u2023\u2043]\s+")
+# A line of bullet markers and nothing else ("• ", "-", "◦", "1.", "***"): no line at all.
+_EMPTY_BULLET = re.compile(r"\s*(?:(?:[\u2022\u25cf\u25aa\u00b7\-*\u2013\u2014\u25e6\u25cb\u2023\u2043]|\d+[.)])\s*)+")
+
+# Who to call and how soon, in the words sheets use: "Call your doctor or care team right away",
+# "Contact your healthcare provider immediately", "Call 911", "Get emergency help now".
+_CARER = (
+    r"(?:your\s+|the\s+|a\s+)?(?:doctor|physician|care\s+team|nurse|pharmacist|oncologist|provider|clinic"
+    r"|(?:health\s*care|medical|cancer|treatment|oncology)\s+(?:team|provider|professional)s?|911)"
+)
+_CALLEE = rf"{_CARER}(?:\s*(?:,|/|\bor\b|\band\b)\s*(?:call\s+)?{_CARER})*"
+_NOW = r"(?:now|right\s+away|immediately|at\s+once|straight\s+away|urgently|as\s+soon\s+as\s+possible|without\s+delay)"
+_CALL = re.compile(
+    r"(?:call\s+911"
+    rf"|(?:call|contact|phone|tell|see|get\s+in\s+touch\s+with)\s+{_CALLEE}\s+{_NOW}"
+    rf"|(?:get|seek|find)\s+(?:emergency|urgent)\s+(?:medical\s+)?(?:help|care|attention|treatment)(?:\s+{_NOW})?"
+    rf"|(?:get|seek|find)\s+(?:medical\s+)?(?:help|care|attention|treatment)\s+{_NOW}"
+    r"|go\s+to\s+(?:the\s+)?(?:nearest\s+)?(?:emergency\s+room|emergency\s+department|er|hospital)"
+    r"|when\s+to\s+(?:call|contact|get|seek|go))\b(?P<tail>[^:.]*)",
+    re.I,
+)
+# What may follow the call in a heading that names no sign: "... if you have:", "... for any of these".
+_CALL_LEAD = re.compile(
+    r"(?:(?:if|when)\s+(?:you\s+)?(?:have|notice|get|see|develop|experience|feel|are)|if|for|about)?", re.I
+)
+# Headings that speak of serious side effects: "Serious Side Effects", "Rare but serious side effects".
+_SERIOUS = re.compile(
+    r"(?:(?:rare|rarely|uncommon|less\s+common|possible|possibly|potential|potentially|other|some|very|more|most"
+    r"|important|but|and|or)[\s,]+)*"
+    r"(?:serious|severe|dangerous|life[\s-]+threatening|emergency|urgent)"
+    r"(?:\s+(?:or|and|/)\s+(?:serious|severe|dangerous|life[\s-]+threatening))?"
+    r"\s+(?:side\s+effects?|reactions?|adverse\s+(?:effects?|reactions?|events?)|(?:warning\s+)?signs"
+    r"(?:\s+and\s+symptoms)?)\b(?P<tail>[^:.]*)",
+    re.I,
+)
+_WARNING_SIGNS = re.compile(r"(?:important\s+|serious\s+)?warning\s+signs\b(?P<tail>[^:.]*)", re.I)
+# What may follow those words in a heading that names no sign. Other words ("Severe reactions at the
+# injection site") may name one, so the line is kept as well; a verb ("Severe reactions can happen")
+# makes it a sentence, not a heading.
+_SENTENCE_VERB = re.compile(r"\b(?:is|are|was|were|can|could|may|might|will|would|happen|happens|occur|occurs)\b", re.I)
+_SERIOUS_TAIL = re.compile(
+    r"(?:of\s+\S+(?:\s+\S+){0,3}|\([^)]*\)|to\s+(?:watch|look)\s+(?:out\s+)?for|to\s+know(?:\s+about)?"
+    r"|and\s+what\s+to\s+do|(?:that|which|you)\s+.*|(?:requiring|needing)\s+.*|[-\u2013\u2014]\s*.*)?",
+    re.I,
+)
 
 _HEADINGS = (
     ("brands", re.compile(r"brand\s+names?(?:\s*\(s\))?", re.I)),
     ("warnings", re.compile(r"(?:boxed\s+|serious\s+)?warnings?(?:\s*\(s\))?", re.I)),
-    ("urgent", re.compile(r"call\s+your\s+care\s+team\s+(?:now|right\s+away|immediately)\b[^:.]*", re.I)),
+    ("urgent", _CALL),
+    ("urgent", _WARNING_SIGNS),
+    ("urgent", _SERIOUS),
     ("reminders", re.compile(r"(?:other\s+)?(?:important\s+)?safety\s+(?:reminders|points|tips)", re.I)),
     ("uses", re.compile(
         r"kinds?\s+of\s+cancers?\s+(?:it\s+is|it's|this\s+medicine\s+is)\s+used\s+(?:for|to\s+treat)\b[^:.]*", re.I
@@ -43,9 +95,10 @@ _HEADINGS = (
 # Only these headings may carry content after their colon ("Brand Name(s): Zentra"); for the others
 # a "Side effects: ..." line is more likely a labelled statement than a heading.
 _INLINE_HEADINGS = frozenset({"brands", "urgent"})
-# "Call your care team right away if you faint" is itself an urgent sign, not a heading.
+# "Call your care team right away if you faint" is itself an urgent sign, not a heading: a call
+# heading speaks of a list (see _urgent_kind).
 _URGENT_LEAD = re.compile(r"any of these|the following|these (?:symptoms|signs)", re.I)
-# Sections that a heading this reader does not know may end (see _unknown_heading).
+# Sections in which a heading this reader does not know is looked for (see _unknown_heading).
 _LIST_SECTIONS = frozenset({"uses", "side_effects", "reminders", "mechanism"})
 
 _JUNK = re.compile(
@@ -104,6 +157,31 @@ _COUNTRY_NAMES = {
     "canada": "Canada",
 }
 _DISCONTINUED = re.compile(r"\[\s*dsc\s*\]", re.I)
+# Lines under "Brand Name(s)" that speak about brands rather than name one.
+_ABOUT_BRANDS = re.compile(
+    r"\b(?:brands?|names?|sold|market(?:ed)?|available|generics?|trade|discontinued|countr(?:y|ies))\b", re.I
+)
+_NO_BRAND = re.compile(r"none|n/?a|-+|\u2013|\u2014", re.I)
+# Words of symptoms and of urgent instructions, then of sentences: a brand entry holding one is no
+# brand entry, and a line holding one of the first kind is never passed over as talk about brands.
+_SIGN_WORDS = frozenset(
+    """
+    call tell see seek stop right away now immediately emergency help doctor care team nurse 911
+    pain painful ache aches fever chills bleeding bleed blood bruising bruise bruises rash hives itching itchy
+    swelling swollen seizure seizures fainting faint dizziness dizzy headache headaches nausea vomiting
+    diarrhea constipation cough coughing breathing breath breathe chest heart heartbeat skin eyes eye urine
+    stools stool vision confusion confused tired tiredness weak weakness trouble sudden severe serious
+    sign signs symptom symptoms side effect effects infection infections sore throat mouth stomach belly
+    """.split()
+)
+_NOT_BRAND_WORDS = _SIGN_WORDS | frozenset(
+    """
+    an the if when how what why who is are be been it its this that these those you your we our they
+    do does did not no can may might must should will would have has had get gets got
+    take taking use using go feel feeling any all some very new more most or but with without after before
+    during while about into
+    """.split()
+)
 _QUALIFIER = re.compile(r"\(([^()]*)\)\s*$")
 
 
@@ -160,7 +238,8 @@ def _looks_like_yaml(lines: list[str]) -> bool:
 
 
 def _heading(text: str) -> tuple[str, str] | None:
-    """(section, content after the colon) when the line is a known heading."""
+    """(section, content) when the line is a known heading; content is what follows the colon, or the
+    whole line for an urgent heading whose own words name a sign."""
     for section, pattern in _HEADINGS:
         match = pattern.match(text)
         if not match:
@@ -171,10 +250,36 @@ def _heading(text: str) -> tuple[str, str] | None:
         rest = tail[1:].strip()
         if rest and section not in _INLINE_HEADINGS:
             continue
-        if section == "urgent" and not (tail.startswith(":") or _URGENT_LEAD.search(text)):
-            continue
+        if section == "urgent":
+            kind = _urgent_kind(pattern, match, text, tail.startswith(":"))
+            if kind is None:
+                continue
+            if kind == "keep":
+                rest = text
         return section, rest
     return None
+
+
+def _urgent_kind(pattern: re.Pattern, match: re.Match, text: str, colon: bool) -> str | None:
+    """How an urgent heading's line reads: None when it is no heading, "heading" when it only leads
+    the list, "keep" when it leads the list and names a sign itself, so the line must stay.
+
+    "Call your care team right away if you faint" is itself a sign; with a colon after it, it heads a
+    list too. "Call your doctor right away if you have any of these", "When to Call Your Care Team"
+    and "Rare but serious side effects" are headings; "Severe reactions can happen" is a sentence.
+    """
+    tail = match["tail"].strip()
+    if pattern is _SERIOUS or pattern is _WARNING_SIGNS:
+        if len(text.split()) > 12:
+            return None
+        if _SERIOUS_TAIL.fullmatch(tail):
+            return "heading"
+        return None if _SENTENCE_VERB.search(tail) else "keep"
+    if _URGENT_LEAD.search(tail) or _CALL_LEAD.fullmatch(tail) or _title_case(text):
+        return "heading"
+    if re.match(r"when\s", text, re.I):
+        return "heading"  # "When to get medical help"
+    return "keep" if colon else None
 
 
 # ---------------------------------------------------------------- reading
@@ -182,7 +287,7 @@ def _heading(text: str) -> tuple[str, str] | None:
 
 def read(text: str, path: str) -> DrugRecord:
     lines = _lines(text)
-    sections, meta = _scan(lines)
+    sections, meta = _scan(lines, path)
     name_line, intro, generic = _identity(sections["intro"], lines, path)
     record = DrugRecord(generic_name=generic)
     if intro is not None:
@@ -213,10 +318,13 @@ def read(text: str, path: str) -> DrugRecord:
 
 
 def _lines(text: str) -> list[_Line | None]:
-    """Each line cleaned, with its indent and bullet; None for a blank line."""
+    """Each line cleaned, with its indent and bullet; None for a blank line. Empty bullets are left out."""
     out: list[_Line | None] = []
     for number, raw in enumerate(text.split("\n"), 1):
         body = raw.replace("\t", "    ").rstrip()
+        if _EMPTY_BULLET.fullmatch(body):
+            # Left out rather than read as a blank line, so that it splits no list and no block.
+            continue
         indent = len(body) - len(body.lstrip())
         stripped = bullet_text(body)
         if stripped is None:
@@ -233,8 +341,13 @@ def _clean(text: str) -> str:
     return squash(_FOOTNOTE.sub("", text))
 
 
-def _scan(lines: list[_Line | None]) -> tuple[dict[str, list[_Line | None]], dict[str, str]]:
-    """Lines grouped under the heading above them ("intro" before any), and the page's metadata."""
+def _scan(lines: list[_Line | None], path: str) -> tuple[dict[str, list[_Line | None]], dict[str, str]]:
+    """Lines grouped under the heading above them ("intro" before any), and the page's metadata.
+
+    Nothing is dropped on the way except junk and metadata lines: a list this reader cannot place
+    (under a heading it does not know, or above the first heading) is an InputError, since it may
+    hold urgent signs.
+    """
     sections: dict[str, list[_Line | None]] = {"intro": []}
     meta: dict[str, str] = {}
     current = "intro"
@@ -253,40 +366,61 @@ def _scan(lines: list[_Line | None]) -> tuple[dict[str, list[_Line | None]], dic
                 sections[current].append(_Line(line.number, 0, False, rest))
             continue
         if current in _LIST_SECTIONS and _unknown_heading(lines, index):
-            current = "other"
-            sections.setdefault(current, [])
-            continue
+            raise InputError(
+                path, f"unknown section '{line.text}' at line {line.number}: its items would be lost", line.number
+            )
+        if current == "intro" and line.marker:
+            raise InputError(
+                path,
+                f"list item '{line.text}' at line {line.number} comes before any known heading: its items would be "
+                "lost (is a heading such as 'Call your care team now ...' missing above it?)",
+                line.number,
+            )
         sections[current].append(line)
     return sections, meta
 
 
 def _take_meta(line: _Line, meta: dict[str, str]) -> bool:
     """Record a "Last reviewed:", publisher or URL line; True when the line was one."""
+    found = _meta(line)
+    if found is None:
+        return False
+    meta.setdefault(*found)
+    return True
+
+
+def _meta(line: _Line) -> tuple[str, str] | None:
+    """("reviewed" | "publisher" | "url", value) for a metadata line."""
     match = _REVIEWED.fullmatch(line.text)
     if match:
-        meta.setdefault("reviewed", match["value"])
-        return True
+        return "reviewed", match["value"]
     if line.marker:
-        return False
+        return None
     for key, pattern in (("publisher", _PUBLISHER), ("url", _URL)):
         match = pattern.fullmatch(line.text)
         if match:
-            meta.setdefault(key, match["value"])
-            return True
-    return False
+            return key, match["value"]
+    return None
 
 
 def _unknown_heading(lines: list[_Line | None], index: int) -> bool:
-    """A heading this reader does not know ("How It Is Given"): a short Title Case line on its own.
+    """A heading this reader does not know ("How It Is Given"): a short Title Case line on its own,
+    with content under it before the next known heading.
 
-    It ends a list section so that its bullets do not join the side effects or uses. It is never
-    looked for inside the urgent or warning sections, where a short line may be a symptom.
+    Its content cannot be placed, so the caller refuses the sheet rather than file that content
+    under the section above or drop it. A Title Case line with nothing but junk or metadata after
+    it is an ordinary line of its section. It is never looked for inside the urgent or warning
+    sections, where a short line may be a symptom.
     """
     line = lines[index]
     alone = (index == 0 or lines[index - 1] is None) and (index + 1 == len(lines) or lines[index + 1] is None)
     if line is None or line.marker or not alone or not _title_case(line.text):
         return False
-    return any(later is not None for later in (lines[i] for i in range(index + 1, len(lines))))
+    for later in lines[index + 1:]:
+        if later is None or _JUNK.fullmatch(later.text) or _meta(later) is not None:
+            continue
+        return later.marker or _heading(later.text) is None
+    return False
 
 
 def _title_case(text: str) -> bool:
@@ -491,7 +625,12 @@ def _mechanism(body: list[_Line | None], path: str) -> Item | None:
 
 
 def _brands(body: list[_Line | None], path: str) -> list[BrandName]:
-    """Brands from "United States: A; B [DSC]" lines or from "In the U.S.:" / "In Canada:" sub-lists."""
+    """Brands from "United States: A; B [DSC]" lines or from "In the U.S.:" / "In Canada:" sub-lists.
+
+    A line is read as brands only when every name on it could be a brand; a sentence about brands
+    ("Brand names differ between countries.") is passed over; anything else is an InputError, since
+    it is most likely a list whose heading is missing or not known, and it may hold urgent signs.
+    """
     brands: list[BrandName] = []
     country = None
     for line in body:
@@ -501,23 +640,46 @@ def _brands(body: list[_Line | None], path: str) -> list[BrandName]:
         if match and _is_country(match):
             country = _country_name(match["country"])
             names = match["rest"]
-        elif len(line.text.split()) <= 8 and not line.text.endswith((".", ":", "?", "!")):
-            names = line.text
-        elif line.marker:
-            # A bulleted sentence is no brand: most likely a warning whose heading is missing.
-            # Reading on would drop it silently, and a dropped warning is the worst bug there is.
-            raise InputError(path, "a bulleted sentence under 'Brand Name(s)' is not a brand name: "
-                                   "is a heading such as 'Warning(s)' missing above it?", line.number)
+            if _ABOUT_BRANDS.search(names) or _NO_BRAND.fullmatch(names.strip(" .")):
+                continue  # "Canada: not available"
         else:
-            continue  # a sentence about brands, not a brand
-        for brand in _brand_names(names, country, path):
-            if not any(_same_brand(brand, seen) for seen in brands):
-                brands.append(brand)
+            names = line.text
+        found = _brand_names(names, country, path)
+        short = len(names.split()) <= 8 and not names.endswith((":", "?", "!"))
+        if short and all(_brand_like(brand.name) for brand in found):
+            for brand in found:
+                if not any(_same_brand(brand, seen) for seen in brands):
+                    brands.append(brand)
+        elif not _ABOUT_BRANDS.search(line.text) or _words(line.text) & _SIGN_WORDS:
+            # A bulleted sentence or symptom is no brand: most likely a warning or urgent sign whose
+            # heading is missing. Reading on would drop it, and a dropped warning is the worst bug there is.
+            raise InputError(path, f"'{_shorten(line.text)}' under 'Brand Name(s)' is not a brand name: "
+                                   "is a heading such as 'Warning(s)' missing above it?", line.number)
     return brands
+
+
+def _brand_like(name: str) -> bool:
+    """Whether a name could be a brand: a few words, none of them words of a sentence or a symptom."""
+    return (
+        0 < len(name.split()) <= 5
+        and name[0].isalnum()
+        and not _words(name) & _NOT_BRAND_WORDS
+        and not _ABOUT_BRANDS.search(name)
+    )
+
+
+def _words(text: str) -> set[str]:
+    return {w.strip(".,;:!?()[]\"'").lower() for w in text.split()}
+
+
+def _shorten(text: str, limit: int = 60) -> str:
+    return text if len(text) <= limit else text[: limit - 1].rstrip() + "\u2026"
 
 
 def _is_country(match: re.Match) -> bool:
     words = match["country"].split()
+    if _ABOUT_BRANDS.search(match["country"]):
+        return False  # "Generic: zentomab" names no country
     if match["in"] or _country_key(match["country"]) in _COUNTRY_NAMES:
         return 0 < len(words) <= 4
     return 0 < len(words) <= 3 and all(w[0].isupper() for w in words)

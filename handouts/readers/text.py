@@ -51,15 +51,30 @@ def name_key(name: str) -> str:
     do "Fedratinib Hydrochloride" and "fedratinib". Salt words go only from the end of a name, where
     a salt is written, so "Sodium Bicarbonate" never meets "Potassium Bicarbonate".
     """
-    text = unicodedata.normalize("NFKD", name).encode("ascii", "ignore").decode().lower()
-    words = re.findall(r"[a-z0-9]+", text)
-    kept = list(words)
+    return "".join(generic_words(name))
+
+
+def generic_words(name: str) -> list[str]:
+    """The words of a drug name that name the medicine: trailing salt words dropped."""
+    kept = _words(name)
     while len(kept) > 1 and kept[-1] in SALT_WORDS:
         kept.pop()
-    return "".join(kept)
+    return kept
+
+
+def _words(text: str) -> list[str]:
+    """Lower-case words with accents folded away; letters of other scripts are kept as they are,
+    so text in another alphabet never collapses to an empty key."""
+    decomposed = unicodedata.normalize("NFKD", text.casefold())
+    plain = "".join(c for c in decomposed if not unicodedata.combining(c))
+    return re.findall(r"\w+", plain)
 
 
 def item_key(text: str) -> str:
-    """A key for de-duplicating items: insensitive to case, punctuation and bullet style."""
-    text = unicodedata.normalize("NFKD", text).encode("ascii", "ignore").decode().lower()
-    return " ".join(re.findall(r"[a-z0-9%]+", text))
+    """A key for de-duplicating items: insensitive to case, accents, punctuation and bullet style.
+
+    Comparison signs stay: "fever > 38 °C" and "fever ≥ 38 °C" are different thresholds.
+    """
+    decomposed = unicodedata.normalize("NFKD", text.casefold())
+    plain = "".join(c for c in decomposed if not unicodedata.combining(c))
+    return " ".join(re.findall(r"\w+|[%<>≤≥=°]", plain))

@@ -155,7 +155,10 @@ def _brand(node: yaml.Node, path: str, default: str, ids: set[str]) -> BrandName
         raise InputError(path, "a brand has no 'name'", _line(node))
     discontinued = False
     if "discontinued" in fields:
-        value = yaml.SafeLoader("").construct_object(fields["discontinued"])
+        try:
+            value = yaml.SafeLoader("").construct_object(fields["discontinued"])
+        except (ValueError, yaml.YAMLError):  # e.g. an impossible date such as 2024-13-01
+            value = None
         if not isinstance(value, bool):
             raise InputError(path, "brands.discontinued must be true or false", _line(fields["discontinued"]))
         discontinued = value
