@@ -8,25 +8,19 @@ page is built, so nothing is ever printed with half a brand.
 
 from __future__ import annotations
 
-import html
 import io
 import re
 from xml.etree import ElementTree
 from dataclasses import dataclass, field, fields
 from pathlib import Path
 
-from . import assets, contrast, tomlfile
+from . import assets, contrast, references, tomlfile
 from .errors import InputError
 
 BRAND_FILE = "brand.toml"
 DEFAULT_NAME = "default"
 PAPERS = ("letter", "a4")
 
-# What a template or stylesheet may not point at: other hosts, or files outside the workspace.
-# ``data=`` is <object data=...>, which WeasyPrint loads like an image.
-_REFERENCE = re.compile(
-    r"""(?:url\(\s*['"]?|@import\s+['"]|\b(?:src|href|data)\s*=\s*['"]?)\s*([^'")\s>]+)""", re.IGNORECASE
-)
 # A brand's name is a folder name, never a path: "../x" would load a brand from outside the
 # workspace (its CSS and logo then sit outside the renderer's sandbox).
 _NAME = re.compile(r"[A-Za-z0-9][A-Za-z0-9_-]*")
@@ -120,7 +114,7 @@ def read(folder: Path, root: Path) -> Brand:
     brand = Brand(name=folder.name, folder=folder, **values)
     _check_colours(path, brand)
     warnings = _check_phones(path, brand)
-    _check_references(folder, root)
+    references.check_folder(folder, [root, folder, assets.styles_dir()])
     return Brand(**{**brand.__dict__, "warnings": tuple(warnings)})
 
 
@@ -225,54 +219,6 @@ def _check_phones(path: Path, brand: Brand) -> list[str]:
     if brand.phone_day and not brand.phone_after_hours:
         return [f"{path}: no phone_after_hours: patients will have no number for nights and weekends"]
     return []
-
-
-def _check_references(folder: Path, root: Path) -> None:
-    """brand.css and template overrides may point only at files inside the workspace or the brand."""
-    allowed = [root.resolve(), folder.resolve(), assets.styles_dir().resolve()]
-    for file in sorted(folder.rglob("*")):
-        if file.suffix.lower() not in (".css", ".html") or not file.is_file():
-            continue
-        try:
-            text = _unescaped(file.read_text(encoding="utf-8", errors="replace"))
-        except OSError as exc:
-            raise InputError(file, f"cannot read: {exc.strerror or exc}") from None
-        for match in _REFERENCE.finditer(text):
-            target = match[1]
-            line = text.count("\n", 0, match.start()) + 1
-            problem = _reference_problem(target, file.parent, allowed)
-            if problem:
-                raise InputError(file, f"{problem}: {target}", line)
-
-
-def _unescaped(text: str) -> str:
-    """The text as WeasyPrint reads it: CSS escapes (\\66 ile:) and HTML character references
-    (&#102;ile:) undone, so an escaped "file:" or "http:" cannot slip past the check.
-    Line by line, and a decoded line break becomes a space, so reported line numbers stay true."""
-
-    def css(match: re.Match) -> str:
-        if match[1]:
-            code = int(match[1], 16)
-            return chr(code) if 0 < code <= 0x10FFFF and not 0xD800 <= code <= 0xDFFF else "\ufffd"
-        return match[2]
-
-    def line(text: str) -> str:
-        return re.sub(r"\\(?:([0-9a-fA-F]{1,6})[ \t]?|(.))", css, html.unescape(text)).replace("\n", " ")
-
-    return "\n".join(line(part) for part in text.split("\n"))
-
-
-def _reference_problem(target: str, base: Path, allowed: list[Path]) -> str | None:
-    if target.startswith(("data:", "#", "{{", "{%")):
-        return None
-    scheme = re.match(r"^([a-zA-Z][a-zA-Z0-9+.-]*):", target)
-    if scheme and scheme[1].lower() != "file" or target.startswith("//"):
-        return "refers to a remote address (handouts never uses the network)"
-    local = Path(target[7:] if target.lower().startswith("file://") else target)
-    resolved = (base / local).resolve()
-    if not any(resolved.is_relative_to(a) for a in allowed):
-        return "refers to a file outside the workspace"
-    return None
 
 
 @dataclass(frozen=True)
