@@ -9,15 +9,19 @@ is fictional. The shape comes from bench/distribution.json (see bench/derive.py)
 * each section of a drug copies that section of a real merged record drawn at random (a
   "donor"; urgent signs, warnings, side effects and reminders from the records that make
   a handout, uses, pronunciation and how-it-works from all records, since cancer.gov pages
-  supply those for most drugs): its items' count (give or take 20%), and for each item
-  whether it has a title and how long (give or take 25%), its text length and its
-  frequency - so a 55-symptom drugs.com page stays 55 short signs in frequency groups;
+  supply those for most drugs): its items' count, and for each item whether it has a
+  title and how long, its text length and its frequency, each give or take 20% (urgent
+  signs and serious warnings only ever lose up to 20%: the longest real urgent block only
+  just fits, and a bigger one fails the drug) - so a 55-symptom drugs.com page stays 55
+  short signs in frequency groups;
 * a share (--long-share) are made long on purpose: every section but the urgent signs
   copies the real record with the most text there, 0-30% longer, so the fitter has to
   shrink type and leave content out. The real records already include such a drug (the
   shipped blinatumomab record leaves content out), so more than this share needs fitting.
 
-The same arguments always write the same files.
+Texts are random made-up words, so no two drugs share a sign ("fever" would be shared by
+many real drugs): a packet's combined urgent page is the worst case. The same arguments
+always write the same files, and the first N drugs of a bigger corpus are the N-drug corpus.
 """
 
 from __future__ import annotations
@@ -33,6 +37,11 @@ HERE = Path(__file__).resolve().parent
 DISTRIBUTION = HERE / "distribution.json"
 LISTS = ("uses", "serious_warnings", "urgent_signs", "side_effects", "reminders")
 SINGLES = ("pronunciation", "description", "how_it_works")
+URGENT = ("serious_warnings", "urgent_signs")
+# Counts and lengths vary around the donor's; urgent content never grows past it, since the
+# longest real urgent block only just fits (a bigger one fails the drug, as it must).
+JITTER = (0.8, 1.2)
+URGENT_JITTER = (0.8, 1.0)
 FREQUENCY_ORDER = ("More common", "Less common", "Rare", "Incidence not known")
 
 # Made-up words of ordinary length, so lines break as they do in real text.
@@ -84,11 +93,11 @@ class Shape:
             # The most text any real record has here, a little longer still.
             donor, stretch = max(donors, key=lambda d: sum(t + x for t, x, _ in d)), (1.0, 1.3)
         else:
-            donor, stretch = rng.choice(donors), (0.8, 1.25)
+            donor, stretch = rng.choice(donors), URGENT_JITTER if name in URGENT else JITTER
         items = [list(it) for it in donor]
         if items and not long:
             # A few more or fewer items than the donor, so the corpus is not seven records repeated.
-            count = max(1, round(len(items) * rng.uniform(0.8, 1.2)))
+            count = max(1, round(len(items) * rng.uniform(*stretch)))
             while len(items) < count:
                 items.insert(rng.randrange(len(items) + 1), list(rng.choice(donor)))
             while len(items) > count:
@@ -109,7 +118,8 @@ def _rank(frequency: str | None) -> int:
 def record(rng: random.Random, shape: Shape, number: int, long: bool) -> dict:
     name = f"Benchamab {number:03d}"
     out: dict = {"generic_name": name}
-    out["brands"] = [f"Benchabrand {number:03d}{chr(64 + b) if b > 1 else ''}" for b in range(1, (rng.choice(shape.brands) or 1) + 1)]
+    brands = rng.choice(shape.brands) or 1
+    out["brands"] = [f"Benchabrand {number:03d}{chr(64 + b) if b > 1 else ''}" for b in range(1, brands + 1)]
     if shape.items(rng, "pronunciation", long):
         out["pronunciation"] = f"BENCH-uh-mab {number:03d}"
     out["description"] = f"{name} is a fictional medicine made up for benchmarks; it treats nothing real."
