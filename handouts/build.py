@@ -134,7 +134,6 @@ def build(
     """
     drugs = select(catalog, names)
     brand = brand or chosen_brand(root, options)
-    ctx = context(root, options, brand)  # here, so a bad stylesheet stops the build before it starts
     output = options.output or root / "out"
     try:
         output.mkdir(parents=True, exist_ok=True)
@@ -146,11 +145,12 @@ def build(
     prints = {d.filename: inputs.fingerprint(shared, root, d.files) for d in drugs}
     todo, results = [], {}
     for drug in drugs:
-        if not options.force and manifest.get(drug.filename) == prints[drug.filename] and (output / drug.filename).is_file():
-            results[drug.filename] = Result(drug.name, "unchanged", output / drug.filename)
-            _tell(on_result, results[drug.filename])
-        else:
+        known = None if options.force else _known_result(drug, manifest, prints[drug.filename], output)
+        if known is None:
             todo.append(drug)
+        else:
+            results[drug.filename] = known
+            _tell(on_result, known)
     # Forget the old fingerprints of what is about to be rebuilt before any PDF is written.
     # Otherwise a build stopped midway (Ctrl-C, kill) leaves new PDFs listed under their old
     # inputs, and a later build with those inputs (say, back to letter after an --paper a4 run)
@@ -160,16 +160,32 @@ def build(
         for name in stale:
             del manifest[name]
         inputs.write_manifest(output, manifest)
+    if not todo:
+        return [results[d.filename] for d in drugs]
+    ctx = context(root, options, brand)  # only now: an unchanged rebuild needs no fonts or stylesheets
     for drug, result in _run(ctx, todo):
         results[drug.filename] = result
         _tell(on_result, result)
         if result.status == "built":
             manifest[drug.filename] = prints[drug.filename]
-        else:
-            manifest.pop(drug.filename, None)
-    if todo:
-        inputs.write_manifest(output, manifest)
+        elif not result.warnings:
+            # The same inputs fail the same way: remember it, so an unchanged rebuild needs no layout.
+            manifest[drug.filename] = f"{FAILED}{prints[drug.filename]} {result.message}"
+    inputs.write_manifest(output, manifest)
     return [results[d.filename] for d in drugs]
+
+
+FAILED = "failed:"
+
+
+def _known_result(drug: Drug, manifest: dict[str, str], fingerprint: str, output: Path) -> Result | None:
+    """What an earlier build made of these very inputs, if anything is still true of it."""
+    entry = manifest.get(drug.filename, "")
+    if entry == fingerprint and (output / drug.filename).is_file():
+        return Result(drug.name, "unchanged", output / drug.filename)
+    if entry.startswith(f"{FAILED}{fingerprint} "):
+        return Result(drug.name, "failed", message=entry.split(" ", 1)[1])
+    return None
 
 
 def _tell(on_result, result: Result) -> None:

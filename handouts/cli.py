@@ -14,10 +14,7 @@ import click
 from . import __version__, scaffold, views, workspace
 from . import brand as brand_module
 from . import build as build_module
-from . import check as check_module
 from . import extract as extract_module
-from . import packet as packet_module
-from . import printing
 from .errors import BuildError, InputError
 from .options import BuildOptions, option_table
 
@@ -192,6 +189,8 @@ def print_options(func):
 
 
 def send_to_printer_paths(paths: list[Path], printer: str | None, copies: int) -> None:
+    from . import printing
+
     try:
         for line in printing.send(paths, printer, copies):
             click.echo(f"printing: {line}")
@@ -259,6 +258,8 @@ def packet(root: Path, drugs, packet_file, regimen, title, duplex, **kwargs):
     Drugs come from the command line, a packet file, or a regimen. The cover
     has a line to write the patient's name by hand: handouts never stores it.
     """
+    from . import packet as packet_module
+
     printer_args = {k: kwargs.pop(k) for k in ("send_to_printer", "printer", "copies")}
     catalog = load_catalog(root)
     print_errors(catalog.errors)
@@ -299,6 +300,8 @@ def check(root: Path, as_json: bool, as_of, drugs, **kwargs):
     """
     catalog = load_catalog(root)
     print_errors(catalog.errors)
+    from . import check as check_module  # PDF reading and readability: only this command needs them
+
     day = as_of.date() if as_of else dt.date.today()
     options = options_from(kwargs)
     strict = options.strict

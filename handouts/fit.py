@@ -107,8 +107,11 @@ def shrink(layout: Layout) -> Fitted:
         document, html = layout(cuts)
         if len(document.pages) == 1 or cuts.scale <= MIN_SCALE:
             return Fitted(document, html, cuts, passes)
-        cuts = replace(cuts, scale=max(MIN_SCALE, _shrunk_scale(cuts, measure_layout(document))))
-    return Fitted(document, html, cuts, passes)
+        last_try = passes == MAX_PASSES - 1
+        scale = MIN_SCALE if last_try else max(MIN_SCALE, _shrunk_scale(cuts, measure_layout(document)))
+        cuts = replace(cuts, scale=scale)
+        document = None  # a long combined page's layout is large: let it go before the next one
+    raise AssertionError("unreachable: the last pass is at the smallest scale")
 
 
 def _shrunk_scale(cuts: Cuts, measure: Measure) -> float:

@@ -120,7 +120,11 @@ def test_broken_records_through_the_api(broken_workspace):
     for name in ("alfamab", "zetamab"):
         assert pdfread.pages(by_name[name].path) == 1
     # Failed drugs have no fingerprint, so the next build tries them again (and only them).
-    assert sorted(inputs.read_manifest(broken_workspace / "out")) == ["alfamab.pdf", "zetamab.pdf"]
+    manifest = inputs.read_manifest(broken_workspace / "out")
+    assert sorted(manifest) == ["alfamab.pdf", "hugamab.pdf", "nonamab.pdf", "zetamab.pdf"]
+    # Failures are remembered with their inputs, so an unchanged rebuild reports them without a layout.
+    assert manifest["nonamab.pdf"].endswith(" no urgent warning signs: cannot make a handout")
+    assert manifest["nonamab.pdf"].startswith(build.FAILED)
     again = build.build(broken_workspace, workspace.load(broken_workspace), (), BuildOptions(strict=True, jobs=1))
     assert [r.status for r in again] == ["unchanged", "failed", "failed", "unchanged"]
 
