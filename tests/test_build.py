@@ -210,3 +210,12 @@ def test_urgent_content_that_only_just_fits_is_laid_out_not_refused(make_workspa
     assert pdfread.pages(result.path) == 1
     text = pdfread.text(result.path)
     assert all(sign in text for sign in urgent)
+
+
+def test_letters_beyond_latin_1_use_the_bundled_font_and_read_back_right(make_workspace):
+    root = make_workspace({"acc.yaml": record("acentamab", urgent_signs=["Gorączka lub dreszcze (ćwiczenie łóżkowe)"])})
+    (result,) = build_all(root)
+    assert "Gorączka lub dreszcze (ćwiczenie łóżkowe)" in pdfread.text(result.path)
+    fonts = pdfread.fonts(result.path)
+    assert "Atkinson-Hyperlegible-Ext" in fonts  # the latin-ext file, not a system font
+    assert all(name.startswith("Atkinson-Hyperlegible") for name in fonts), fonts
