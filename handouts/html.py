@@ -19,7 +19,7 @@ from .handout import Cuts, Handout, percent_words
 
 # Type sizes in points at full scale; the fitter scales them down together.
 BODY_PT = 12.0
-URGENT_PT = 13.0
+URGENT_PT = 13.0  # styles/handout.css: .urgent is 1.0833rem, 13/12 of the body
 # Floors the issue sets for legibility: body never under 10 pt, urgent items never under 11 pt.
 MIN_SCALE = max(10.0 / BODY_PT, 11.0 / URGENT_PT)
 
@@ -55,6 +55,5 @@ def render(env: jinja2.Environment, handout: Handout, brand: Brand, cuts: Cuts, 
         brand=brand,
         paper=paper,
         body_pt=round(BODY_PT * cuts.scale, 2),
-        urgent_pt=round(URGENT_PT * cuts.scale, 2),
         qr_svg=qr.data_uri(handout.main_url) if handout.main_url else None,
     )
