@@ -24,8 +24,9 @@ URGENT_HEADING = "Call your care team right away"
 OTHER_HEADINGS = ("Common side effects", "Staying safe during treatment", "How it works", "Not everything fits")
 FOOTER_START = "This handout does not replace advice"
 # Templates whose own words a patient reads on every handout.
-PAGE_TEMPLATES = ("handout.html", "_masthead.html", "_header.html", "_urgent.html", "_phones.html", "_side_effects.html",
-                  "_reminders.html", "_how_it_works.html", "_dropped.html", "_footer.html")
+PAGE_TEMPLATES = ("handout.html", "_masthead.html", "_header.html", "_urgent.html", "_phones.html", "_fever.html",
+                  "_signs.html", "_side_effects.html", "_reminders.html", "_how_it_works.html", "_dropped.html",
+                  "_footer.html")
 TEXT_COLOUR = "#111111"  # body text in styles/handout.css
 
 PASS, WARN, FAIL = "pass", "warn", "fail"

@@ -16,7 +16,7 @@ from . import fit, html, pdf, review, tomlfile
 from .build import Context, context, chosen_brand, fitted
 from .atomic import write_atomically
 from .errors import BuildError, InputError
-from .handout import Cuts
+from .handout import Cuts, SignGroup, group_signs
 from .options import PAPERS, BuildOptions
 from .readers.text import item_key
 from .record import Item
@@ -54,6 +54,15 @@ class PacketResult:
 class CombinedSign:
     item: Item
     drugs: list[str]
+
+
+@dataclass
+class DrugSigns:
+    """The combined page's signs that belong to one set of drugs, packed like a handout's."""
+
+    drugs: list[str]  # as printed
+    everyone: bool  # every drug in the packet, when there are several
+    groups: list[SignGroup]
 
 
 def load_spec(path: Path) -> PacketSpec:
@@ -134,6 +143,19 @@ def combined_signs(drugs: list[Drug]) -> list[CombinedSign]:
     return sorted(order, key=lambda s: -len(s.drugs))
 
 
+def signs_by_drugs(signs: list[CombinedSign], drugs: list[Drug]) -> list[DrugSigns]:
+    """Signs under one heading per set of drugs, so each is marked with its drugs once per
+    heading, not on every line, and long runs of short signs pack as densely as on a handout.
+    How common a sign is differs between drugs, so the combined page does not group by it."""
+    sets: dict[tuple[str, ...], list[Item]] = {}
+    for sign in signs:  # shared signs come first, and keep that order
+        sets.setdefault(tuple(sign.drugs), []).append(replace(sign.item, frequency=None))
+    return [
+        DrugSigns([_capitalise(n) for n in names], len(names) == len(drugs) > 1, group_signs(items))
+        for names, items in sets.items()
+    ]
+
+
 def make(root: Path, catalog: Catalog, spec: PacketSpec, options: BuildOptions) -> PacketResult:
     drugs, missing, title = resolve(catalog, spec)
     options = _merged_options(options, spec)
@@ -187,7 +209,7 @@ def _combined_page(ctx: Context, drugs: list[Drug], made: dt.date | None):
     def layout(cuts: Cuts):
         markup = ctx.env.get_template("packet_urgent.html").render(
             brand=ctx.brand, paper=ctx.paper, body_pt=round(html.BODY_PT * cuts.scale, 2),
-            signs=signs, drugs=[_capitalise(d.name) for d in drugs], made=made,
+            signs=signs, parts=signs_by_drugs(signs, drugs), drugs=[_capitalise(d.name) for d in drugs], made=made,
         )
         return ctx.renderer.layout(markup, ctx.root), markup
 

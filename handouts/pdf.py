@@ -81,6 +81,8 @@ class Renderer:
         self.fetcher = SandboxFetcher(self.roots)
         self.font_config = FontConfiguration()
         self.css = [self._stylesheet(path) for path in self.stylesheets]
+        # Images by URL, shared by every layout: the logo and icons are decoded once a build.
+        self.images: dict = {}
         self.stylesheet_warnings = list(self.warnings)
 
     def _stylesheet(self, path: Path) -> CSS:
@@ -101,7 +103,7 @@ class Renderer:
     def layout(self, html: str, base_url: Path) -> Document:
         with collected_warnings(self.warnings):
             document = HTML(string=html, base_url=str(base_url), url_fetcher=self.fetcher).render(
-                stylesheets=self.css, font_config=self.font_config, pdf_variant="pdf/ua-1", pdf_tags=True,
+                stylesheets=self.css, font_config=self.font_config, cache=self.images, pdf_variant="pdf/ua-1", pdf_tags=True,
             )
         self._check()
         return document

@@ -130,22 +130,28 @@ def _group(records: list[DrugRecord], errors: list[InputError]) -> list[list[Dru
     Two different generic names behind one brand name (a brand reused for another medicine)
     are never merged: that is reported, so no handout mixes two drugs' warnings.
     """
-    groups: list[list[DrugRecord]] = []
+    # Each group with the union of its names' keys and its generic names' word sets, worked out
+    # once: a library of hundreds of records is compared pairwise.
+    groups: list[tuple[list[DrugRecord], set[str], set[frozenset[str]]]] = []
     for record in records:
         words, keys = _generic_words(record), _keys(record)
         joined = []
         for group in groups:
-            if not any(keys & _keys(other) for other in group):
+            members, group_keys, group_words = group
+            if not keys & group_keys:
                 continue
-            others = {_generic_words(other) for other in group}
-            if all(words <= o or o <= words for o in others):
+            if all(words <= o or o <= words for o in group_words):
                 joined.append(group)
             else:
-                errors.append(_brand_clash(record, group[0], keys & set().union(*map(_keys, group))))
+                errors.append(_brand_clash(record, members[0], keys & group_keys))
         for group in joined:
             groups.remove(group)
-        groups.append([r for g in joined for r in g] + [record])
-    return groups
+        groups.append((
+            [r for g in joined for r in g[0]] + [record],
+            keys.union(*(g[1] for g in joined)),
+            {words}.union(*(g[2] for g in joined)),
+        ))
+    return [members for members, _, _ in groups]
 
 
 def _brand_clash(record: DrugRecord, other: DrugRecord, shared: set[str]) -> InputError:

@@ -8,6 +8,7 @@ from pathlib import Path
 
 import pypdf
 import pytest
+import segno
 import yaml
 from click.testing import CliRunner
 
@@ -84,6 +85,19 @@ def test_body_text_is_never_below_the_floor(shipped_pdfs):
         body = pdfread.font_sizes(path, above=1.05 * 72)  # the footer, in the bottom margin, is reference text
         assert min(body) >= 10
         assert min(pdfread.font_sizes(path)) >= 7  # the QR code's caption
+
+
+def test_qr_code_is_the_source_address_module_for_module_and_prints_sharp(shipped_workspace, shipped_pdfs):
+    drug = workspace.load(shipped_workspace).find("blinatumomab")
+    url = next(s.url for s in drug.record.sources if s.url)
+    (image,) = [x.get_object() for x in pypdf.PdfReader(shipped_pdfs["blinatumomab"]).pages[0]["/Resources"]
+                ["/XObject"].values() if x.get_object()["/Subtype"] == "/Image"]
+    # One pixel a module, scaled up with interpolation off: blurred modules would not scan.
+    assert image["/Interpolate"] is False or str(image["/Interpolate"]).lower() == "false"
+    pixels = image.decode_as_image().convert("1")
+    dark = [[pixels.getpixel((x, y)) == 0 for x in range(pixels.width)] for y in range(pixels.height)]
+    expected = [[bool(module) for module in row] for row in segno.make(url, error="m").matrix_iter(border=1)]
+    assert dark == expected
 
 
 def test_text_reads_top_down_in_priority_order(shipped_pdfs):
