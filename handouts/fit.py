@@ -99,10 +99,12 @@ def _nothing_left_to_cut(record: DrugRecord, cuts: Cuts) -> bool:
     )
 
 
-def shrink(layout: Layout) -> Fitted:
+def shrink(layout: Layout, at_floor: bool = False) -> Fitted:
     """Shrink type toward the floor to fit one page, cutting nothing: for pages that are all
-    urgent (a packet's combined page). What still does not fit flows onto more pages."""
-    cuts = Cuts()
+    urgent (a packet's combined page). What still does not fit flows onto more pages.
+    ``at_floor`` starts at the smallest type, for content the caller knows is pages too long:
+    it ends there anyway, and a full-size layout of it would only cost time and memory."""
+    cuts = Cuts(scale=MIN_SCALE) if at_floor else Cuts()
     for passes in range(1, MAX_PASSES + 1):
         document, html = layout(cuts)
         if len(document.pages) == 1 or cuts.scale <= MIN_SCALE:

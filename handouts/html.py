@@ -35,6 +35,7 @@ def environment(root: Path, brand: Brand) -> jinja2.Environment:
     # reach Python internals (files, processes) through template expressions.
     env = ImmutableSandboxedEnvironment(
         loader=jinja2.ChoiceLoader([jinja2.PrefixLoader({"builtin": builtin}), *chain]),
+        bytecode_cache=_bytecode_cache(),
         autoescape=True,
         undefined=jinja2.StrictUndefined,
         trim_blocks=True,
@@ -43,6 +44,32 @@ def environment(root: Path, brand: Brand) -> jinja2.Environment:
     env.filters["often"] = percent_words
     env.filters["longdate"] = long_date
     return env
+
+
+class _QuietBytecodeCache(jinja2.FileSystemBytecodeCache):
+    """Jinja's per-user cache of compiled templates, which must never fail a build: a cache
+    file that cannot be read or written (a cleaned temp folder, a full disk) only costs a compile."""
+
+    def load_bytecode(self, bucket) -> None:
+        try:
+            super().load_bytecode(bucket)
+        except (OSError, EOFError, ValueError):
+            bucket.reset()
+
+    def dump_bytecode(self, bucket) -> None:
+        try:
+            super().dump_bytecode(bucket)
+        except OSError:
+            pass
+
+
+def _bytecode_cache() -> jinja2.BytecodeCache | None:
+    """Compiling the templates is most of a one-handout build's own time; the compiled code is
+    kept between runs, keyed by each template's file and source, so an edit is always seen."""
+    try:
+        return _QuietBytecodeCache(pattern="handouts-%s.cache")
+    except (OSError, RuntimeError):  # no private temp folder to be had: compile every time
+        return None
 
 
 def long_date(day: dt.date | None) -> str:

@@ -22,6 +22,11 @@ from .readers.text import item_key
 from .record import Item
 from .workspace import Catalog, Drug
 
+# Sign text one combined page holds at the smallest type, generously (about 2,500 characters
+# measured, with headings); past a few pages' worth, the page is laid out at the floor at once.
+FLOOR_PAGE_CHARS = 6000
+PAGES_CLEARLY_TOO_LONG = 3
+
 PACKET_KEYS = ("title", "drugs", "regimen", "duplex", "paper", "brand")
 
 
@@ -213,7 +218,8 @@ def _combined_page(ctx: Context, drugs: list[Drug], made: dt.date | None):
         )
         return ctx.renderer.layout(markup, ctx.root), markup
 
-    return fit.shrink(layout).document
+    text = sum(len(s.item.text) + len(s.item.title or "") for s in signs)
+    return fit.shrink(layout, at_floor=text > FLOOR_PAGE_CHARS * PAGES_CLEARLY_TOO_LONG).document
 
 
 def _capitalise(name: str) -> str:

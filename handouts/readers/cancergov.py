@@ -23,10 +23,13 @@ import datetime as dt
 import re
 from dataclasses import dataclass, field
 from functools import lru_cache
+from typing import TYPE_CHECKING
 
 import yaml
-from markdown_it import MarkdownIt
-from markdown_it.token import Token
+
+if TYPE_CHECKING:  # markdown-it is imported when a page is parsed: most builds read only YAML records
+    from markdown_it import MarkdownIt
+    from markdown_it.token import Token
 
 from ..errors import InputError
 from ..record import BrandName, DrugRecord, Item, Regimen, Skipped, Source
@@ -74,6 +77,8 @@ _TRAILING_PAREN = re.compile(r"\s*\([^()]*\)\s*$")
 
 @lru_cache(maxsize=1)
 def _markdown() -> MarkdownIt:
+    from markdown_it import MarkdownIt
+
     # html on, so that <sup>1</sup> footnote markers arrive as tags we can drop, not as literal text.
     return MarkdownIt("commonmark", {"html": True}).enable("table")
 
