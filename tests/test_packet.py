@@ -223,6 +223,39 @@ def test_a_combined_page_too_long_for_one_page_flows_on_and_page_numbers_follow(
     assert min(pdfread.font_sizes(path)) >= 7
 
 
+def test_a_combined_page_pages_too_long_is_laid_out_at_the_floor_at_once_with_the_same_result(
+        make_workspace, monkeypatch):
+    """The shortcut for a very long combined page saves its full-size layout and changes nothing:
+    the packet is byte-identical to the one the fitter makes by shrinking step by step."""
+    def signs(name):
+        return [f"{name} made-up urgent sign number {n}, described in a long sentence so that it wraps "
+                f"across the width of the page and takes room" for n in range(20)]
+
+    root = make_workspace({"alfamab.yaml": record("alfamab", urgent_signs=signs("Alfamab")),
+                           "betamab.yaml": record("betamab", urgent_signs=signs("Betamab"))})
+    catalog = workspace.load(root)
+    spec = packet.PacketSpec(drugs=("alfamab", "betamab"), title="Long")
+    passes = []
+    shrink = packet.fit.shrink
+
+    def counted(*args, **kwargs):
+        fitted = shrink(*args, **kwargs)
+        passes.append(fitted.passes)
+        return fitted
+
+    monkeypatch.setattr(packet.fit, "shrink", counted)
+
+    def make(folder: str) -> bytes:
+        result = packet.make(root, catalog, spec, BuildOptions(strict=True, output=root / folder, date=None))
+        return result.path.read_bytes()
+
+    stepwise = make("stepwise")
+    monkeypatch.setattr(packet, "FLOOR_PAGE_CHARS", 100)  # now this page counts as pages too long
+    at_once = make("at-once")
+    assert at_once == stepwise
+    assert passes[0] > 1 and passes[1] == 1
+
+
 def test_a_drug_that_cannot_be_made_is_left_out_and_exits_1(make_workspace):
     root = make_workspace({"alfamab.yaml": record("alfamab"), "nonamab.yaml": record("nonamab", urgent_signs=[])})
     result = invoke("packet", "--strict", "-w", str(root), "alfamab", "nonamab")
