@@ -7,6 +7,7 @@ print. Each figure passes, warns or fails against a stated bar.
 from __future__ import annotations
 
 import datetime as dt
+import html
 import re
 import tempfile
 from dataclasses import dataclass, field, replace
@@ -200,8 +201,8 @@ def template_words(env: jinja2.Environment) -> list[str]:
     for name in PAGE_TEMPLATES:
         source, _, _ = env.loader.get_source(env, name)
         source = re.sub(r"\{#.*?#\}|\{%.*?%\}|\{\{.*?\}\}|<style.*?</style>|<svg.*?</svg>", "\n", source, flags=re.S)
-        source = re.sub(r"<[^>]+>", "\n", source)
-        fragments += [f for f in (line.strip(" ()") for line in source.splitlines()) if f]
+        source = html.unescape(re.sub(r"<[^>]+>", "\n", source))  # "&bull;" is a bullet, not a word
+        fragments += [f for f in (line.strip(" ()\u00a0\u2022\u00b7") for line in source.splitlines()) if f]
     return fragments
 
 

@@ -8,7 +8,8 @@ import pytest
 import yaml
 from click.testing import CliRunner
 
-from handouts import check
+from handouts import build, check
+from handouts.options import BuildOptions
 from handouts.cli import cli
 
 AS_OF = "2026-01-15"
@@ -192,3 +193,10 @@ def test_yaml_record_leaving_out_a_sources_urgent_sign_warns(make_workspace):
     assert "1 item(s) from them are not in it" in found["value"]
     listed = CliRunner().invoke(cli, ["list", "-w", str(root)])
     assert "NOTE: urgent_signs: the YAML record replaces" in listed.output
+
+
+def test_template_words_read_entities_as_the_characters_they_print(make_workspace):
+    root = make_workspace({"clean.yaml": record("cleanamab")})
+    env = build.context(root, BuildOptions()).env
+    words = check.template_words(env)
+    assert words and not [w for w in words if "&" in w or "bull" in w or "nbsp" in w]
