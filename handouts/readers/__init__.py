@@ -7,14 +7,15 @@ pages under any name. Each reader module has ``KIND``, ``detect(text)`` and
 
 from __future__ import annotations
 
+import importlib
 from pathlib import Path
 
 from ..errors import InputError
 from ..record import Document
-from . import cancergov, drugscom, sheet, yamlrecord
 
-# Most specific first: YAML records and front-matter pages announce themselves.
-READERS = (yamlrecord, cancergov, drugscom, sheet)
+# Most specific first: YAML records and front-matter pages announce themselves. Imported when
+# first needed, so a workspace of YAML records never compiles the raw-document readers' patterns.
+READERS = ("yamlrecord", "cancergov", "drugscom", "sheet")
 
 FORMATS = "a YAML drug record, a drugs.com side-effects page, a cancer.gov drug page or a patient drug sheet"
 
@@ -40,7 +41,8 @@ def read_text(path: Path, name: str | None = None) -> str:
 
 def detect(text: str):
     """The reader module for this text, or None."""
-    return next((reader for reader in READERS if reader.detect(text)), None)
+    readers = (importlib.import_module(f"{__name__}.{name}") for name in READERS)
+    return next((reader for reader in readers if reader.detect(text)), None)
 
 
 def read_document(path: Path, name: str | None = None) -> Document:
