@@ -18,7 +18,7 @@ from typing import Callable
 
 import jinja2
 
-from . import assets, config, fit, html, inputs, pdf
+from . import assets, config, fit, html, inputs, pdf, references
 from . import brand as brand_module
 from .brand import DEFAULT, Brand
 from .atomic import write_atomically
@@ -118,7 +118,14 @@ def build_drug(drug: Drug, ctx: Context) -> Result:
 
 
 def chosen_brand(root: Path, options: BuildOptions) -> Brand:
-    """The brand named in the options, else the workspace's, else the neutral default."""
+    """The brand named in the options, else the workspace's, else the neutral default.
+
+    Every build, packet and check starts here, so the workspace's own template overrides are
+    checked here too, like a brand folder's: a reference to the network or to a file outside the
+    workspace is a one-line error naming the file and line before anything is written."""
+    overrides = root / "templates"
+    if overrides.is_dir():
+        references.check_folder(overrides, [root, assets.styles_dir(), assets.templates_dir()])
     return brand_module.load(root, options.brand or config.load(root).brand)
 
 

@@ -725,9 +725,23 @@ def test_url_the_brand_check_cannot_see_is_still_refused(ws, listener):
     ]
 
 
-def test_workspace_template_pointing_at_the_network_is_refused(ws, listener):
+def test_workspace_template_pointing_at_the_network_is_one_line_exit_2(ws, listener):
     (ws / "templates").mkdir()
-    (ws / "templates" / "_header.html").write_text(f'<img src="{listener.url}/pixel.png" alt="">\n')
+    (ws / "templates" / "_header.html").write_text(f'<p>Header</p>\n<img src="{listener.url}/pixel.png" alt="">\n')
+    result = run_build(ws)
+    assert result.exit_code == 2, result.output
+    assert lines(result) == [f"Error: {ws / 'templates' / '_header.html'}:2: refers to a remote address "
+                             f"(handouts never uses the network): {listener.url}/pixel.png"]
+    assert not (ws / "out").exists()
+    assert listener.connections() == []
+
+
+def test_workspace_template_made_url_is_still_refused_by_the_sandbox(ws, listener):
+    # As for brand templates: a URL a Jinja expression makes passes the up-front check, and the
+    # renderer's sandbox refuses it at layout time; --strict fails that handout.
+    (ws / "templates").mkdir()
+    (ws / "templates" / "_header.html").write_text(
+        "<img src=\"{{ 'http://127.0.0.1:' ~ port ~ '/pixel.png' }}\" alt=\"\">\n".replace("port", str(listener.port)))
     result = run_build(ws)
     assert result.exit_code == 1, result.output
     assert (f"FAILED feveramab: WeasyPrint warning (strict): Failed to load image at "
