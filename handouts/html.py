@@ -8,9 +8,11 @@ and replace a single block. Autoescaping is always on: source text is untrusted.
 from __future__ import annotations
 
 import datetime as dt
+import hashlib
 from pathlib import Path
 
 import jinja2
+import jinja2.bccache
 from jinja2.sandbox import ImmutableSandboxedEnvironment
 
 from . import assets, qr
@@ -46,14 +48,33 @@ def environment(root: Path, brand: Brand) -> jinja2.Environment:
     return env
 
 
-class _QuietBytecodeCache(jinja2.FileSystemBytecodeCache):
-    """Jinja's per-user cache of compiled templates, which must never fail a build: a cache
-    file that cannot be read or written (a cleaned temp folder, a full disk) only costs a compile."""
+class _BuiltinTemplateCache(jinja2.FileSystemBytecodeCache):
+    """Jinja's per-user cache of compiled templates, for the built-in templates, never failing a build.
+
+    Jinja keys compiled code by template name, path and source, but the code also depends on the
+    environment's settings (autoescaping, the sandbox): the file names here add a digest of this
+    module and of Jinja's version, so changed settings never run old code. Workspace and brand
+    overrides are compiled every time: they come and go by the thousand in tests and would only
+    fill the folder. A cache file that cannot be read or written only costs a compile."""
+
+    def __init__(self):
+        digest = hashlib.sha256(Path(__file__).read_bytes() + jinja2.__version__.encode()).hexdigest()[:16]
+        super().__init__(pattern=f"handouts-{digest}-%s.cache")
+        self.builtin = assets.templates_dir().resolve()
+
+    def get_bucket(self, environment, name, filename, source):
+        if filename and Path(filename).resolve().is_relative_to(self.builtin):
+            return super().get_bucket(environment, name, filename, source)
+        return _Uncached(environment, "", "")
+
+    def set_bucket(self, bucket) -> None:
+        if not isinstance(bucket, _Uncached):
+            super().set_bucket(bucket)
 
     def load_bytecode(self, bucket) -> None:
         try:
             super().load_bytecode(bucket)
-        except (OSError, EOFError, ValueError):
+        except Exception:  # a damaged file fails in pickle or marshal, whatever the damage
             bucket.reset()
 
     def dump_bytecode(self, bucket) -> None:
@@ -63,11 +84,14 @@ class _QuietBytecodeCache(jinja2.FileSystemBytecodeCache):
             pass
 
 
+class _Uncached(jinja2.bccache.Bucket):
+    """A template compiled afresh and kept nowhere."""
+
+
 def _bytecode_cache() -> jinja2.BytecodeCache | None:
-    """Compiling the templates is most of a one-handout build's own time; the compiled code is
-    kept between runs, keyed by each template's file and source, so an edit is always seen."""
+    """Compiling the templates is most of a one-handout build's own time."""
     try:
-        return _QuietBytecodeCache(pattern="handouts-%s.cache")
+        return _BuiltinTemplateCache()
     except (OSError, RuntimeError):  # no private temp folder to be had: compile every time
         return None
 

@@ -181,14 +181,60 @@ def test_impossible_record_exits_1_naming_it(make_workspace):
     assert "Traceback" not in result.output
 
 
-def test_markup_in_sources_comes_out_as_text(make_workspace):
-    nasty = ['<script>alert("x")</script> fever', '<img src="http://127.0.0.1:9/x.png"> rash']
-    root = make_workspace({"nasty.yaml": record("nastamab", urgent_signs=nasty)})
+@pytest.mark.parametrize("count", [2, 5, 14], ids=["one-per-line", "columns", "inline-run"])
+def test_markup_in_sources_comes_out_as_text(make_workspace, count):
+    # Every way signs are packed (a line each, columns, one inline run) escapes them alike.
+    nasty = ['<script>alert("x")</script> fever', '<img src="http://127.0.0.1:9/x.png"> rash',
+             "A & B </li></ul></p> sign"]
+    signs = (nasty + [f"Made-up sign {n}" for n in range(count)])[:count]
+    root = make_workspace({"nasty.yaml": record("nastamab", urgent_signs=signs)})
     (result,) = build_all(root)
     assert result.ok, result.message
     text = pdfread.text(result.path)
-    assert '<script>alert("x")</script> fever' in text
-    assert '<img src="http://127.0.0.1:9/x.png"> rash' in text
+    urgent = text.split("Call your care team right away", 1)[1].split("In an emergency", 1)[0]
+    for sign in signs:  # compared without spaces: a line may break after "</"
+        assert sign.replace(" ", "") in urgent.replace(" ", ""), (sign, urgent)
+
+
+def structure_types(path) -> list[str]:
+    """The structure type (/P, /L, /LI, ...) of every element in the PDF's tag tree, in order."""
+    found = []
+
+    def walk(node):
+        node = node.get_object() if hasattr(node, "get_object") else node
+        if isinstance(node, list):
+            for kid in node:
+                walk(kid)
+        elif isinstance(node, dict):
+            if "/S" in node:
+                found.append(str(node["/S"]))
+            if "/K" in node:
+                walk(node["/K"])
+
+    walk(pypdf.PdfReader(path).trailer["/Root"]["/StructTreeRoot"].get_object()["/K"])
+    return found
+
+
+@pytest.mark.parametrize("count", [2, 5, 14], ids=["one-per-line", "columns", "inline-run"])
+def test_urgent_signs_are_tagged_as_list_items_however_they_are_packed(make_workspace, count):
+    # A screen reader can step from sign to sign, inline runs included.
+    signs = [f"Made-up sign {n}" for n in range(count)]
+    root = make_workspace({"listed.yaml": record("listamab", urgent_signs=signs)})
+    (result,) = build_all(root)
+    assert result.ok, result.message
+    assert structure_types(result.path).count("/LI") == count
+
+
+def test_a_signs_override_in_the_older_markup_keeps_its_bullets(make_workspace):
+    # Overrides written before the built-in partial carried its bullets as text still print them.
+    root = make_workspace({"old.yaml": record("oldamab", urgent_signs=[f"Made-up sign {n}" for n in range(14)])})
+    (root / "templates").mkdir()
+    (root / "templates" / "_signs.html").write_text(
+        "{% macro sign_lists(group) %}<ul class=\"signs {{ 'inline' if group.inline else 'columns2' }}\">"
+        "{% for s in group.short + group.sentences %}<li>{{ s.text }}</li>{% endfor %}</ul>{% endmacro %}\n")
+    (result,) = build_all(root)
+    assert result.ok, result.message
+    assert "Made-up sign 0 • Made-up sign 1 • Made-up sign 2" in pdfread.text(result.path)
 
 
 def test_drug_without_urgent_signs_fails_and_writes_nothing(make_workspace):
