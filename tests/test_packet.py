@@ -256,6 +256,17 @@ def test_a_combined_page_pages_too_long_is_laid_out_at_the_floor_at_once_with_th
     assert passes[0] > 1 and passes[1] == 1
 
 
+def test_a_short_combined_page_keeps_full_size_type(make_workspace):
+    # The floor shortcut is for pages far too long; a page that fits is never shrunk to the floor.
+    root = make_workspace({"alfamab.yaml": record("alfamab"), "betamab.yaml": record("betamab")})
+    result = packet.make(root, workspace.load(root), packet.PacketSpec(drugs=("alfamab", "betamab")),
+                         BuildOptions(strict=True))
+    with pdfplumber.open(result.path) as pdf:
+        words = pdf.pages[1].extract_words(extra_attrs=["size"])
+    sizes = [w["size"] for w in words if w["text"] == "Fictional"]
+    assert len(sizes) == 2 and min(sizes) >= 12.9  # the two shared signs at 13 pt, full size
+
+
 def test_a_drug_that_cannot_be_made_is_left_out_and_exits_1(make_workspace):
     root = make_workspace({"alfamab.yaml": record("alfamab"), "nonamab.yaml": record("nonamab", urgent_signs=[])})
     result = invoke("packet", "--strict", "-w", str(root), "alfamab", "nonamab")
