@@ -22,8 +22,9 @@ from .readers.text import item_key
 from .record import Item
 from .workspace import Catalog, Drug
 
-# Sign text one combined page holds at the smallest type, generously (about 2,500 characters
-# measured, with headings); past a few pages' worth, the page is laid out at the floor at once.
+# Sign text one combined page holds at the smallest type, generously (2,500 to 3,500 characters
+# measured, with headings); past three such pages, the page is laid out at the floor at once:
+# it could not fit one page at any larger type, so stepping down would end at the floor anyway.
 FLOOR_PAGE_CHARS = 6000
 PAGES_CLEARLY_TOO_LONG = 3
 
