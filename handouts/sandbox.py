@@ -29,7 +29,7 @@ from jinja2.sandbox import ImmutableSandboxedEnvironment, SecurityError
 from jinja2.utils import Cycler, Joiner, Namespace
 from markupsafe import Markup
 
-from .errors import BuildError
+from .errors import BuildError, InputError
 
 # The most characters (or list items) one value a template makes may hold, and the most a whole
 # page may. A handout is a few thousand characters, a packet's combined page of 500 drugs about
@@ -106,7 +106,9 @@ _ATTRIBUTES: tuple[tuple[type, frozenset[str] | None], ...] = (
     (Namespace, None),
     (TemplateReference, None),
 )
-_CALLABLE_TYPES = (Macro, BlockReference, LoopContext, Joiner)
+# Calling an undefined name raises its own "'x' is undefined".
+_CALLABLE_TYPES = (Macro, BlockReference, LoopContext, Joiner, jinja2.Undefined)
+_PLAIN = (str, int, float, list, tuple, dt.date, type(None))
 
 
 def _allowed(obj) -> frozenset[str] | None | bool:
@@ -119,6 +121,8 @@ def _allowed(obj) -> frozenset[str] | None | bool:
 
 
 def _describe(obj) -> str:
+    if obj is None:
+        return "None (an empty value)"
     if isinstance(obj, str):
         return "text"
     if isinstance(obj, (list, tuple)):
@@ -203,6 +207,8 @@ class Environment(ImmutableSandboxedEnvironment):
         try:
             value = getattr(obj, attribute)
         except AttributeError:
+            if isinstance(obj, _PLAIN):
+                return self.unsafe_undefined(obj, attribute)
             try:
                 return obj[attribute]  # self.blockname on a TemplateReference
             except (TypeError, LookupError):
@@ -311,7 +317,7 @@ class Template(jinja2.Template):
         values = plain(dict(*args, **kwargs))
         try:
             return super().render(values)
-        except BuildError:
+        except (BuildError, InputError):
             raise
         except Exception as error:  # a template can fail in any way Python can
             raise BuildError(failure(error, self.filename or self.name)) from None
