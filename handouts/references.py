@@ -35,18 +35,29 @@ _LOCAL = "refers to a font installed on this computer (local()); put the font fi
 
 
 def check_folder(folder: Path, allowed_roots: list[Path]) -> None:
-    """Every stylesheet and template in ``folder`` may point only at files under ``allowed_roots``."""
+    """Every stylesheet and template in ``folder`` may point only at files under ``allowed_roots``,
+    and so may the stylesheets elsewhere in those roots that they load (``@import "../x.css"``)."""
     allowed = [r.resolve() for r in allowed_roots]
+    seen: set[Path] = set()
     for file in sorted(folder.rglob("*")):
-        suffix = file.suffix.lower()
-        if suffix not in (".css", ".html") or not file.is_file():
-            continue
-        try:
-            text = file.read_text(encoding="utf-8", errors="replace")
-        except OSError as exc:
-            raise InputError(file, f"cannot read: {exc.strerror or exc}") from None
-        found = css_references(text) if suffix == ".css" else html_references(text)
-        _raise_first(file, found, allowed)
+        if file.suffix.lower() in (".css", ".html") and file.is_file():
+            _check_file(file, allowed, seen)
+
+
+def _check_file(file: Path, allowed: list[Path], seen: set[Path]) -> None:
+    if file.resolve() in seen:
+        return
+    seen.add(file.resolve())
+    try:
+        text = file.read_text(encoding="utf-8", errors="replace")
+    except OSError as exc:
+        raise InputError(file, f"cannot read: {exc.strerror or exc}") from None
+    found = css_references(text) if file.suffix.lower() == ".css" else html_references(text)
+    _raise_first(file, found, allowed)
+    for _, target in found:
+        loaded = _local_file(target, file.parent) if target else None
+        if loaded and loaded.suffix.lower() == ".css" and loaded.is_file():
+            _check_file(loaded, allowed, seen)
 
 
 def check_svg(file: Path, data: bytes, allowed_roots: list[Path], report_as: Path | None = None) -> None:
@@ -168,12 +179,20 @@ def _reference_problem(target: str, base: Path, allowed: list[Path]) -> str | No
     target = target.strip()
     if target.startswith(("data:", "#", "{{", "{%")) or not target:
         return None
-    scheme = re.match(r"^([a-zA-Z][a-zA-Z0-9+.-]*):", target)
-    if scheme and scheme[1].lower() != "file" or target.startswith(("//", "\\\\", "/\\", "\\/")):
+    resolved = _local_file(target, base)
+    if resolved is None:
         return "refers to a remote address (handouts never uses the network)"
-    # As WeasyPrint reads it: a file: address's path, percent-escapes undone.
-    local = Path(unquote(urlparse(target).path if scheme else target))
-    resolved = (base / local).resolve()
     if not any(resolved.is_relative_to(a) for a in allowed):
         return "refers to a file outside the workspace"
     return None
+
+
+def _local_file(target: str, base: Path) -> Path | None:
+    """The file an address names, as WeasyPrint reads it (a file: address's path, percent-escapes
+    undone); None for an address on another host."""
+    target = target.strip()
+    scheme = re.match(r"^([a-zA-Z][a-zA-Z0-9+.-]*):", target)
+    if scheme and scheme[1].lower() != "file" or target.startswith(("//", "\\\\", "/\\", "\\/")):
+        return None
+    path = urlparse(target).path if scheme else target.split("#")[0].split("?")[0]
+    return (base / unquote(path)).resolve()

@@ -688,6 +688,16 @@ def test_svg_logo_may_use_its_own_gradients_and_images_beside_it(ws):
     assert result.exit_code == 0, result.output
 
 
+def test_a_stylesheet_a_brand_imports_from_the_workspace_is_checked_too(ws, listener):
+    add_brand(ws, "chained", toml(), {"brand.css": '@import "../../../shared.css";\n'})
+    (ws / "shared.css").write_text(f"p {{ color: black }}\n@import url({listener.url}/x.css);\n")
+    result = run_build(ws, "--brand", "chained")
+    assert result.exit_code == 2
+    assert lines(result) == [f"Error: {ws / 'shared.css'}:2: refers to a remote address "
+                             f"(handouts never uses the network): {listener.url}/x.css"]
+    assert listener.connections() == []
+
+
 def test_brand_may_refer_to_files_inside_the_workspace(ws):
     (ws / "styles" / "shared.css").parent.mkdir(parents=True)
     (ws / "styles" / "shared.css").write_text("h1 { letter-spacing: 0.01em; }\n")
