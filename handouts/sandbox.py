@@ -24,6 +24,7 @@ from pathlib import PurePath
 
 import jinja2
 from jinja2.compiler import CodeGenerator
+from jinja2.environment import TemplateModule
 from jinja2.runtime import BlockReference, LoopContext, Macro, TemplateReference
 from jinja2.sandbox import ImmutableSandboxedEnvironment, SecurityError
 from jinja2.utils import Cycler, Joiner, Namespace
@@ -105,6 +106,7 @@ _ATTRIBUTES: tuple[tuple[type, frozenset[str] | None], ...] = (
     (BlockReference, frozenset({"super"})),
     (Namespace, None),
     (TemplateReference, None),
+    (TemplateModule, None),  # {% import "x.html" as x %}: its macros and values
 )
 # Calling an undefined name raises its own "'x' is undefined".
 _CALLABLE_TYPES = (Macro, BlockReference, LoopContext, Joiner, jinja2.Undefined)

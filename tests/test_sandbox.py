@@ -181,7 +181,9 @@ def test_what_templates_may_still_do(make_workspace):
         " {{ h.brands | join('/') }} {{ brand['clinic'] }} {{ dict(a=1).a }} {{ range(3) | list | length }};"
         " {% for g in h.record.urgent_signs | groupby('source') %}{{ g.list | length }} signs{% endfor %};"
         " {{ h.record.sources | map(attribute='publisher') | join }}; {{ '%s!' % h.title }};"
-        " logo {{ brand.logo.as_uri()[:8] }}"
+        " logo {{ brand.logo.as_uri()[:8] }};"
+        "{% import '_signs.html' as signs %} {{ signs.sign_lists is defined }}"
+        " {{ h.brands | slice(1) | list | length }} {{ 'x' | center(3) }}|"
         "</p>")})
     (root / "templates").mkdir()
     (root / "templates" / "handout.html").write_text(
@@ -191,7 +193,7 @@ def test_what_templates_may_still_do(make_workspace):
     assert result.exit_code == 0, result.output
     text = pdfread.text(root / "out" / "feveramab.pdf").replace("\n", " ")
     assert "1-odd, 2-even count 2; [FEVERAMAB] made 2025-06-01 year 2025;" in text
-    assert "Feveramabra Testing Clinic 1 3; 2 signs; Test Press; Feveramab!; logo file:///" in text
+    assert "Feveramabra Testing Clinic 1 3; 2 signs; Test Press; Feveramab!; logo file:///; True 1 x |" in text, text
     assert "again Ours: Feveramab (Feveramabra): patient handout" in text
 
 
