@@ -13,6 +13,8 @@ def read(path: Path, keys: tuple[str, ...] | list[str]) -> dict:
     """The file's table, checked to hold only ``keys``; errors name the file and, where TOML says, the line."""
     if path.is_dir():
         raise InputError(path, "is a folder, not a TOML file")
+    if path.exists() and not path.is_file():  # a FIFO would block the read for ever
+        raise InputError(path, "is not a regular file")
     try:
         raw = path.read_bytes()
         if raw.startswith((b"\xff\xfe", b"\xfe\xff")):

@@ -671,11 +671,13 @@ def test_utf16_settings_say_so(ws):
     assert lines(result) == [f"Error: {ws / 'handouts.toml'}: is UTF-16 text: save it as UTF-8"]
 
 
-def test_settings_file_that_is_a_folder_is_an_error_not_ignored(ws):
-    (ws / "handouts.toml").mkdir()
+@pytest.mark.parametrize("make, problem", [(Path.mkdir, "is a folder, not a TOML file"),
+                                           (os.mkfifo, "is not a regular file")], ids=["folder", "fifo"])
+def test_settings_file_that_is_not_a_file_is_an_error_not_ignored(ws, make, problem):
+    make(ws / "handouts.toml")
     result = run_build(ws)
     assert result.exit_code == 2
-    assert lines(result) == [f"Error: {ws / 'handouts.toml'}: is a folder, not a TOML file"]
+    assert lines(result) == [f"Error: {ws / 'handouts.toml'}: {problem}"]
     assert not (ws / "out").exists()
 
 
