@@ -55,7 +55,7 @@ class FileURI(str):
 
 def plain(value):
     """``value`` as plain data for a template: text, numbers, booleans, None, dates, lists,
-    tuples and mappings with text keys. A dataclass becomes a mapping of its fields and its
+    tuples and mappings with text keys (a set becomes a sorted list). A dataclass becomes a mapping of its fields and its
     properties (computed here, by us, not by the template); a path becomes its ``file:``
     address (``FileURI``). Anything else is a programming error, raised as TypeError."""
     if value is None or isinstance(value, (bool, int, float, FileURI, Markup, dt.date)):
@@ -72,6 +72,8 @@ def plain(value):
         return [plain(v) for v in value]
     if isinstance(value, tuple):
         return tuple(plain(v) for v in value)
+    if isinstance(value, (set, frozenset)):  # in a fixed order, so the same inputs print the same
+        return sorted((plain(v) for v in value), key=repr)
     if dataclasses.is_dataclass(value) and not isinstance(value, type):
         out = {f.name: plain(getattr(value, f.name)) for f in dataclasses.fields(value)}
         for name in _properties(type(value)):
