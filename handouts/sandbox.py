@@ -18,11 +18,14 @@ import datetime as dt
 import enum
 import functools
 import re
+import time
 import traceback
 from collections.abc import Mapping
+from contextvars import ContextVar
 from pathlib import PurePath
 
 import jinja2
+from jinja2 import nodes
 from jinja2.compiler import CodeGenerator
 from jinja2.environment import TemplateModule
 from jinja2.runtime import BlockReference, LoopContext, Macro, TemplateReference
@@ -41,6 +44,10 @@ MAX_OUTPUT = 50_000_000
 # result of ``**`` in bits.
 MAX_COUNT = 10_000
 MAX_POWER_BITS = 4096
+# How long one page's templates may run (a handout takes a millisecond or two): loops and calls
+# check it, so nested loops or a macro calling itself twice over cannot hold a worker for ever.
+MAX_SECONDS = 10.0
+_DEADLINE: ContextVar[float | None] = ContextVar("handouts_template_deadline", default=None)
 
 
 class FileURI(str):
@@ -137,12 +144,32 @@ def _describe(obj) -> str:
 
 
 class _BoundedCodeGenerator(CodeGenerator):
-    """Jinja's code generator with ``a ~ b`` bounded like the other ways of making text."""
+    """Jinja's code generator with ``a ~ b`` bounded like the other ways of making text, and
+    every for loop's items counted against the time a page may take."""
 
     def visit_Concat(self, node, frame) -> None:
         self.write("environment.bounded(")
         super().visit_Concat(node, frame)
         self.write(")")
+
+    def visit_For(self, node, frame) -> None:
+        if not isinstance(node.iter, nodes.Call) or not isinstance(node.iter.node, nodes.EnvironmentAttribute):
+            node.iter = nodes.Call(nodes.EnvironmentAttribute("timed"), [node.iter], [], None, None, lineno=node.lineno)
+        super().visit_For(node, frame)
+
+
+def _timed(iterable):
+    """A loop's items, checking the page's time every thousand of them."""
+    for count, item in enumerate(iterable):
+        if count % 1024 == 0:
+            _check_time()
+        yield item
+
+
+def _check_time() -> None:
+    deadline = _DEADLINE.get()
+    if deadline is not None and time.monotonic() > deadline:
+        raise SecurityError(f"the templates ran for more than {MAX_SECONDS:g} seconds")
 
 
 class _Namespace(Namespace):
@@ -202,6 +229,7 @@ class Environment(ImmutableSandboxedEnvironment):
         self.filters["format"] = _format_guard(self.filters["format"])
 
     bounded = staticmethod(_bounded)
+    timed = staticmethod(_timed)
 
     # Attribute access: a mapping's keys are its attributes (never dict's methods); everything
     # else must pass the policy. Unlike Jinja's own sandbox, str.format is never reachable.
@@ -256,6 +284,9 @@ class Environment(ImmutableSandboxedEnvironment):
                             "data (text, numbers, lists, mappings) and filters such as | upper")
 
     def call(__self, __context, __obj, *args, **kwargs):
+        _check_time()
+        if __obj is _timed:  # the loops' own wrapper (see _BoundedCodeGenerator)
+            return _timed(*args)
         if not __self.is_safe_callable(__obj):
             raise SecurityError(f"templates cannot call {_describe(__obj)}: only macros, "
                                 "range(), dict(), namespace(), cycler(), joiner() and filters")
@@ -319,12 +350,15 @@ class Template(jinja2.Template):
 
     def render(self, *args, **kwargs) -> str:
         values = plain(dict(*args, **kwargs))
+        token = _DEADLINE.set(time.monotonic() + MAX_SECONDS)
         try:
             return super().render(values)
         except (BuildError, InputError):
             raise
         except Exception as error:  # a template can fail in any way Python can
             raise BuildError(failure(error, self.filename or self.name)) from None
+        finally:
+            _DEADLINE.reset(token)
 
 
 # The names Jinja gives the frames of template code in a rewritten traceback.

@@ -7,6 +7,7 @@ from __future__ import annotations
 import dataclasses
 import datetime as dt
 import sysconfig
+import time
 from pathlib import Path
 
 import pytest
@@ -113,6 +114,23 @@ def test_template_attack_is_one_line_and_nothing_leaks(make_workspace, file_read
     assert CANARY not in result.output and "root:" not in result.output
     assert reads == []
     assert not any(target.exists() for target in written)
+
+
+@pytest.mark.parametrize("text", [
+    "{% for i in range(100000) %}{% for j in range(100000) %}{% endfor %}{% endfor %}",
+    "{% macro m(n) %}{% if n %}{{ m(n - 1) }}{{ m(n - 1) }}{% endif %}{% endmacro %}{{ m(60) }}",
+], ids=["nested-loops", "macro-tree"])
+def test_a_template_that_runs_too_long_is_stopped(make_workspace, monkeypatch, text):
+    monkeypatch.setattr(sandbox, "MAX_SECONDS", 0.5)  # 10 s in real builds
+    root = make_workspace({"feveramab.yaml": record("feveramab")})
+    (root / "templates").mkdir()
+    (root / "templates" / "_dropped.html").write_text("<p>x</p>\n" + text + "\n", encoding="utf-8")
+    started = time.monotonic()
+    result = run_build(root)
+    assert time.monotonic() - started < 10
+    assert result.exit_code == 1, result.output
+    assert f"FAILED feveramab: {root / 'templates' / '_dropped.html'}:2: template error: " \
+           "the templates ran for more than 0.5 seconds" in lines(result)
 
 
 def test_a_template_linked_to_an_outside_file_is_refused(make_workspace, secret, file_reads):
