@@ -109,13 +109,18 @@ def read(folder: Path, root: Path) -> Brand:
     path = folder / BRAND_FILE
     data = tomlfile.read(path, TOML_KEYS)
     values = {key: _value(path, key, data[key]) for key in data}
-    values.update(_paths(folder, path, values))
+    values.update(_paths(folder, path, values, root))
     values.update(_fever(path, values))
     brand = Brand(name=folder.name, folder=folder, **values)
     _check_colours(path, brand)
     warnings = _check_phones(path, brand)
-    references.check_folder(folder, [root, folder, assets.styles_dir()])
+    references.check_folder(folder, _allowed_roots(root, folder))
     return Brand(**{**brand.__dict__, "warnings": tuple(warnings)})
+
+
+def _allowed_roots(root: Path, folder: Path) -> list[Path]:
+    """Where a brand's CSS, templates and logo may point: the workspace, the brand, the built-in styles."""
+    return [root, folder, assets.styles_dir()]
 
 
 _TYPES = {"write_in_phones": bool, "fever_f": (int, float), "fever_c": (int, float)}
@@ -131,7 +136,7 @@ def _value(path: Path, key: str, value):
     return value.strip() if isinstance(value, str) else value
 
 
-def _paths(folder: Path, path: Path, values: dict) -> dict:
+def _paths(folder: Path, path: Path, values: dict, root: Path) -> dict:
     out = {}
     for key, kinds in (("logo", (".svg", ".png")), ("font", (".woff2", ".woff", ".ttf", ".otf"))):
         if key not in values:
@@ -144,16 +149,19 @@ def _paths(folder: Path, path: Path, values: dict) -> dict:
         if not target.is_file():
             raise InputError(path, f"{key} file not found: {values[key]}")
         if key == "logo":
-            _check_logo(path, target)
+            _check_logo(path, target, _allowed_roots(root, folder))
         out[key] = target
     return out
 
 
-def _check_logo(path: Path, logo: Path) -> None:
+def _check_logo(path: Path, logo: Path, allowed_roots: list[Path]) -> None:
     try:
         data = logo.read_bytes()
     except OSError as exc:
         raise InputError(path, f"logo cannot be read: {exc.strerror or exc}") from None
+    if logo.suffix.lower() == ".svg":
+        # Up front, like brand.css: an SVG can load other images and stylesheets.
+        references.check_svg(logo, data, allowed_roots, report_as=path)
     # Decode it, not just sniff the first bytes: a truncated PNG or a broken SVG passed the
     # old signature check and then failed only inside WeasyPrint, handout by handout.
     if not (_png_ok(data) if logo.suffix.lower() == ".png" else _svg_ok(data)):

@@ -19,7 +19,7 @@ class Config:
 
 def load(root: Path) -> Config:
     path = root / CONFIG_FILE
-    if not path.is_file():
+    if not path.exists() and not path.is_symlink():
         return Config()
     data = tomlfile.read(path, KEYS)
     brand = data.get("brand")

@@ -13,10 +13,10 @@ from pathlib import Path
 
 import jinja2
 import jinja2.bccache
-from jinja2.sandbox import ImmutableSandboxedEnvironment
 
-from . import assets, qr
+from . import assets, qr, sandbox
 from .brand import Brand
+from .errors import InputError
 from .handout import Cuts, Handout, percent_words
 
 # Type sizes in points at full scale; the fitter scales them down together.
@@ -29,13 +29,13 @@ TEMPLATE = "handout.html"
 
 
 def environment(root: Path, brand: Brand) -> jinja2.Environment:
-    builtin = jinja2.FileSystemLoader(assets.templates_dir())
-    chain = [jinja2.FileSystemLoader(brand.folder)] if brand.folder else []
-    chain.append(jinja2.FileSystemLoader(root / "templates"))
+    builtin = _FolderLoader(assets.templates_dir())
+    chain = [_FolderLoader(brand.folder)] if brand.folder else []
+    chain.append(_FolderLoader(root / "templates"))
     chain.append(builtin)
-    # Sandboxed: a brand folder's templates come from whoever set up the brand, and must not
-    # reach Python internals (files, processes) through template expressions.
-    env = ImmutableSandboxedEnvironment(
+    # Sandboxed, with plain data only (see sandbox.py): a brand folder's templates come from
+    # whoever set up the brand, and must not reach files or processes through expressions.
+    env = sandbox.Environment(
         loader=jinja2.ChoiceLoader([jinja2.PrefixLoader({"builtin": builtin}), *chain]),
         bytecode_cache=_bytecode_cache(),
         autoescape=True,
@@ -48,17 +48,33 @@ def environment(root: Path, brand: Brand) -> jinja2.Environment:
     return env
 
 
+class _FolderLoader(jinja2.FileSystemLoader):
+    """Templates from one folder, never through a link to a file outside it: an override
+    linked to /etc/passwd and included would print the file."""
+
+    def __init__(self, folder: Path):
+        super().__init__(folder)
+        self.folder = folder
+
+    def get_source(self, environment, template):
+        source, filename, uptodate = super().get_source(environment, template)
+        if not Path(filename).resolve().is_relative_to(self.folder.resolve()):
+            raise InputError(filename, "a link to a file outside its folder: templates cannot read other files")
+        return source, filename, uptodate
+
+
 class _BuiltinTemplateCache(jinja2.FileSystemBytecodeCache):
     """Jinja's per-user cache of compiled templates, for the built-in templates, never failing a build.
 
     Jinja keys compiled code by template name, path and source, but the code also depends on the
-    environment's settings (autoescaping, the sandbox): the file names here add a digest of this
-    module and of Jinja's version, so changed settings never run old code. Workspace and brand
+    environment's settings (autoescaping, the sandbox's code generator): the file names here add
+    a digest of this module, of sandbox.py and of Jinja's version, so changed settings never run old code. Workspace and brand
     overrides are compiled every time: they come and go by the thousand in tests and would only
     fill the folder. A cache file that cannot be read or written only costs a compile."""
 
     def __init__(self):
-        digest = hashlib.sha256(Path(__file__).read_bytes() + jinja2.__version__.encode()).hexdigest()[:16]
+        code = Path(__file__).read_bytes() + Path(sandbox.__file__).read_bytes()
+        digest = hashlib.sha256(code + jinja2.__version__.encode()).hexdigest()[:16]
         super().__init__(pattern=f"handouts-{digest}-%s.cache")
         self.builtin = assets.templates_dir().resolve()
 
@@ -101,6 +117,8 @@ def long_date(day: dt.date | None) -> str:
 
 
 def render(env: jinja2.Environment, handout: Handout, brand: Brand, cuts: Cuts, paper: str) -> str:
+    """The handout page's HTML. The environment's templates turn every value into plain data
+    (sandbox.plain) and any failure into a BuildError naming the template and line."""
     return env.get_template(TEMPLATE).render(
         h=handout,
         brand=brand,

@@ -11,8 +11,16 @@ from .errors import InputError
 
 def read(path: Path, keys: tuple[str, ...] | list[str]) -> dict:
     """The file's table, checked to hold only ``keys``; errors name the file and, where TOML says, the line."""
+    if path.is_dir():
+        raise InputError(path, "is a folder, not a TOML file")
+    if path.exists() and not path.is_file():  # a FIFO would block the read for ever
+        raise InputError(path, "is not a regular file")
     try:
-        data = tomllib.loads(path.read_text(encoding="utf-8"))
+        raw = path.read_bytes()
+        if raw.startswith((b"\xff\xfe", b"\xfe\xff")):
+            raise InputError(path, "is UTF-16 text: save it as UTF-8")
+        # utf-8-sig: a byte order mark, which Windows editors write, is not "Invalid statement".
+        data = tomllib.loads(raw.decode("utf-8-sig"))
     except tomllib.TOMLDecodeError as exc:
         line = re.search(r"line (\d+)", str(exc))
         raise InputError(path, f"malformed TOML: {str(exc).split(' (at')[0]}", int(line[1]) if line else None) from None

@@ -142,6 +142,10 @@ def logo_sizes(path: Path) -> list[tuple[int, int]]:
     return [size for size in image_sizes(path) if size[0] != size[1]]
 
 
+SVG = ('<svg xmlns="http://www.w3.org/2000/svg" xmlns:xlink="http://www.w3.org/1999/xlink" width="24" height="12">'
+       '{}<rect width="24" height="12"/></svg>')
+
+
 def toml(**values) -> str:
     """brand.toml text: a valid brand, changed by ``values`` (None removes a key)."""
     data = {"clinic": "Testing Clinic", "phone_day": "(555) 010-0100",
@@ -516,6 +520,50 @@ BAD_BRANDS = [
      "refers to a file outside the workspace: file:///etc/passwd"),
     ("css-no-scheme", toml(), {"brand.css": "p { background: url(//127.0.0.1:{port}/x) }\n"}, "brand.css", 1,
      "refers to a remote address (handouts never uses the network): //127.0.0.1:{port}/x"),
+    # Spellings of @import and url() that WeasyPrint's own tokenizer (tinycss2) reads as references.
+    *[(f"css-spelling-{n}", toml(), {"brand.css": "/* tint */\n" + css}, "brand.css", line,
+       f"refers to a remote address (handouts never uses the network): {target}")
+      for n, (css, line, target) in enumerate([
+          ('@import"http://127.0.0.1:{port}/a.css";\n', 2, "http://127.0.0.1:{port}/a.css"),
+          ("@import/**/'http://127.0.0.1:{port}/b.css';\n", 2, "http://127.0.0.1:{port}/b.css"),
+          ('@IMP\\4fRT "http://127.0.0.1:{port}/c.css";\n', 2, "http://127.0.0.1:{port}/c.css"),
+          ('p {\n  background: image-set("http://127.0.0.1:{port}/d.png" 1x);\n}\n', 3, "http://127.0.0.1:{port}/d.png"),
+          ('p { background: -webkit-image-set(\n"//127.0.0.1:{port}/e.png" 2x) }\n', 3, "//127.0.0.1:{port}/e.png"),
+          ("p { background: URL(  \n  'http://127.0.0.1:{port}/f.png'\n  ) }\n", 3, "http://127.0.0.1:{port}/f.png"),
+          ("@media print { @font-face { src: u\\72l(htt\\70://127.0.0.1:{port}/g.woff) } }\n", 2,
+           "http://127.0.0.1:{port}/g.woff"),
+      ], 1)],
+    ("css-local-font", toml(), {"brand.css": '@font-face {\n font-family: X;\n src: local("DejaVu Sans") }\n'},
+     "brand.css", 3, "refers to a font installed on this computer (local()); put the font file in the brand folder"),
+    ("css-file-no-slashes", toml(), {"brand.css": "p { background: url(file:/etc/passwd) }\n"}, "brand.css", 1,
+     "refers to a file outside the workspace: file:/etc/passwd"),
+    ("css-percent", toml(), {"brand.css": "p { background: url(file:///%65tc/passwd) }\n"}, "brand.css", 1,
+     "refers to a file outside the workspace: file:///%65tc/passwd"),
+    ("template-style-element", toml(), {"_header.html": '<header>\n<style>\n@import/**/"http://127.0.0.1:{port}/h.css";\n'
+                                                       "</style>\n</header>\n"},
+     "_header.html", 3, "refers to a remote address (handouts never uses the network): http://127.0.0.1:{port}/h.css"),
+    ("template-style-attribute", toml(), {"_header.html": '<p>\n<b style="background: image-set(&quot;http://127.0.0.1:{port}/i.png&quot; 1x)">x</b>\n'},
+     "_header.html", 2, "refers to a remote address (handouts never uses the network): http://127.0.0.1:{port}/i.png"),
+    # SVG logos are read up front too: whatever they would load, named in brand.toml's error.
+    *[(f"svg-{n}", toml(logo="logo.svg"), {"logo.svg": SVG.format(body)}, "brand.toml", None, f"logo logo.svg {message}")
+      for n, (body, message) in {
+          "image-http": ('<image href="http://127.0.0.1:{port}/x.png" width="4" height="4"/>',
+                         "refers to a remote address (handouts never uses the network): http://127.0.0.1:{port}/x.png"),
+          "xlink-file": ('<image xlink:href="file:///etc/passwd" width="4" height="4"/>',
+                         "refers to a file outside the workspace: file:///etc/passwd"),
+          "use-absolute": ('<use href="/etc/passwd#x"/>', "refers to a file outside the workspace: /etc/passwd#x"),
+          "image-parent": ('<image href="../../../../outside/x.png"/>',
+                           "refers to a file outside the workspace: ../../../../outside/x.png"),
+          "style-import": ('<style>@import url(http://127.0.0.1:{port}/x.css);</style>',
+                           "refers to a remote address (handouts never uses the network): http://127.0.0.1:{port}/x.css"),
+          "style-attribute": ('<rect style="fill: url(//127.0.0.1:{port}/p.svg#g)" width="4" height="4"/>',
+                              "refers to a remote address (handouts never uses the network): //127.0.0.1:{port}/p.svg#g"),
+          "fill-attribute": ('<rect fill="url(http://127.0.0.1:{port}/p.svg#g)" width="4" height="4"/>',
+                             "refers to a remote address (handouts never uses the network): http://127.0.0.1:{port}/p.svg#g"),
+      }.items()],
+    ("svg-entity", toml(logo="logo.svg"), {"logo.svg": '<?xml version="1.0"?>\n<!DOCTYPE svg [<!ENTITY x SYSTEM '
+                                                      '"file:///etc/passwd">]>\n' + SVG.format("<text>&x;</text>")},
+     "brand.toml", None, "logo logo.svg declares XML entities, which can read other files"),
     ("template-remote", toml(), {"_header.html": '<header>\n<img src="http://127.0.0.1:{port}/logo.png" alt="">\n'
                                                 "</header>\n"},
      "_header.html", 2, "refers to a remote address (handouts never uses the network): http://127.0.0.1:{port}/logo.png"),
@@ -597,6 +645,59 @@ def test_malformed_workspace_settings_name_the_line(ws):
     assert result.exit_code == 2
     assert lines(result) == [f"Error: {ws / 'handouts.toml'}:2: malformed TOML: Invalid value"]
     assert not (ws / "out").exists()
+
+
+BOM = "\ufeff"
+
+
+def test_a_byte_order_mark_at_the_start_of_a_toml_file_is_accepted(ws, tmp_path):
+    # Windows editors write one; TOML readers said "Invalid statement".
+    add_brand(ws, "marked", BOM + toml(clinic="Marked Clinic"))
+    (ws / "handouts.toml").write_text(BOM + 'brand = "marked"\n', encoding="utf-8")
+    result = run_build(ws)
+    assert result.exit_code == 0, result.output
+    assert "Marked Clinic" in pdfread.text(ws / "out" / "feveramab.pdf")
+    packet = tmp_path / "packet.toml"
+    packet.write_text(BOM + 'title = "Marked packet"\ndrugs = ["feveramab"]\n', encoding="utf-8")
+    result = run("packet", "-w", ws, "--file", packet)
+    assert result.exit_code == 0, result.output
+    assert "Marked packet" in pdfread.text(ws / "out" / "packet-marked-packet.pdf")
+
+
+def test_utf16_settings_say_so(ws):
+    (ws / "handouts.toml").write_text('brand = "northside"\n', encoding="utf-16")
+    result = run_build(ws)
+    assert result.exit_code == 2
+    assert lines(result) == [f"Error: {ws / 'handouts.toml'}: is UTF-16 text: save it as UTF-8"]
+
+
+@pytest.mark.parametrize("make, problem", [(Path.mkdir, "is a folder, not a TOML file"),
+                                           (os.mkfifo, "is not a regular file")], ids=["folder", "fifo"])
+def test_settings_file_that_is_not_a_file_is_an_error_not_ignored(ws, make, problem):
+    make(ws / "handouts.toml")
+    result = run_build(ws)
+    assert result.exit_code == 2
+    assert lines(result) == [f"Error: {ws / 'handouts.toml'}: {problem}"]
+    assert not (ws / "out").exists()
+
+
+def test_svg_logo_may_use_its_own_gradients_and_images_beside_it(ws):
+    body = ('<defs><linearGradient id="g"><stop offset="0" stop-color="#000"/></linearGradient></defs>'
+            '<image href="dot.png" width="2" height="2"/><rect fill="url(#g)" style="stroke: url(#g)" width="4" height="4"/>')
+    folder = add_brand(ws, "drawn", toml(logo="logo.svg"), {"logo.svg": SVG.format(body)})
+    png(folder / "dot.png", (2, 2))
+    result = run_build(ws, "--brand", "drawn")
+    assert result.exit_code == 0, result.output
+
+
+def test_a_stylesheet_a_brand_imports_from_the_workspace_is_checked_too(ws, listener):
+    add_brand(ws, "chained", toml(), {"brand.css": '@import "../../../shared.css";\n'})
+    (ws / "shared.css").write_text(f"p {{ color: black }}\n@import url({listener.url}/x.css);\n")
+    result = run_build(ws, "--brand", "chained")
+    assert result.exit_code == 2
+    assert lines(result) == [f"Error: {ws / 'shared.css'}:2: refers to a remote address "
+                             f"(handouts never uses the network): {listener.url}/x.css"]
+    assert listener.connections() == []
 
 
 def test_brand_may_refer_to_files_inside_the_workspace(ws):
