@@ -44,6 +44,20 @@ class Item:
 
 
 @dataclass
+class Ignored:
+    """A block of a source document that no field of the record holds, reported rather than dropped.
+
+    ``line`` is the block's first line in the document (1-based); ``what`` says what it is and why it
+    was left out ("3 sentences before the first section"); ``text`` is the start of its words.
+    """
+
+    line: int
+    what: str
+    text: str = ""
+    source: str = ""
+
+
+@dataclass
 class BrandName:
     name: str
     country: str | None = None
@@ -68,6 +82,10 @@ class DrugRecord:
     reminders: list[Item] = field(default_factory=list)
     sources: list[Source] = field(default_factory=list)
     notes: list[str] = field(default_factory=list)  # merge decisions worth showing a reviewer
+    # Sentences a source addresses to prescribers ("Premedicate with ..."): kept for the care team,
+    # listed by `show`, never printed on the patient's page (no template knows this field).
+    care_team_notes: list[Item] = field(default_factory=list)
+    ignored: list[Ignored] = field(default_factory=list)  # blocks of the sources no field holds
 
     @property
     def brand_names(self) -> list[str]:

@@ -74,11 +74,18 @@ def test_seed_002_fields(seed_sheet):
     )
     assert _titles(record.serious_warnings) == ["Cytokine Release Syndrome (CRS)", "Nervous system problems"]
     assert record.serious_warnings[0].text.startswith("This can be severe or life-threatening.")
-    assert len(record.urgent_signs) == 9
+    # The nine signs of the call-now list, then the call-now sentence of the pump reminder (issue 12).
+    assert len(record.urgent_signs) == 10
     assert _titles(record.urgent_signs) == [
         "Signs of an allergic reaction", "Signs of infection", "Very bad or sudden changes in blood pressure",
         "Mood or behavior changes", None, None, None, "Tumor Lysis Syndrome (TLS)", "Pancreatitis",
+        "Infusion pump and line care",
     ]
+    assert record.urgent_signs[-1].text == (
+        "If the pump alarms or there is any problem with the line, call your nurse or doctor right away."
+    )
+    pump = next(r for r in record.reminders if r.title == "Infusion pump and line care")
+    assert pump.text == "Keep the catheter and dressing clean and dry. Do not change pump settings."
     assert record.urgent_signs[0].text.startswith("rash; hives; itching;")
     assert record.urgent_signs[6].text == "Flushing, dark urine, or yellow skin or eyes."
     assert len(record.reminders) == 9
@@ -436,9 +443,12 @@ EMPTY_BULLETS = ("•", "• ", "-", "- ", "*", "* ", "◦", "   ◦ ", "1.", "1
 
 def _outcome(text: str):
     try:
-        return sheet.read(text, "s.txt").to_dict()
+        data = sheet.read(text, "s.txt").to_dict()
     except InputError as error:
         return str(error)
+    for block in data.get("ignored", []):
+        block.pop("line")  # inserted lines move the ignored blocks, and only that
+    return data
 
 
 def _sheets() -> list[str]:
