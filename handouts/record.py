@@ -56,6 +56,10 @@ class Ignored:
     text: str = ""
     source: str = ""
 
+    def describe(self) -> str:
+        """ "line 12, 3 sentences before the first section: This page was ..." """
+        return f"line {self.line}, {self.what}" + (f": {self.text}" if self.text else "")
+
 
 @dataclass
 class BrandName:
@@ -96,6 +100,11 @@ class DrugRecord:
 
     def source(self, key: str) -> Source | None:
         return next((s for s in self.sources if s.key == key), None)
+
+    def tier_counts(self) -> dict[str, int]:
+        """How many items each part of the handout gets, urgent tiers first; care-team notes are never printed."""
+        names = ("serious_warnings", "urgent_signs", "side_effects", "reminders", "uses", "care_team_notes")
+        return {name: len(getattr(self, name)) for name in names}
 
     def problems(self) -> list[str]:
         """What stops a handout being made from this record."""
