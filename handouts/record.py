@@ -48,7 +48,7 @@ class Ignored:
     """A block of a source document that no field of the record holds, reported rather than dropped.
 
     ``line`` is the block's first line in the document (1-based); ``what`` says what it is and why it
-    was left out ("3 sentences before the first section"); ``text`` is the start of its words.
+    was left out ("3 sentences before the first section"); ``text`` is its words.
     """
 
     line: int
@@ -58,7 +58,9 @@ class Ignored:
 
     def describe(self) -> str:
         """ "line 12, 3 sentences before the first section: This page was ..." """
-        return f"line {self.line}, {self.what}" + (f": {self.text}" if self.text else "")
+        text = " ".join(self.text.split())
+        text = text if len(text) <= 80 else text[:79].rstrip() + "\u2026"
+        return f"line {self.line}, {self.what}" + (f": {text}" if text else "")
 
 
 @dataclass

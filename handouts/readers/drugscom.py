@@ -397,10 +397,10 @@ def _leave_out_cut_end(sections: list[_Section], record: DrugRecord, path: str) 
             number = section.numbers[index]
             if section.kind in ("urgent", "consumer", "warnings") or urgency.has_call_now(text):
                 record.ignored.append(Ignored(number, "ends mid-sentence (the page may have been cut off); "
-                                              "printed as it stands because it is urgent", urgency.excerpt(text), path))
+                                              "printed as it stands because it is urgent", text, path))
                 return
             record.ignored.append(Ignored(number, "ends mid-sentence (the page may have been cut off)",
-                                          urgency.excerpt(text), path))
+                                          text, path))
             del section.body[index], section.numbers[index]
             return
 

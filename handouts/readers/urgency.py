@@ -146,12 +146,7 @@ def pull_urgent(text: str, source: str, line: int, what: str, record: DrugRecord
     rest = [p for p in parts if not is_call_now(p)]
     _add_urgent(record, [Item(p, source) for p in urgent])
     if rest:
-        record.ignored.append(Ignored(line, what, excerpt(" ".join(rest)), source))
-
-
-def excerpt(text: str, limit: int = 80) -> str:
-    text = " ".join(text.split())
-    return text if len(text) <= limit else text[: limit - 1].rstrip() + "\u2026"
+        record.ignored.append(Ignored(line, what, " ".join(rest), source))
 
 
 def count(text: str) -> str:
