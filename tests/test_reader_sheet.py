@@ -665,7 +665,7 @@ def test_call_now_sentences_in_reminders_and_side_effects_are_urgent():
     ]
     assert [i.text for i in record.side_effects] == ["Headache", "Tiredness"]
     # The lead-in's other sentence is no item, and it is reported with its line.
-    assert [(b.line, b.what, b.text) for b in record.ignored] == [(13, "a paragraph around a list", "Most of these are mild.")]
+    assert [(b.line, b.what, b.text) for b in record.ignored] == [(18, "a paragraph around a list", "Most of these are mild.")]
 
 
 def test_seed_002_reports_what_it_leaves_out(seed_sheet):
