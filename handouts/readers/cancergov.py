@@ -650,6 +650,8 @@ class _IntroReader:
         self.opened = True
         if not _BRIEF.match(text):
             self.record.how_it_works = Item(text, self.path)
+        elif urgency.has_call_now(text):
+            urgency.pull_urgent(text, self.path, line, "the page's note on what it holds", self.record)
 
     def line(self, line: str, number: int) -> None:
         if _BRAND_LABEL.match(line):
@@ -664,6 +666,8 @@ class _IntroReader:
                 self.after(name, number)
             elif name not in self.record.brand_names:
                 self.record.brands.append(BrandName(name, country=COUNTRY, source=self.path))
+        elif self.state == "fda" and urgency.has_call_now(line):
+            self.after(_clean(line), number)  # not the "Yes" / "No" answer: a call-now sentence
         elif self.state == "fda":
             self.state = "after"
             if _NO_LONGER.search(line):
@@ -709,7 +713,7 @@ class _UsesReader:
             elif block.kind == "para":
                 self.purpose = _purpose(block.text())
                 text = _clean(block.text())
-                if self.purpose is None and text and not text.endswith(":"):
+                if text and (urgency.has_call_now(text) or (self.purpose is None and not text.endswith(":"))):
                     self.unread.append((block.line, text))  # "... is also being studied in other cancers."
         return self.items
 

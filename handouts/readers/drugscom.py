@@ -344,7 +344,10 @@ def _report_head(section: _Section, path: str, record: DrugRecord) -> None:
     for raw, number in [*zip(section.body, section.numbers), ("", 0)]:
         if _EMPTY_BULLET.fullmatch(raw):
             continue  # an empty "• " is no line: it neither ends a block nor starts one
-        text = "" if _is_page_fact(raw) else _drop_boilerplate(_clean(bullet_text(raw) or raw))
+        if _is_page_fact(raw) and not urgency.has_call_now(raw):
+            text = ""
+        else:
+            text = _drop_boilerplate(_clean(bullet_text(raw) or raw))
         if text:
             block.append((number, text))
         elif block:
@@ -369,6 +372,9 @@ def _report_skipped(section: _Section, path: str, record: DrugRecord) -> None:
     references = sum(1 for raw in section.body if _REFERENCE.match(raw))
     texts = [_drop_boilerplate(_clean(bullet_text(raw) or raw)) for raw in section.body if not _REFERENCE.match(raw)]
     texts = [t for t in texts if t]
+    for raw in section.body:
+        if _REFERENCE.match(raw):
+            texts.extend(_call_now_sentences(raw))  # a reference line holds no sign, but a pasted one stays
     if not texts and not references:
         return
     words = " ".join(texts)
@@ -527,7 +533,24 @@ def _sections(lines: list[str]) -> list[_Section]:
         if section == "skip" and not rest and len(line.split()) > _LABEL_MAX_WORDS:
             rest = line  # "Disclaimer: Every effort has been made ...": the heading's line is its content
         sections.append(_Section(section, number, squash(line), [rest] if rest else [], [number] if rest else []))
+        extra = [s for s in _call_now_sentences(line) if item_key(s) not in item_key(rest)]
+        if extra:
+            # A call-now sentence on a heading's line ("Along with its needed effects, ... Call 911 if ...")
+            # is not part of the heading: it is urgent, and the section goes on after it.
+            if section in ("urgent", "consumer", "warnings"):
+                sections[-1].add(" ".join(extra), number)
+            else:
+                sections.append(_Section("urgent", number, "", [" ".join(extra)], [number]))
+                sections.append(_Section(section, number, squash(line)))
     return sections
+
+
+def _call_now_sentences(line: str) -> list[str]:
+    """The call-now sentences of a line that do not merely lead a list ("... if any of the following occur:")."""
+    return [
+        s for s in urgency.sentences(_clean(bullet_text(line) or line))
+        if urgency.is_call_now(s) and not s.endswith(":") and not _LEADS_A_LIST.search(s)
+    ]
 
 
 def _ends_box(line: str) -> bool:
@@ -601,8 +624,12 @@ def _effect_items(section: _Section, path: str, record: DrugRecord, urgent: bool
         if entry is None:
             continue
         kind, value = entry
-        if kind == "intro" and not _LEAD_IN.search(value):
-            urgency.pull_urgent(value, path, number, "the introduction of a list", record)
+        if kind == "intro":
+            # The lead-in's own last sentence leads the list; anything before it is read or reported.
+            parts = urgency.sentences(value)
+            before = parts if not _LEAD_IN.search(value) else parts[:-1]
+            if before:
+                urgency.pull_urgent(" ".join(before), path, number, "the introduction of a list", record)
         if kind in ("label", "group", "group+run"):
             flush()
             label, _, run = value.partition("\n")
@@ -625,7 +652,8 @@ def _effect_entry(raw: str, urgent: bool = False) -> tuple[str, str] | None:
     bullet = bullet_text(raw)
     if bullet is not None:
         text = _drop_boilerplate(_clean(bullet))
-        return ("bullet", text) if text and not _REFERENCE.match(bullet) else None
+        reference = _REFERENCE.match(bullet) and not urgency.has_call_now(bullet)
+        return ("bullet", text) if text and not reference else None
     text = _drop_boilerplate(_clean(raw))
     if not text:
         return None
@@ -816,6 +844,11 @@ def _frequency_items(section: _Section, path: str, record: DrugRecord) -> list[I
         blanks = 0
         bullet = bullet_text(raw)
         line = squash(bullet if bullet is not None else raw)
+        if (_BOILERPLATE.match(line) or _REFERENCE.match(line)) and urgency.has_call_now(line):
+            # A line dropped whole as boilerplate or a reference must not take a call-now sentence with it.
+            urgency.pull_urgent(_drop_boilerplate(_clean(line)), path, number, "a line of the professional "
+                                "section that is not a frequency line", record)
+            continue
         if not line or _BOILERPLATE.match(line) or _REFERENCE.match(line):
             continue
         match = _CATEGORY.match(line)
