@@ -757,6 +757,17 @@ def test_each_prescriber_instruction_is_kept_off_the_page(sentence):
     assert tiers(record)["care_team_notes"] == [("Liver Injury", sentence, None)]
 
 
+@pytest.mark.parametrize("sentence", [
+    "In patients with liver disease, deaths have happened.",
+    "Serious infections have happened in some patients.",
+    "Get an ECG before the first dose.",
+])
+def test_statements_of_the_risk_are_not_prescriber_notes(sentence):
+    text = f"Zentra Side Effects\nGeneric name: zentomab\nWarning\nLiver Injury\n{sentence}\n"
+    record = drugscom.read(text, "p.txt")
+    assert texts(record.serious_warnings) == [sentence] and record.care_team_notes == []
+
+
 def test_patient_sentences_in_a_box_stay_on_the_page():
     text = ("Zentra Side Effects\nGeneric name: zentomab\nWarning\nLiver Injury\n"
             "Your doctor will monitor your liver tests. Call your doctor right away if your skin turns yellow.\n")

@@ -616,7 +616,7 @@ UNKNOWN_FORMAT = ("unknown format: expected a YAML drug record, a drugs.com side
                   "a cancer.gov drug page or a patient drug sheet")
 
 
-@pytest.mark.parametrize("name", ["other_publisher.txt", "monograph.txt"])
+@pytest.mark.parametrize("name", ["other_publisher.txt", "monograph.txt", "questions.txt"])
 def test_pages_of_other_publishers_are_an_unknown_format(name):
     """Look-alike pages (sheet-like headings, but another publisher's structure) are in a folder of their own,
     kept out of the sheet corpus the other tests read."""

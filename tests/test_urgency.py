@@ -41,6 +41,9 @@ UNKNOWN_FORMAT = ("unknown format: expected a YAML drug record, a drugs.com side
     "Call 911 if you cannot breathe.",
     "This can be life-threatening and require immediate medical attention.",
     "If the pump alarms, call your nurse or doctor right away.",
+    "Let your healthcare provider know right away about any swelling.",
+    "Stop taking the pills and call my doctor at once, the sheet says.",
+    "Seek medical attention immediately for a seizure.",
 ])
 def test_call_now_sentences(sentence):
     assert urgency.is_call_now(sentence)
@@ -54,6 +57,7 @@ def test_call_now_sentences(sentence):
     "Advise patients to contact their healthcare provider immediately.",  # said to prescribers
     "Ask your doctor before any vaccine.",
     "The rash may go away on its own.",
+    "What are some side effects that I need to call my doctor about right away?",  # a heading, not an instruction
 ])
 def test_not_call_now_sentences(sentence):
     assert not urgency.is_call_now(sentence)

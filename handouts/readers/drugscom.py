@@ -233,9 +233,9 @@ _PRESCRIBER = re.compile(
     r"check\s+(?!with\b)|treat\s+(?:with|promptly|patients)|manage|prescribe|dispense|confirm|ensure)\b"
     r"|do\s+not\s+(?:administer|initiate|resume|re-?start|re-?challenge|re-?initiate|give|infuse|exceed|"
     r"use\s+in\s+patients)\b"
-    r"|provide\s+supportive|only\s+(?:physicians|prescribers|healthcare)|in\s+patients\s+(?:with|who)\b"
+    r"|provide\s+supportive|only\s+(?:physicians|prescribers|healthcare)"
     r"|(?:it\s+is\s+)?available\s+only\s+through\s+a\s+restricted\s+program|because\s+of\s+the\s+risk\b.*\brems\b"
-    r"|(?:patients|prescribers|healthcare\s+(?:providers|professionals)|physicians)\s+(?:should|must)\b)"
+    r"|(?:prescribers|healthcare\s+(?:providers|professionals)|physicians)\s+(?:should|must)\b)"
     r"|\b(?:should|must)\s+be\s+(?:closely\s+)?(?:obtained|monitored|performed|administered|considered|"
     r"discontinued|interrupted|withheld|evaluated|assessed|tested|screened|treated|initiated|checked|measured|"
     r"premedicated|hospitali[sz]ed|infused|given\s+under)\b",

@@ -16,7 +16,7 @@ from ..record import DrugRecord, Ignored, Item
 
 # Who the patient is told to reach. "Their doctor" is said to prescribers, not to the patient.
 _CARER = (
-    r"(?:your\s+|the\s+|a\s+)?(?:(?:health\s*care|medical|cancer|treatment|oncology|care)\s+"
+    r"(?:your\s+|my\s+|the\s+|a\s+)?(?:(?:health\s*care|medical|cancer|treatment|oncology|care)\s+"
     r"(?:team|provider|professional)s?|care\s+team|team|doctors?|physician|nurses?|pharmacist|oncologist"
     r"|provider|prescriber|clinic)"
 )
@@ -70,7 +70,12 @@ _SINGLE_FIELDS = ("description", "how_it_works")
 
 
 def is_call_now(sentence: str) -> bool:
-    """Whether the sentence tells the patient to call, tell or see the care team now, or get emergency help."""
+    """Whether the sentence tells the patient to call, tell or see the care team now, or get emergency help.
+
+    A question ("What are some side effects that I need to call my doctor about right away?") tells
+    nobody to do anything: it is a heading."""
+    if sentence.rstrip(" \"'\u201d)").endswith("?"):
+        return False
     for match in CALL_NOW.finditer(sentence):
         if not _NEGATED.search(sentence[: match.start()]):
             return True
