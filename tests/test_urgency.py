@@ -170,6 +170,40 @@ def test_every_call_now_sentence_ends_in_an_urgent_tier(case):
             assert item_key(part) in _urgent_text(document), (name, sentence)
 
 
+def _documents() -> list[Path]:
+    paths = [*sorted((FIXTURES / "drugscom").glob("*.txt")), *sorted((FIXTURES / "sheet").glob("*.txt")),
+             *sorted((FIXTURES / "cancergov").glob("*.md"))]
+    for folder in (SHARED / "seeds", SHARED / "corpus" / "nci"):
+        paths.extend(sorted(p for p in folder.glob("*") if p.is_file()) if folder.is_dir() else [])
+    return paths
+
+
+# The sheets' pointer to the list under it: it names no sign, and the list it points at is urgent.
+POINTER = "Learn the symptoms below and call your care team right away if they happen."
+
+
+def test_every_call_now_sentence_of_every_fixture_and_real_page_is_urgent():
+    from handouts.readers.drugscom import _LEADS_A_LIST, _clean
+    from handouts.readers.text import bullet_text
+
+    checked = 0
+    for path in _documents():
+        try:
+            document = read_document(path)
+        except InputError:
+            continue  # the fixtures of bad pages
+        if not isinstance(document, DrugRecord):
+            continue
+        urgent = _urgent_text(document)
+        for line in path.read_text(encoding="utf-8").split("\n"):
+            for sentence in urgency.sentences(_clean(bullet_text(line) or line)):
+                leads_a_list = sentence.endswith(":") or _LEADS_A_LIST.search(sentence)
+                if urgency.is_call_now(sentence) and not leads_a_list and sentence != POINTER:
+                    checked += 1
+                    assert item_key(sentence) in urgent, (path.name, sentence)
+    assert checked >= 10  # the test reads real sentences, not none
+
+
 # --- a page no reader understands ---------------------------------------------------------------------
 
 
