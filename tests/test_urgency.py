@@ -201,7 +201,7 @@ def test_every_call_now_sentence_of_every_fixture_and_real_page_is_urgent():
                 if urgency.is_call_now(sentence) and not leads_a_list and sentence != POINTER:
                     checked += 1
                     assert item_key(sentence) in urgent, (path.name, sentence)
-    assert checked >= 10  # the test reads real sentences, not none
+    assert checked >= 7  # the fixtures alone hold seven: the test reads real sentences, not none
 
 
 # --- a page no reader understands ---------------------------------------------------------------------
