@@ -872,3 +872,24 @@ def test_no_route_line_is_ever_a_title_or_an_item(name):
     record = read_fixture(name)
     for item in record.serious_warnings + record.urgent_signs + record.care_team_notes:
         assert "route (" not in (item.title or "").lower() and "route (" not in item.text.lower()
+
+
+@pytest.mark.parametrize(("written", "mended"), [
+    ("Multifocal LeukoencephalopathyFatal cases have happened.",
+     ("Multifocal Leukoencephalopathy", "Fatal cases have happened.")),
+    ("Cytokine release and neurologic toxicitiesCytokine release can be severe.",
+     ("Cytokine release and neurologic toxicities", "Cytokine release can be severe.")),
+])
+def test_a_name_run_into_its_warning_is_split(written, mended):
+    record = drugscom.read(f"Zentra Side Effects\nGeneric name: zentomab\nWarning\n{written}\n", "p.txt")
+    assert [(i.title, i.text) for i in record.serious_warnings] == [mended]
+
+
+def test_a_list_of_bare_signs_ending_the_page_is_not_cut_off():
+    text = ("Quexa Side Effects\nGeneric name: quexitinib\nOther side effects of Quexa\n"
+            "These side effects may be mild.\n- dry skin\n- loss of feeling in the hands and feet\n")
+    record = drugscom.read(text, "p.txt")
+    assert texts(record.side_effects) == [
+        "These side effects may be mild.", "dry skin", "loss of feeling in the hands and feet"
+    ]
+    assert record.ignored == []

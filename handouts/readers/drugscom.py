@@ -397,8 +397,10 @@ def _leave_out_cut_end(sections: list[_Section], record: DrugRecord, path: str) 
             if not squash(raw) or _EMPTY_BULLET.fullmatch(squash(raw)):
                 continue
             text = _clean(bullet_text(raw) or raw)
-            prose = [b for b in section.body[:index] if squash(b).endswith((".", "!", "?"))]
-            if section.kind in ("head", "skip") or not _is_cut(text) or not prose:
+            # Cut off only where its like (bullets, or lines) end as sentences: a list of bare signs does not.
+            alike = [b for b in section.body[:index] if squash(b) and (bullet_text(b) is None) == (bullet_text(raw) is None)]
+            ended = [b for b in alike if squash(b).endswith((".", "!", "?"))]
+            if section.kind in ("head", "skip") or not _is_cut(text) or not ended or len(ended) * 2 < len(alike):
                 return
             number = section.numbers[index]
             if section.kind in ("urgent", "consumer", "warnings") or urgency.has_call_now(text):
