@@ -73,6 +73,19 @@ def test_an_item_splits_and_its_urgent_part_keeps_title_symptoms_and_frequency()
     assert rest == Item("Use birth control during treatment. Keep all visits.", "s.txt", "Pregnancy", "Rare")
 
 
+@pytest.mark.parametrize(("text", "moved", "left"), [
+    ("Keep all visits. Tell your doctor right away if you have the following. Fever, chills or a rash.",
+     "Tell your doctor right away if you have the following. Fever, chills or a rash.", "Keep all visits."),
+    ("Call your doctor at once if any of these happen. Fainting or a racing heart. Keep all visits.",
+     "Call your doctor at once if any of these happen. Fainting or a racing heart.", "Keep all visits."),
+    ("Wash your hands. Bleeding gums can happen. Call your nurse right away if this happens.",
+     "Bleeding gums can happen. Call your nurse right away if this happens.", "Wash your hands."),
+])
+def test_an_urgent_part_takes_the_sentence_that_names_its_symptoms(text, moved, left):
+    urgent, rest = urgency.split(Item(text, "s"))
+    assert [i.text for i in urgent] == [moved] and rest.text == left
+
+
 def test_settle_moves_only_call_now_sentences_and_never_loses_one():
     record = DrugRecord(
         generic_name="zentomab",
@@ -127,6 +140,29 @@ def call_now_sentences(draw) -> str:
         "You may get {sign}. {call} if this happens.",
     )))
     return form.format(call=call, low=call[0].lower() + call[1:], sign=sign)
+
+
+PLAIN = ("Keep all visits.", "Drink plenty of water.", "Bleeding gums can happen.", "You may feel tired.",
+         "Use birth control during treatment.", "Fever, chills or a rash.", "Ask before any vaccine.")
+
+
+@settings(max_examples=200, deadline=None)
+@given(st.lists(st.lists(st.one_of(st.sampled_from(PLAIN), call_now_sentences()), min_size=1, max_size=5),
+                max_size=6),
+       st.lists(st.sampled_from(("reminders", "side_effects", "uses")), min_size=6, max_size=6))
+def test_settling_never_loses_a_sentence_and_leaves_no_call_now_one_behind(items, fields):
+    record = DrugRecord(generic_name="zentomab")
+    for parts, field in zip(items, fields):
+        getattr(record, field).append(Item(" ".join(parts), "s", "A title"))
+    before = sorted(p for parts in items for p in urgency.sentences(" ".join(parts)))
+    urgency.settle(record)
+    everything = record.urgent_signs + record.reminders + record.side_effects + record.uses
+    after = [p for item in everything for p in urgency.sentences(item.text)]
+    # The same sentences, each once (repeats of a whole urgent item are one item, as in merge).
+    assert set(after) == set(before)
+    assert all(item.title == "A title" for item in everything)
+    for item in record.reminders + record.side_effects + record.uses:
+        assert not urgency.has_call_now(item.text)
 
 
 @st.composite

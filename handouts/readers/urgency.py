@@ -49,6 +49,8 @@ _POINTS_BACK = re.compile(
     r"|such\s+(?:signs|symptoms|a\s+reaction)|if\s+(?:so|that\s+happens|this\s+happens))",
     re.I,
 )
+# A call-now sentence whose symptoms follow it: "... if you have the following. Fever, chills or a rash."
+_POINTS_FORWARD = re.compile(r"\b(?:the\s+following|as\s+follows)\b|:\s*$", re.I)
 # A call-now sentence that leads a list under it: "... if you have any of these symptoms:".
 _LEADS = re.compile(r"(?::|\b(?:the\s+following|any\s+of\s+these)(?:\s+[\w-]+){0,3}[.:]?)\s*$", re.I)
 # Items short enough to be the symptoms of a list a call-now lead-in heads.
@@ -134,9 +136,18 @@ def split(item: Item) -> tuple[list[Item], Item | None]:
     urgent = [is_call_now(s) for s in parts]
     if not any(urgent):
         return [], item
+    calls = list(urgent)
     for index, part in enumerate(parts):
-        if urgent[index] and index and not urgent[index - 1] and _POINTS_BACK.search(part):
-            urgent[index - 1] = True
+        if not calls[index]:
+            continue
+        forward = _POINTS_FORWARD.search(part) is not None
+        if _POINTS_BACK.search(part) and not forward:
+            # "... if this happens": the symptoms are the sentence before; with none before, the one after.
+            forward = index == 0
+            if index:
+                urgent[index - 1] = True
+        if forward and index + 1 < len(parts):
+            urgent[index + 1] = True
     if all(urgent):
         return [item], None
     moved = Item(" ".join(p for p, u in zip(parts, urgent) if u), item.source, item.title, item.frequency)
