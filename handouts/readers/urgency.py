@@ -97,27 +97,9 @@ def settle(record: DrugRecord) -> DrugRecord:
     """Every call-now sentence of the record in an urgent tier; returns the record, changed in place."""
     promoted: list[Item] = []
     for name in _LIST_FIELDS:
-        kept: list[Item] = []
-        items = getattr(record, name)
-        lead: Item | None = None  # the last item moved was a call-now lead-in: the symptoms under it follow
-        followers = 0
-        for item in items:
-            if lead is not None and _is_symptom(item) and not has_call_now(item.text):
-                promoted.append(item)
-                followers += 1
-                continue
-            if lead is not None and followers and lead.text.endswith(":"):
-                promoted.remove(lead)  # "Tell your doctor right away if you have:" only led its list
-            lead, followers = None, 0
-            urgent, rest = split(item)
-            if urgent and rest is None and _LEADS.search(item.text):
-                lead = item
-            promoted.extend(urgent)
-            if rest is not None:
-                kept.append(rest)
-        if lead is not None and followers and lead.text.endswith(":"):
-            promoted.remove(lead)
+        kept, moved = _settle_list(getattr(record, name))
         setattr(record, name, kept)
+        promoted.extend(moved)
     for name in _SINGLE_FIELDS:
         item = getattr(record, name)
         if item is not None:
@@ -128,10 +110,37 @@ def settle(record: DrugRecord) -> DrugRecord:
     return record
 
 
+def _settle_list(items: list[Item]) -> tuple[list[Item], list[Item]]:
+    """(what stays, what moves to urgent) of one list, in order. The short items under a call-now
+    lead-in ("Tell your doctor right away if you have any of these:") move with it, and a lead-in
+    ending with ":" that led such a list is no item of its own, as a heading is none."""
+    kept: list[Item] = []
+    moved: list[Item] = []
+    lead: Item | None = None
+    followers = 0
+    for item in [*items, None]:
+        if item is not None and lead is not None and _is_symptom(item) and not has_call_now(item.text):
+            moved.append(item)
+            followers += 1
+            continue
+        if lead is not None and followers and lead.text.endswith(":"):
+            moved.remove(lead)
+        lead, followers = None, 0
+        if item is None:
+            break
+        urgent, rest = split(item)
+        if urgent and rest is None and _LEADS.search(item.text):
+            lead = item
+        moved.extend(urgent)
+        if rest is not None:
+            kept.append(rest)
+    return kept, moved
+
+
 def split(item: Item) -> tuple[list[Item], Item | None]:
     """(the urgent part of an item, what is left of it or None): the call-now sentences, each with the
-    sentence before it when it points back to that sentence's symptoms. Both parts keep the item's
-    title, source and frequency."""
+    sentence that names its symptoms (the one before "... if this happens", the one after "... the
+    following"). Both parts keep the item's title, source and frequency."""
     parts = sentences(item.text)
     urgent = [is_call_now(s) for s in parts]
     if not any(urgent):
