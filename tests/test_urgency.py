@@ -310,3 +310,19 @@ def test_show_lists_care_team_notes_and_ignored_blocks_and_the_page_never_prints
     for words in ("Premedicate", "Screen patients", "ECGs should be obtained", "Provide supportive care",
                   "Do not administer", "Interrupt or discontinue"):
         assert words not in printed
+
+
+def test_a_call_now_sentence_typed_among_a_yaml_records_reminders_is_printed_as_urgent(shipped_workspace):
+    # The shipped blinatumomab record keeps "call your nurse or doctor right away" in a reminder; the
+    # fitter leaves most reminders off that crowded page, and with them, before issue 12, that sentence.
+    record = read_document(shipped_workspace / "sources" / "blinatumomab.yaml")
+    pump = [i for i in record.urgent_signs if "pump alarms" in i.text]
+    assert [(i.title, i.text) for i in pump] == [
+        ("Pump and IV line", "If the pump alarms or something is wrong with the line, call your nurse or doctor "
+                             "right away.")
+    ]
+    assert not any(urgency.has_call_now(i.text) for i in record.reminders)
+    built = run("build", "-w", str(shipped_workspace), "--strict", "blinatumomab")
+    assert built.exit_code == 0, built.stdout
+    printed = re.sub(r"\s+", " ", pdf_text(shipped_workspace / "out" / "blinatumomab.pdf"))
+    assert "If the pump alarms or something is wrong with the line, call your nurse or doctor right away." in printed
