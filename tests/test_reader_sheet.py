@@ -677,3 +677,11 @@ def test_seed_002_reports_what_it_leaves_out(seed_sheet):
         (60, "a paragraph around a list"),
         (71, "a paragraph around a list"),
     ]
+
+
+def test_pointer_boilerplate_is_no_urgent_item():
+    text = ("zentomab\n\nBrand Name(s)\n\n- United States: Zentra\n\n"
+            "Call your care team now if you have any of these symptoms at any time:\n\n"
+            "Serious reactions can happen.\n\n- Fainting.\n- Serious reactions can happen. Chest pain.\n")
+    record = sheet.read(text, "z.txt")
+    assert [i.text for i in record.urgent_signs] == ["Fainting.", "Chest pain."]

@@ -622,6 +622,11 @@ def _urgent(body: list[_Line | None], path: str) -> list[Item]:
         if entry.lead is not None:
             # Both a sub-list heading and its own label: keep the label inside the text.
             title, text = entry.lead, entry.text
+        if title is None:
+            # Only whole pointer sentences ("Serious reactions can happen.") go: they name no sign.
+            text = " ".join(s for s in _sentences(text) if not _boilerplate(s))
+            if not text:
+                continue
         items.append(Item(text=text, source=path, title=title))
     return items
 
