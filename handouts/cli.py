@@ -118,6 +118,8 @@ def show(root: Path, as_json: bool, drug: str):
 def extract(files: tuple[Path, ...], save: bool):
     """Print the record each raw document FILE yields, as an editable YAML record.
 
+    Comments at its head give the document's kind, the number of items in each
+    part of the handout, and every block of the document left out, with its line.
     Save it next to the document in sources/ (or use --save) and edit it: a
     YAML record overrides the raw documents field by field. Several files
     print as several YAML documents separated by '---'; save each on its own.
@@ -127,7 +129,10 @@ def extract(files: tuple[Path, ...], save: bool):
     for path in files:
         try:
             if save:
-                click.echo(f"saved {extract_module.save_beside(path)}")
+                target = extract_module.save_beside(path)
+                click.echo(f"saved {target}")
+                for line in extract_module.saved_summary(target):
+                    click.echo(f"    {line}")
                 continue
             text = extract_module.record_yaml(path)
         except InputError as error:

@@ -48,6 +48,7 @@ def _merge_raw(records: list[DrugRecord]) -> DrugRecord:
     merged = DrugRecord(generic_name=first.generic_name)
     for record in records:
         merged.sources.extend(record.sources)
+        merged.ignored.extend(record.ignored)
         merged.brands = _unite_brands(merged.brands, record.brands)
         for name in LIST_FIELDS:
             setattr(merged, name, unite(getattr(merged, name), getattr(record, name)))
@@ -114,6 +115,7 @@ def _apply_override(raw: DrugRecord, override: DrugRecord) -> DrugRecord:
         brands=override.brands or raw.brands,
         sources=override.sources + raw.sources,
         notes=list(raw.notes),
+        ignored=override.ignored + raw.ignored,
     )
     for name in (*SINGLE_FIELDS, *LIST_FIELDS):
         mine, theirs = getattr(override, name), getattr(raw, name)

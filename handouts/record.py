@@ -44,6 +44,26 @@ class Item:
 
 
 @dataclass
+class Ignored:
+    """A block of a source document that no field of the record holds, reported rather than dropped.
+
+    ``line`` is the block's first line in the document (1-based); ``what`` says what it is and why it
+    was left out ("3 sentences before the first section"); ``text`` is its words.
+    """
+
+    line: int
+    what: str
+    text: str = ""
+    source: str = ""
+
+    def describe(self) -> str:
+        """ "line 12, 3 sentences before the first section: This page was ..." """
+        text = " ".join(self.text.split())
+        text = text if len(text) <= 80 else text[:79].rstrip() + "\u2026"
+        return f"line {self.line}, {self.what}" + (f": {text}" if text else "")
+
+
+@dataclass
 class BrandName:
     name: str
     country: str | None = None
@@ -68,6 +88,10 @@ class DrugRecord:
     reminders: list[Item] = field(default_factory=list)
     sources: list[Source] = field(default_factory=list)
     notes: list[str] = field(default_factory=list)  # merge decisions worth showing a reviewer
+    # Sentences a source addresses to prescribers ("Premedicate with ..."): kept for the care team,
+    # listed by `show`, never printed on the patient's page (no template knows this field).
+    care_team_notes: list[Item] = field(default_factory=list)
+    ignored: list[Ignored] = field(default_factory=list)  # blocks of the sources no field holds
 
     @property
     def brand_names(self) -> list[str]:
@@ -78,6 +102,11 @@ class DrugRecord:
 
     def source(self, key: str) -> Source | None:
         return next((s for s in self.sources if s.key == key), None)
+
+    def tier_counts(self) -> dict[str, int]:
+        """How many items each part of the handout gets, urgent tiers first; care-team notes are never printed."""
+        names = ("serious_warnings", "urgent_signs", "side_effects", "reminders", "uses", "care_team_notes")
+        return {name: len(getattr(self, name)) for name in names}
 
     def problems(self) -> list[str]:
         """What stops a handout being made from this record."""

@@ -99,6 +99,10 @@ def record_lines(drug: Drug) -> list[str]:
         if items:
             lines.append(f"  {name} ({len(items)}):")
             lines.extend(f"    - {_item_text(it)}    <- {it.source}" for it in items)
+    if record.care_team_notes:
+        lines.append(f"  care_team_notes ({len(record.care_team_notes)}, for the care team; never printed):")
+        lines.extend(f"    - {_item_text(it)}    <- {it.source}" for it in record.care_team_notes)
+    lines.extend(f"  ignored: {block.describe()}    <- {block.source}" for block in record.ignored)
     lines.append("  sources:")
     lines.extend(f"    {_source_line(s)}" for s in record.sources)
     lines.extend(f"  NOTE: {n}" for n in record.notes)

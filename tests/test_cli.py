@@ -473,9 +473,11 @@ def test_extract_bad_files_one_line_each_status_2(tmp_path):
         f"error: {tmp_path / 'missing.txt'}: cannot read: No such file or directory",
     ]
     # The good file among them is still extracted.
-    assert f"# extracted from {good}; edit, then save in sources/ as a YAML record\ngeneric_name: zentomab\n" in (
+    # Its summary comments (issue 12) come between the header and the record.
+    assert f"# extracted from {good}; edit, then save in sources/ as a YAML record\n# kind: patient-sheet;" in (
         result.stdout
     )
+    assert "\ngeneric_name: zentomab\n" in result.stdout
 
 
 def test_extract_output_starts_with_the_record_when_earlier_files_fail(tmp_path):

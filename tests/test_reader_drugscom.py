@@ -181,18 +181,20 @@ def test_boxed_warning_and_serious_side_effects():
     record = read_fixture("serious_boxed")
     assert record.generic_name == "zentomab" and record.brand_names == ["Zentra"]
     assert record.sources[0].last_reviewed == dt.date(2025, 1, 12)
+    # A route line is never a title; the label's instruction to prescribers is a care-team note.
     assert [(i.title, i.text) for i in record.serious_warnings] == [
         (
-            "Intravenous route (Solution)",
-            "Zentomab can cause serious liver injury, including deaths from liver failure. Check liver tests "
-            "before every dose. Stop zentomab if liver tests rise above five times normal.",
+            None,
+            "Zentomab can cause serious liver injury, including deaths from liver failure. "
+            "Stop zentomab if liver tests rise above five times normal.",
         ),
         (
-            "Intravenous route (Solution)",
+            None,
             "Zentomab given before a stem cell transplant raised the risk of death after the transplant. "
             "Talk with the transplant team before each cycle.",
         ),
     ]
+    assert texts(record.care_team_notes) == ["Check liver tests before every dose."]
     assert len(record.urgent_signs) == 8
     assert [i.frequency for i in record.urgent_signs] == ["More common"] * 5 + ["Less common"] * 2 + [
         "Incidence not known"
@@ -217,7 +219,7 @@ def test_newest_layout():
             "Heart Rhythm Problems",
             "Quexitinib can change the rhythm of the heart. Get an ECG before the first dose and during treatment.",
         ),
-        ("Oral route (Capsule)", "Quexitinib can harm an unborn baby. Use birth control during treatment."),
+        (None, "Quexitinib can harm an unborn baby. Use birth control during treatment."),
     ]
     assert [(i.text, i.frequency) for i in record.urgent_signs] == [
         ("dizziness", "More common"),
@@ -254,7 +256,7 @@ def test_important_warnings_run_into_the_next_sentence():
 def test_warning_name_with_nothing_under_it_is_kept():
     text = "Zentra Side Effects\nGeneric name: zentomab\nWarning\nOral route (Tablet)\nSevere Liver Injury\n"
     record = drugscom.read(text, "p.txt")
-    assert [(i.title, i.text) for i in record.serious_warnings] == [("Oral route (Tablet)", "Severe Liver Injury")]
+    assert [(i.title, i.text) for i in record.serious_warnings] == [(None, "Severe Liver Injury")]
 
 
 # --- oldest layout with body-system headings lost ---------------------------------------------
@@ -428,6 +430,14 @@ def read_document_text(text: str) -> DrugRecord:
         return read_document(path, "page.txt")
 
 
+def _unnumbered(record: DrugRecord) -> dict:
+    """The record as a dict, without the line numbers of its ignored blocks (inserted lines move them)."""
+    data = record.to_dict()
+    for block in data.get("ignored", []):
+        block.pop("line")
+    return data
+
+
 def _with_bullets(text: str, inserts) -> str:
     lines = text.split("\n")
     for where, marker in inserts:
@@ -440,7 +450,7 @@ def test_empty_bullets_in_every_section_change_nothing(marker):
     for document in DOCUMENTS:
         padded = "\n".join(f"{line}\n{marker}" for line in document.split("\n"))
         assert drugscom.detect(padded)
-        assert drugscom.read(padded, "p.txt").to_dict() == drugscom.read(document, "p.txt").to_dict()
+        assert _unnumbered(drugscom.read(padded, "p.txt")) == _unnumbered(drugscom.read(document, "p.txt"))
 
 
 # --- names and errors --------------------------------------------------------------------------
@@ -575,4 +585,311 @@ def test_fuzz_shuffled_page_lines(lines):
                                              min_size=1, max_size=12))
 def test_fuzz_empty_bullets_anywhere_change_nothing(document, inserts):
     padded = _with_bullets(document, inserts)
-    assert drugscom.read(padded, "p.txt").to_dict() == drugscom.read(document, "p.txt").to_dict()
+    assert _unnumbered(drugscom.read(padded, "p.txt")) == _unnumbered(drugscom.read(document, "p.txt"))
+
+
+# --- issue 12: real pages read right ------------------------------------------------------------
+
+
+def tiers(record: DrugRecord) -> dict[str, list[tuple]]:
+    """Every item of the record by tier, as (title, text, frequency)."""
+    names = ("serious_warnings", "urgent_signs", "side_effects", "reminders", "care_team_notes")
+    return {name: [(i.title, i.text, i.frequency) for i in getattr(record, name)] for name in names}
+
+
+def unaccounted(path: Path, record: DrugRecord, structure: set[str]) -> list[str]:
+    """Lines of the page whose words are in no field of the record and in no ignored block, other than
+    the page's structure (headings, lead-ins, boilerplate) that the test names: what was silently dropped."""
+    from handouts.readers.text import item_key
+    from handouts.readers.urgency import sentences
+
+    held = [f"generic name {record.generic_name}", *record.brand_names, *(s.title or "" for s in record.sources)]
+    for name in ("serious_warnings", "urgent_signs", "side_effects", "reminders", "care_team_notes",
+                 "frequency_data", "uses"):
+        held.extend(f"{i.title or ''} {i.text}" for i in getattr(record, name))
+    held.extend(block.text for block in record.ignored)
+    everything = " | ".join(item_key(h) for h in held)
+    lines = []
+    for line in path.read_text(encoding="utf-8").split("\n"):
+        if line.strip() in structure:
+            continue
+        # A line may be split across items (a call-now sentence moved, a prescriber sentence kept aside).
+        if any(item_key(part) not in everything for part in sentences(drugscom._clean(line))):
+            lines.append(line.strip())
+    return lines
+
+
+def test_precautions_call_now_sentences_and_bullets_are_urgent():
+    path = DRUGSCOM / "precautions_call_now.txt"
+    record = drugscom.read(path.read_text(encoding="utf-8"), "p.txt")
+    assert tiers(record) == {
+        "serious_warnings": [],
+        "urgent_signs": [
+            (None, "swollen lymph glands", "More common"),
+            (None, "yellowing of the skin", "More common"),
+            # From Precautions prose: the call-now sentence with its symptoms; the rest stays a reminder.
+            (None, "Check with your doctor right away if you think you are getting an infection or if you get a "
+                   "fever or chills, a cough that will not stop, or pain when you pass urine.", None),
+            # From "- " bullets.
+            (None, "Check with your doctor right away if you notice any unusual bleeding or bruising, black or "
+                   "tarry stools, or tiny red spots on the skin.", None),
+            (None, "This medicine may cause infusion-related reactions, which can be life-threatening and require "
+                   "immediate medical attention. Tell your doctor right away if you have a rash, itching, swelling "
+                   "of the face, or trouble breathing during or after an infusion.", None),
+            ("Pregnancy", "If you think you have become pregnant, tell your doctor right away.", None),
+            # The symptoms under a call-now lead-in bullet follow it; the lead-in only led them.
+            (None, "sudden chest pain", None),
+            (None, "a pounding heartbeat", None),
+            (None, "fainting spells", None),
+        ],
+        "side_effects": [(None, "thinning hair", "More common"), (None, "a dry mouth", "More common")],
+        "reminders": [
+            (None, "It is very important that your doctor checks your progress at regular visits. Blood tests may "
+                   "be needed to check for unwanted effects.", None),
+            (None, "Velmorastat can lower the number of white blood cells in your blood, which makes infections "
+                   "more likely. Try to stay away from people who have infections.", None),
+            ("Pregnancy", "Use a reliable form of birth control while you are receiving this medicine and for 3 "
+                          "months after the last dose.", None),
+            (None, "Do not get any vaccines without your doctor's approval.", None),
+            (None, "Keep all of your appointments for blood tests.", None),
+        ],
+        "care_team_notes": [],
+    }
+    assert record.ignored == []
+    assert unaccounted(path, record, {
+        "Velmora Side Effects: Common, Severe, Long Term",
+        "Medically reviewed by Drugs.com. Last updated on Oct 14, 2025.",
+        "Precautions", "Serious side effects of Velmora", "Other side effects of Velmora",
+        "More common side effects",
+        "Along with its needed effects, velmorastat may cause some unwanted effects. Although not all of these "
+        "side effects may occur, if they do occur they may need medical attention.",
+        "Check with your doctor immediately if any of the following side effects occur while taking velmorastat:",
+        "Some side effects of velmorastat may occur that usually do not need medical attention. These side effects "
+        "may go away during treatment as your body adjusts to the medicine.",
+        "- Tell your doctor right away if you have any of these symptoms:",
+    }) == []
+
+
+def test_a_page_whose_only_call_now_content_is_in_precautions_can_make_a_handout():
+    text = ("Quexa Side Effects\nGeneric name: quexitinib\nPrecautions\n"
+            "- Quexitinib can cause bleeding. Check with your doctor right away if you notice unusual bruising.\n"
+            "- Do not drink grapefruit juice.\n")
+    record = read_document_text(text)
+    assert record.problems() == []
+    assert tiers(record)["urgent_signs"] == [(None, "Check with your doctor right away if you notice unusual bruising.",
+                                             None)]
+    assert tiers(record)["reminders"] == [(None, "Quexitinib can cause bleeding.", None),
+                                          (None, "Do not drink grapefruit juice.", None)]
+
+
+def test_a_box_before_any_heading_is_a_boxed_warning():
+    path = DRUGSCOM / "box_before_headings.txt"
+    record = drugscom.read(path.read_text(encoding="utf-8"), "p.txt")
+    assert tiers(record) == {
+        "serious_warnings": [
+            (None, "Orbenatinib can cause serious damage to the liver, and deaths have happened. Yellow eyes or skin, "
+                   "dark urine or pain on the right side of the belly can be signs of it.", None),
+            (None, "Orbenatinib may raise the risk of a tear in the bowel wall.", None),
+        ],
+        "urgent_signs": [(None, "severe stomach pain", None), (None, "vomit that looks like coffee grounds", None)],
+        "side_effects": [(None, "tiredness", None), (None, "a change in taste", None)],
+        "reminders": [],
+        "care_team_notes": [],
+    }
+    # The prose after the box, before the first heading, is reported with its line, not dropped.
+    assert [(b.line, b.what, b.source) for b in record.ignored] == [
+        (8, "3 sentences before the first section", "p.txt")
+    ]
+    assert record.ignored[0].describe().startswith("line 8, 3 sentences before the first section: This page was")
+    assert unaccounted(path, record, {
+        "Skip to Content", "Oral route (Capsule)", "Medically reviewed by Drugs.com. Last updated on Jul 2, 2025.",
+        "Serious side effects of Orbenza", "Call your doctor at once if you have:",
+        "Common side effects of Orbenza may include:",
+    }) == []
+
+
+def test_prescriber_sentences_in_a_box_are_care_team_notes():
+    path = DRUGSCOM / "prescriber_box.txt"
+    record = drugscom.read(path.read_text(encoding="utf-8"), "p.txt")
+    assert tiers(record) == {
+        "serious_warnings": [
+            ("Heart Rhythm Changes", "Heart rhythm changes and sudden death have happened in people who received "
+                                     "halvetuzumab.", None),
+            ("Hepatitis B Coming Back", "The hepatitis B virus can become active again and cause liver failure.",
+             None),
+            # Only prescriber sentences under this name: the name is kept as the warning, never dropped.
+            (None, "Infusion Reactions", None),
+        ],
+        "urgent_signs": [(None, "a fast or pounding heartbeat", None), (None, "dark urine", None)],
+        "side_effects": [(None, "headache", None)],
+        "reminders": [],
+        "care_team_notes": [
+            ("Heart Rhythm Changes", "ECGs should be obtained before the first infusion and weekly during the first "
+                                     "month. Monitor electrolytes and correct low potassium before each dose. Do "
+                                     "not administer halvetuzumab to patients with a long QT interval.", None),
+            ("Hepatitis B Coming Back", "Screen patients for HBV infection prior to treatment. Interrupt or "
+                                        "discontinue halvetuzumab if hepatitis B becomes active again.", None),
+            ("Infusion Reactions", "Premedicate with an antihistamine and a fever reducer. Provide supportive care "
+                                   "as needed.", None),
+        ],
+    }
+    assert record.ignored == []
+    assert unaccounted(path, record, {
+        "Medically reviewed by Drugs.com. Last updated on May 5, 2025.", "Warning",
+        "Intravenous route (Powder for Solution)", "REMS:", "Serious side effects of Halvenza",
+        "Tell your doctor right away if you have:", "Other side effects of Halvenza",
+    }) == []
+
+
+@pytest.mark.parametrize("sentence", [
+    "Screen patients for HBV infection prior to treatment.",
+    "Interrupt or discontinue the infusion for severe reactions.",
+    "Do not administer to patients with an active infection.",
+    "Provide supportive care as needed.",
+    "ECGs should be obtained at baseline.",
+    "Premedicate with a corticosteroid.",
+    "Monitor liver tests before each dose.",
+])
+def test_each_prescriber_instruction_is_kept_off_the_page(sentence):
+    text = f"Zentra Side Effects\nGeneric name: zentomab\nWarning\nLiver Injury\nZentomab can harm the liver. {sentence}\n"
+    record = drugscom.read(text, "p.txt")
+    assert tiers(record)["serious_warnings"] == [("Liver Injury", "Zentomab can harm the liver.", None)]
+    assert tiers(record)["care_team_notes"] == [("Liver Injury", sentence, None)]
+
+
+@pytest.mark.parametrize("sentence", [
+    "In patients with liver disease, deaths have happened.",
+    "Serious infections have happened in some patients.",
+    "Get an ECG before the first dose.",
+])
+def test_statements_of_the_risk_are_not_prescriber_notes(sentence):
+    text = f"Zentra Side Effects\nGeneric name: zentomab\nWarning\nLiver Injury\n{sentence}\n"
+    record = drugscom.read(text, "p.txt")
+    assert texts(record.serious_warnings) == [sentence] and record.care_team_notes == []
+
+
+def test_patient_sentences_in_a_box_stay_on_the_page():
+    text = ("Zentra Side Effects\nGeneric name: zentomab\nWarning\nLiver Injury\n"
+            "Your doctor will monitor your liver tests. Call your doctor right away if your skin turns yellow.\n")
+    record = drugscom.read(text, "p.txt")
+    assert [i.text for i in record.serious_warnings] == [
+        "Your doctor will monitor your liver tests. Call your doctor right away if your skin turns yellow."
+    ]
+    assert record.care_team_notes == []
+
+
+def test_repeated_route_boxes_merge_and_a_route_is_never_a_title():
+    path = DRUGSCOM / "repeated_route_boxes.txt"
+    record = drugscom.read(path.read_text(encoding="utf-8"), "p.txt")
+    assert tiers(record) == {
+        "serious_warnings": [
+            ("Severe Infections", "Tavorimab lowers the body's defense against germs. Serious and sometimes deadly "
+                                  "infections have happened.", None),
+            ("Brain Infection", "A rare brain infection that can cause death has happened.", None),
+        ],
+        # "Side effects include:" and "Serious reactions can happen." are boilerplate, never items.
+        "urgent_signs": [(None, "fever that will not go away", None), (None, "a new cough", None)],
+        "side_effects": [(None, "sore muscles", None)],
+        "reminders": [],
+        "care_team_notes": [],
+    }
+    assert record.ignored == []
+    assert unaccounted(path, record, {
+        "Medically reviewed by Drugs.com. Last updated on Feb 20, 2025.", "Warning", "Intravenous route (solution)",
+        "Serious side effects of Tavoryx", "Side effects include:", "Serious reactions can happen.",
+        "Other side effects of Tavoryx",
+    }) == []
+
+
+@pytest.mark.parametrize("lead", [
+    "Along with its needed effects, zentomab may cause some unwanted effects.",
+    "As well as its needed effects, zentomab may cause some unwanted effects.",
+    "In addition to its needed effects, zentomab may cause some unwanted effects.",
+])
+def test_needed_effects_boilerplate_is_never_an_item(lead):
+    text = (f"Zentra Side Effects\nGeneric name: zentomab\nFor the Consumer\n{lead}\n"
+            "Check with your doctor immediately if any of the following side effects occur:\n- fainting\n"
+            "Some side effects of zentomab may occur that usually do not need medical attention.\n- hiccups\n")
+    record = drugscom.read(text, "p.txt")
+    assert texts(record.urgent_signs) == ["fainting"]
+    assert texts(record.side_effects) == ["hiccups"]
+
+
+def test_run_together_text_is_mended_and_a_cut_off_end_is_reported():
+    path = DRUGSCOM / "run_together.txt"
+    record = drugscom.read(path.read_text(encoding="utf-8"), "p.txt")
+    assert tiers(record) == {
+        "serious_warnings": [
+            # "SyndromeSwelling" and "patients.A higher" are split; the footnote digits "reported.1 2" are gone.
+            ("Brain Swelling Syndrome", "Swelling of the brain that led to death has been reported. A higher risk "
+                                        "was seen in older patients. A higher dose raised the risk further.", None),
+            ("Nerve and Blood Problems", "Nerve damage and low blood counts were common.", None),
+        ],
+        "urgent_signs": [(None, "confusion or trouble speaking", None), (None, "weakness on one side of the body", None)],
+        "side_effects": [(None, "loose stools", None)],
+        "reminders": [(None, "Take corvantib at the same time each day.", None),
+                      (None, "Your doctor will test your blood often during the first months of treatment.", None)],
+        "care_team_notes": [],
+    }
+    assert [(b.line, b.what) for b in record.ignored] == [
+        (20, "ends mid-sentence (the page may have been cut off)")
+    ]
+    assert record.ignored[0].text.endswith("and ask your hear")
+    assert unaccounted(path, record, {
+        "Medically reviewed by Drugs.com. Last updated on Aug 8, 2025.", "Important warnings", "Oral route (Tablet)",
+        "Brain Swelling SyndromeSwelling of the brain that led to death has been reported.1 2 A higher risk was "
+        "seen in older patients.A higher dose raised the risk further.",
+        "Nerve and Blood ProblemsNerve damage and low blood counts were common.",
+        "Precautions", "Serious side effects of Corvanta", "Other side effects of Corvanta",
+        "For healthcare professionals", "Applies to corvantib: oral tablet.", "Nervous system",
+        "- Very common (10% or more): Headache (14%)",
+    }) == []
+
+
+def test_a_cut_off_urgent_end_is_printed_and_reported():
+    text = ("Quexa Side Effects\nGeneric name: quexitinib\nSerious side effects of Quexa\n"
+            "- Fainting.\n- Chest pain that spreads to your arm or your ja")
+    record = drugscom.read(text, "p.txt")
+    assert texts(record.urgent_signs) == ["Fainting.", "Chest pain that spreads to your arm or your ja"]
+    assert [(b.line, b.what) for b in record.ignored] == [
+        (5, "ends mid-sentence (the page may have been cut off); printed as it stands because it is urgent")
+    ]
+
+
+def test_everything_before_the_first_section_is_read_or_reported():
+    text = ("Quexa Side Effects\nGeneric name: quexitinib\n\nThis text sits above every heading. It has two "
+            "sentences.\nCall your doctor right away if you faint.\n\nSerious side effects of Quexa\n- seizures\n")
+    record = drugscom.read(text, "p.txt")
+    assert texts(record.urgent_signs) == ["Call your doctor right away if you faint.", "seizures"]
+    assert [(b.line, b.what, b.text) for b in record.ignored] == [
+        (4, "2 sentences before the first section", "This text sits above every heading. It has two sentences.")
+    ]
+
+
+@pytest.mark.parametrize("name", (*FIXTURE_NAMES, "precautions_call_now", "box_before_headings", "prescriber_box",
+                                  "repeated_route_boxes", "run_together"))
+def test_no_route_line_is_ever_a_title_or_an_item(name):
+    record = read_fixture(name)
+    for item in record.serious_warnings + record.urgent_signs + record.care_team_notes:
+        assert "route (" not in (item.title or "").lower() and "route (" not in item.text.lower()
+
+
+@pytest.mark.parametrize(("written", "mended"), [
+    ("Multifocal LeukoencephalopathyFatal cases have happened.",
+     ("Multifocal Leukoencephalopathy", "Fatal cases have happened.")),
+    ("Cytokine release and neurologic toxicitiesCytokine release can be severe.",
+     ("Cytokine release and neurologic toxicities", "Cytokine release can be severe.")),
+])
+def test_a_name_run_into_its_warning_is_split(written, mended):
+    record = drugscom.read(f"Zentra Side Effects\nGeneric name: zentomab\nWarning\n{written}\n", "p.txt")
+    assert [(i.title, i.text) for i in record.serious_warnings] == [mended]
+
+
+def test_a_list_of_bare_signs_ending_the_page_is_not_cut_off():
+    text = ("Quexa Side Effects\nGeneric name: quexitinib\nOther side effects of Quexa\n"
+            "These side effects may be mild.\n- dry skin\n- loss of feeling in the hands and feet\n")
+    record = drugscom.read(text, "p.txt")
+    assert texts(record.side_effects) == [
+        "These side effects may be mild.", "dry skin", "loss of feeling in the hands and feet"
+    ]
+    assert record.ignored == []

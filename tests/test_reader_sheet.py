@@ -74,11 +74,18 @@ def test_seed_002_fields(seed_sheet):
     )
     assert _titles(record.serious_warnings) == ["Cytokine Release Syndrome (CRS)", "Nervous system problems"]
     assert record.serious_warnings[0].text.startswith("This can be severe or life-threatening.")
-    assert len(record.urgent_signs) == 9
+    # The nine signs of the call-now list, then the call-now sentence of the pump reminder (issue 12).
+    assert len(record.urgent_signs) == 10
     assert _titles(record.urgent_signs) == [
         "Signs of an allergic reaction", "Signs of infection", "Very bad or sudden changes in blood pressure",
         "Mood or behavior changes", None, None, None, "Tumor Lysis Syndrome (TLS)", "Pancreatitis",
+        "Infusion pump and line care",
     ]
+    assert record.urgent_signs[-1].text == (
+        "If the pump alarms or there is any problem with the line, call your nurse or doctor right away."
+    )
+    pump = next(r for r in record.reminders if r.title == "Infusion pump and line care")
+    assert pump.text == "Keep the catheter and dressing clean and dry. Do not change pump settings."
     assert record.urgent_signs[0].text.startswith("rash; hives; itching;")
     assert record.urgent_signs[6].text == "Flushing, dark urine, or yellow skin or eyes."
     assert len(record.reminders) == 9
@@ -436,9 +443,12 @@ EMPTY_BULLETS = ("•", "• ", "-", "- ", "*", "* ", "◦", "   ◦ ", "1.", "1
 
 def _outcome(text: str):
     try:
-        return sheet.read(text, "s.txt").to_dict()
+        data = sheet.read(text, "s.txt").to_dict()
     except InputError as error:
         return str(error)
+    for block in data.get("ignored", []):
+        block.pop("line")  # inserted lines move the ignored blocks, and only that
+    return data
 
 
 def _sheets() -> list[str]:
@@ -598,3 +608,80 @@ def test_warning_under_brands_when_its_heading_is_missing_is_an_error_not_a_drop
     with pytest.raises(InputError) as caught:
         read_document(sheet, "nowarn.txt")
     assert caught.value.line == 7 and "is a heading such as 'Warning(s)' missing" in caught.value.message
+
+
+# ---------------------------------------------------------------- issue 12: look-alikes and call-now sentences
+
+UNKNOWN_FORMAT = ("unknown format: expected a YAML drug record, a drugs.com side-effects page, "
+                  "a cancer.gov drug page or a patient drug sheet")
+
+
+@pytest.mark.parametrize("name", ["other_publisher.txt", "monograph.txt", "questions.txt"])
+def test_pages_of_other_publishers_are_an_unknown_format(name):
+    """Look-alike pages (sheet-like headings, but another publisher's structure) are in a folder of their own,
+    kept out of the sheet corpus the other tests read."""
+    path = SHEETS / "lookalikes" / name
+    assert not sheet.detect(path.read_text(encoding="utf-8"))
+    assert dispatch(path.read_text(encoding="utf-8")) is None
+    with pytest.raises(InputError) as caught:
+        read_document(path, name)
+    assert (caught.value.path, caught.value.message) == (name, UNKNOWN_FORMAT)
+    assert "\n" not in str(caught.value)
+
+
+@pytest.mark.parametrize("marker", [
+    "Often used for: a blood cancer", "clipboard icon", "Warning: clipboard icon", "Missed Dose", "Storage",
+])
+def test_one_foreign_line_makes_a_sheet_lookalike_no_sheet(marker):
+    text = (SHEETS / "quintarelin_no_bullets.txt").read_text(encoding="utf-8")
+    assert sheet.detect(text)
+    assert not sheet.detect(text.replace("Mechanism of Action", f"{marker}\n\nMechanism of Action"))
+
+
+def test_a_lone_first_line_and_one_heading_are_not_a_sheet():
+    assert not sheet.detect("Zentomab\n\nBrand names: Zentra\n\nIt is a pill for an imaginary cancer.\n")
+    assert not sheet.detect("Zentomab\n\nCall your care team now if you have any of these symptoms at any time:\n"
+                            "\n- fever\n")
+
+
+def test_call_now_sentences_in_reminders_and_side_effects_are_urgent():
+    text = (
+        "zentomab\n\nBrand Name(s)\n\n- United States: Zentra\n\n"
+        "Call your care team now if you have any of these symptoms at any time:\n\n- Fainting.\n\n"
+        "Other important safety reminders:\n\n"
+        "- Pregnancy: Use birth control during treatment. If you think you have become pregnant, tell your doctor "
+        "right away.\n- Vaccines: Ask before any vaccine.\n\n"
+        "Common Side Effects\n\nMost of these are mild. Get emergency medical help if you cannot breathe.\n\n"
+        "- Headache\n- Tiredness\n"
+    )
+    record = sheet.read(text, "z.txt")
+    assert [(i.title, i.text) for i in record.urgent_signs] == [
+        (None, "Fainting."),
+        (None, "Get emergency medical help if you cannot breathe."),  # from the paragraph above the list
+        ("Pregnancy", "If you think you have become pregnant, tell your doctor right away."),
+    ]
+    assert [(i.title, i.text) for i in record.reminders] == [
+        ("Pregnancy", "Use birth control during treatment."), ("Vaccines", "Ask before any vaccine.")
+    ]
+    assert [i.text for i in record.side_effects] == ["Headache", "Tiredness"]
+    # The lead-in's other sentence is no item, and it is reported with its line.
+    assert [(b.line, b.what, b.text) for b in record.ignored] == [(18, "a paragraph around a list", "Most of these are mild.")]
+
+
+def test_seed_002_reports_what_it_leaves_out(seed_sheet):
+    path, text = seed_sheet
+    record = sheet.read(text, "002.txt")
+    assert [(b.line, b.what) for b in record.ignored] == [
+        (3, "2 sentences of the introduction after its first sentence"),
+        (46, "a paragraph around a list"),
+        (60, "a paragraph around a list"),
+        (71, "a paragraph around a list"),
+    ]
+
+
+def test_pointer_boilerplate_is_no_urgent_item():
+    text = ("zentomab\n\nBrand Name(s)\n\n- United States: Zentra\n\n"
+            "Call your care team now if you have any of these symptoms at any time:\n\n"
+            "Serious reactions can happen.\n\n- Fainting.\n- Serious reactions can happen. Chest pain.\n")
+    record = sheet.read(text, "z.txt")
+    assert [i.text for i in record.urgent_signs] == ["Fainting.", "Chest pain."]

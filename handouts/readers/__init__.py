@@ -11,7 +11,7 @@ import importlib
 from pathlib import Path
 
 from ..errors import InputError
-from ..record import Document
+from ..record import Document, DrugRecord
 
 # Most specific first: YAML records and front-matter pages announce themselves. Imported when
 # first needed, so a workspace of YAML records never compiles the raw-document readers' patterns.
@@ -52,4 +52,11 @@ def read_document(path: Path, name: str | None = None) -> Document:
     reader = detect(text)
     if reader is None:
         raise InputError(name, f"unknown format: expected {FORMATS}")
-    return reader.read(text, name)
+    document = reader.read(text, name)
+    if isinstance(document, DrugRecord):
+        # The raw readers settle their records themselves; a hand-written YAML record is judged the same
+        # way, so a call-now sentence typed among the reminders is never one the fitter may cut.
+        from .urgency import settle
+
+        settle(document)
+    return document

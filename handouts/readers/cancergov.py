@@ -33,6 +33,7 @@ if TYPE_CHECKING:  # markdown-it is imported when a page is parsed: most builds 
 
 from ..errors import InputError
 from ..record import BrandName, DrugRecord, Item, Regimen, Skipped, Source
+from . import urgency
 from .text import parse_date, squash
 
 KIND = "cancer.gov"
@@ -518,9 +519,27 @@ class _Page:
         return Regimen(name=self.title, drugs=drugs, uses=self.uses(), sources=[self.source])
 
     def drug(self) -> DrugRecord:
-        record = DrugRecord(generic_name=self.title, uses=self.uses(), sources=[self.source])
+        record = DrugRecord(generic_name=self.title, sources=[self.source])
+        record.uses = self.uses(record)
         _IntroReader(record, self.path).read(self.intro)
-        return record
+        self.report_other_sections(record)
+        record.ignored.sort(key=lambda block: block.line)
+        return urgency.settle(record)
+
+    def report_other_sections(self, record: DrugRecord) -> None:
+        """Each "##" section but Use in Cancer (links to more reading, trials): one ignored report."""
+        heading: _Block | None = None
+        texts: list[str] = []
+        for block in [*self.blocks, None]:
+            if block is None or (block.kind == "heading" and block.level <= 2):
+                if heading is not None and texts and not _SECTION_USES.match(heading.text()):
+                    words = " ".join(texts)
+                    size = f"{len(texts)} paragraph" + ("" if len(texts) == 1 else "s")
+                    urgency.pull_urgent(words, self.path, heading.line,
+                                        f"{size} under '{heading.text()}'", record)
+                heading, texts = (block if block is not None and block.level == 2 else None), []
+            elif heading is not None and (text := _clean(block.text())):
+                texts.append(text)
 
     # ---- parts
 
@@ -541,8 +560,12 @@ class _Page:
                 rows.extend(_pipe_rows(block))
         return rows
 
-    def uses(self) -> list[Item]:
-        return _UsesReader(self.path).read(self.use_blocks or [])
+    def uses(self, record: DrugRecord | None = None) -> list[Item]:
+        reader = _UsesReader(self.path)
+        items = reader.read(self.use_blocks or [])
+        for line, text in reader.unread if record is not None else []:
+            urgency.pull_urgent(text, self.path, line, "a paragraph of 'Use in Cancer' that names no use", record)
+        return items
 
 
 def _pipe_rows(block: _Block) -> list[_Block]:
@@ -604,18 +627,21 @@ class _IntroReader:
                 continue
             lines = block.lines()
             if self.state is None and not any(self._label(line) for line in lines):
-                self.paragraph(block.text())
+                self.paragraph(block.text(), block.line)
             else:
                 for line in lines:
-                    self.line(line)
+                    self.line(line, block.line)
 
     @staticmethod
     def _label(line: str) -> bool:
         return bool(_BRAND_LABEL.match(line) or _FDA_LABEL.match(line))
 
-    def paragraph(self, text: str) -> None:
+    def paragraph(self, text: str, line: int) -> None:
         text = _clean(text)
-        if not text or _PLACEHOLDER.match(text) or self.opened:
+        if not text or _PLACEHOLDER.match(text):
+            return
+        if self.opened:
+            urgency.pull_urgent(text, self.path, line, "a paragraph of the introduction after the first", self.record)
             return
         match = _PRONUNCIATION.match(text)
         if match and self.record.pronunciation is None:
@@ -624,8 +650,10 @@ class _IntroReader:
         self.opened = True
         if not _BRIEF.match(text):
             self.record.how_it_works = Item(text, self.path)
+        elif urgency.has_call_now(text):
+            urgency.pull_urgent(text, self.path, line, "the page's note on what it holds", self.record)
 
-    def line(self, line: str) -> None:
+    def line(self, line: str, number: int) -> None:
         if _BRAND_LABEL.match(line):
             self.state = "brands"
         elif _FDA_LABEL.match(line):
@@ -635,8 +663,11 @@ class _IntroReader:
             if _not_a_brand(name):
                 # A sentence (the DailyMed link line) means the page skipped "FDA Approved".
                 self.state = "after"
+                self.after(name, number)
             elif name not in self.record.brand_names:
                 self.record.brands.append(BrandName(name, country=COUNTRY, source=self.path))
+        elif self.state == "fda" and urgency.has_call_now(line):
+            self.after(_clean(line), number)  # not the "Yes" / "No" answer: a call-now sentence
         elif self.state == "fda":
             self.state = "after"
             if _NO_LONGER.search(line):
@@ -644,7 +675,14 @@ class _IntroReader:
                 for brand in self.record.brands:
                     brand.discontinued = True
         elif self.state is None:
-            self.paragraph(line)
+            self.paragraph(line, number)
+        else:
+            self.after(_clean(line), number)
+
+    def after(self, text: str, number: int) -> None:
+        """A line after the brands and "FDA Approved" (the DailyMed link): reported, not read."""
+        if text:
+            urgency.pull_urgent(text, self.path, number, "a line after the brand names", self.record)
 
 
 def _not_a_brand(name: str) -> bool:
@@ -664,6 +702,7 @@ class _UsesReader:
         # What the bullets are for, from the paragraph that introduces them: "... to prevent:"
         # must not become a list of cancers the drug treats.
         self.purpose: str | None = None
+        self.unread: list[tuple[int, str]] = []  # paragraphs that are neither a use nor a lead-in
 
     def read(self, blocks: list[_Block]) -> list[Item]:
         for block in blocks:
@@ -673,6 +712,9 @@ class _UsesReader:
                 self.add(block.text(), None)
             elif block.kind == "para":
                 self.purpose = _purpose(block.text())
+                text = _clean(block.text())
+                if text and (urgency.has_call_now(text) or (self.purpose is None and not text.endswith(":"))):
+                    self.unread.append((block.line, text))  # "... is also being studied in other cancers."
         return self.items
 
     def bullet(self, block: _Block) -> None:

@@ -15,9 +15,11 @@ lead-ins are left out of an urgent section, never a line that may name a sign.
 from __future__ import annotations
 
 import re
+from dataclasses import dataclass, field
 
 from ..errors import InputError
-from ..record import BrandName, DrugRecord, Item, Source
+from ..record import BrandName, DrugRecord, Ignored, Item, Source
+from . import urgency
 from .text import bullet_text, item_key, name_key, parse_date, squash
 
 KIND = "drugs.com"
@@ -121,7 +123,7 @@ _HEADINGS: tuple[tuple[re.Pattern, str], ...] = (
     (re.compile(r"^side effects not requiring immediate medical attention\b", _I), "side"),
     (_MAJOR, "urgent"),
     (re.compile(r"^minor side effects\b[^:]*:?(?P<rest>.*)$", _I), "side"),
-    (re.compile(r"^along with its needed effects\b", _I), "urgent"),
+    (re.compile(r"^(?:along with|as well as|in addition to) its needed effects\b", _I), "urgent"),
     (_INSTRUCTION, "urgent"),
     # "Serious side effects of Quexa may include:" (the heading form without a verb is above).
     (
@@ -180,7 +182,11 @@ _BOILERPLATE = re.compile(
     r"always consult your (?:doctor|healthcare|health care)|(?:if you have (?:any )?|for )questions about side effects|"
     r"continue reading|see below for a comprehensive list|report side effects to the fda|"
     r"this is not a complete list|others may occur|not every dosage form|some (?:of the )?dosage forms|"
-    r"[\"\u201c]?product information\b)",
+    r"[\"\u201c]?product information\b|"
+    r"(?:along with|as well as|in addition to) its needed effects|"
+    r"some side effects\b.{0,80}\busually do not need medical attention|"
+    r"(?:serious |common |other )?side effects (?:may )?include\s*:?\s*$|serious reactions can happen\.?\s*$|"
+    r"rems\s*:?\s*$)",
     _I,
 )
 _REFERENCE = re.compile(r"^\s*\d+\.\s*[\"\u201c]", _I)
@@ -215,11 +221,27 @@ _SIGNS = re.compile(
 _COLON_LEAD = re.compile(r"^(?P<title>[^:.;]{2,60}?)\s*:\s+(?P<text>\S.*)$")
 
 # "Intravenous route (Solution)", sometimes run together with the warning that follows it.
-_ROUTE = re.compile(
-    r"^(?P<route>[A-Za-z][A-Za-z-]*(?:\s+[A-Za-z-]+)?\s+route\s*\([^)]*\)"
-    r"(?:\s*[;,]\s*[A-Za-z][A-Za-z-]*(?:\s+[A-Za-z-]+)?\s+route\s*\([^)]*\))*)\s*(?P<rest>.*)$",
+_ROUTE_ONE = r"[A-Za-z][A-Za-z-]*(?:(?:\s*,\s*|\s+(?:and\s+|or\s+)?)[A-Za-z-]+){0,3}\s+routes?\s*\([^)]*\)"
+_ROUTE = re.compile(rf"^(?P<route>{_ROUTE_ONE}(?:\s*[;,]\s*{_ROUTE_ONE})*)\s*(?P<rest>.*)$", _I)
+
+# Boxed warnings quote the label, whose sentences are for prescribers: "Screen patients for HBV",
+# "Premedicate with ...", "ECGs should be obtained". A sentence that speaks to "you" is never one.
+_PRESCRIBER = re.compile(
+    r"^(?:(?:closely\s+|permanently\s+|temporarily\s+)?(?:monitor|screen|interrupt|discontinue|withhold|"
+    r"premedicate|pre-medicate|administer|evaluate|assess|consider|initiate|obtain|perform|correct|verify|"
+    r"advise|counsel|inform|instruct|hospitali[sz]e|institute|resume|reduce|delay|titrate|test|measure|"
+    r"check\s+(?!with\b)|treat\s+(?:with|promptly|patients)|manage|prescribe|dispense|confirm|ensure)\b"
+    r"|do\s+not\s+(?:administer|initiate|resume|re-?start|re-?challenge|re-?initiate|give|infuse|exceed|"
+    r"use\s+in\s+patients)\b"
+    r"|provide\s+supportive|only\s+(?:physicians|prescribers|healthcare)"
+    r"|(?:it\s+is\s+)?available\s+only\s+through\s+a\s+restricted\s+program|because\s+of\s+the\s+risk\b.*\brems\b"
+    r"|(?:prescribers|healthcare\s+(?:providers|professionals)|physicians)\s+(?:should|must)\b)"
+    r"|\b(?:should|must)\s+be\s+(?:closely\s+)?(?:obtained|monitored|performed|administered|considered|"
+    r"discontinued|interrupted|withheld|evaluated|assessed|tested|screened|treated|initiated|checked|measured|"
+    r"premedicated|hospitali[sz]ed|infused|given\s+under)\b",
     _I,
 )
+_PATIENT_WORDS = re.compile(r"\b(?:you|your|yours|yourself)\b", _I)
 
 # Professional lines: "Very common (10% or more): Headache (28%)[Ref]".
 _CATEGORY = re.compile(r"^(?P<label>[A-Za-z][^:]{1,60}?)\s*:\s*(?P<terms>\S.*)$")
@@ -238,6 +260,12 @@ _BOLD = re.compile(r"(\*\*|__)(.+?)\1")
 _FOOTNOTE = re.compile(r"\[\^?\d+\]")
 # "disease.Monitor": saved pages lose the space between sentences.
 _RUN_TOGETHER = re.compile(r"(?<=[a-z0-9%)\]])([.!?])(?=[A-Z])")
+# "LeukoencephalopathyFatal", "toxicitiesCytokine": a heading or sentence run into the next one.
+_CAMEL = re.compile(r"(?<=[a-z]{4})(?=[A-Z][a-z]{2,}\b)")
+# Footnote digits left after a sentence: "have been reported.1 2".
+_FOOTNOTE_DIGITS = re.compile(r"(?<=[a-z)%][.!?])\d{1,2}(?:[ ,]+\d{1,2})*(?=\s|$)")
+# A last line cut off mid-sentence ("... ask your hear"): words, no closing punctuation.
+_CUT_WORDS = 6
 _TRAILING_JUNK = re.compile(r"[\s\u203a\u00bb|]+$")
 _LEADING_CONJUNCTION = re.compile(r"^(?:and|or)\s+", _I)
 
@@ -264,24 +292,134 @@ def read(text: str, path: str) -> DrugRecord:
     generic = generic or title_name
     record = DrugRecord(generic_name=generic, brands=_brands(lines, title_name, generic, path))
     record.sources.append(_source(text, title, path))
-    for section, body in _sections(lines):
-        _fill(record, section, body, path)
-    return record
+    sections = _sections(lines)
+    _leave_out_cut_end(sections, record, path)
+    for section in sections:
+        _fill(record, section, path)
+    record.ignored.sort(key=lambda block: block.line)
+    return urgency.settle(record)
 
 
-def _fill(record: DrugRecord, section: str, body: list[str], path: str) -> None:
+@dataclass
+class _Section:
+    """A run of the page under one heading; ``numbers`` holds the page line of each body line."""
+
+    kind: str
+    line: int  # the heading's line; 1 for the head of the page
+    heading: str = ""
+    body: list[str] = field(default_factory=list)
+    numbers: list[int] = field(default_factory=list)
+    resume: str = ""  # for a box that a route line started: the kind of section it interrupted
+
+    def add(self, text: str, number: int) -> None:
+        self.body.append(text)
+        self.numbers.append(number)
+
+
+def _fill(record: DrugRecord, section: _Section, path: str) -> None:
+    kind = section.kind
     # Content under "For the Consumer" before any sub-heading only appears when a heading was
     # lost; it may be urgent, and dropping an urgent item is worse than over-warning.
-    if section in ("urgent", "consumer"):
-        record.urgent_signs.extend(_effect_items(body, path, urgent=True))
-    elif section == "side":
-        record.side_effects.extend(_effect_items(body, path))
-    elif section == "warnings":
-        record.serious_warnings = _unique(record.serious_warnings + _warning_items(body, path))
-    elif section == "precautions":
-        record.reminders.extend(_plain_items(body, path))
-    elif section == "professional":
-        record.frequency_data.extend(_frequency_items(body, path))
+    if kind in ("urgent", "consumer"):
+        record.urgent_signs.extend(_effect_items(section, path, record, urgent=True))
+    elif kind == "side":
+        record.side_effects.extend(_effect_items(section, path, record))
+    elif kind == "warnings":
+        warnings, notes = _warning_items(section.body, path)
+        record.serious_warnings = _unique(record.serious_warnings + warnings)
+        record.care_team_notes = _unique(record.care_team_notes + notes)
+    elif kind == "precautions":
+        record.reminders.extend(_plain_items(section.body, path))
+    elif kind == "professional":
+        record.frequency_data.extend(_frequency_items(section, path, record))
+    elif kind == "head":
+        _report_head(section, path, record)
+    else:
+        _report_skipped(section, path, record)
+
+
+def _report_head(section: _Section, path: str, record: DrugRecord) -> None:
+    """Prose above the first heading that is not the page's title, names or dates: reported, never dropped."""
+    block: list[tuple[int, str]] = []
+    for raw, number in [*zip(section.body, section.numbers), ("", 0)]:
+        if _EMPTY_BULLET.fullmatch(raw):
+            continue  # an empty "• " is no line: it neither ends a block nor starts one
+        if _is_page_fact(raw) and not urgency.has_call_now(raw):
+            text = ""
+        else:
+            text = _drop_boilerplate(_clean(bullet_text(raw) or raw))
+        if text:
+            block.append((number, text))
+        elif block:
+            words = " ".join(t for _, t in block)
+            urgency.pull_urgent(words, path, block[0][0], f"{urgency.count(words)} before the first section", record)
+            block = []
+
+
+def _is_page_fact(raw: str) -> bool:
+    text = squash(raw)
+    return (
+        not text
+        or _EMPTY_BULLET.fullmatch(text) is not None
+        or _title_name(text) is not None
+        or bool(_GENERIC.match(text) or _BRANDS.search(text) or _UPDATED.search(text))
+        or _URL.fullmatch(text) is not None
+    )
+
+
+def _report_skipped(section: _Section, path: str, record: DrugRecord) -> None:
+    """A section the handout has no place for (Summary, References, FAQ): one report, with its size."""
+    references = sum(1 for raw in section.body if _REFERENCE.match(raw))
+    texts = [_drop_boilerplate(_clean(bullet_text(raw) or raw)) for raw in section.body if not _REFERENCE.match(raw)]
+    texts = [t for t in texts if t]
+    for raw in section.body:
+        if _REFERENCE.match(raw):
+            texts.extend(_call_now_sentences(raw))  # a reference line holds no sign, but a pasted one stays
+    if not texts and not references:
+        return
+    words = " ".join(texts)
+    prose = sum(1 for t in texts if t[-1] in ".!?")
+    size = urgency.count(words) if prose * 2 >= len(texts) else f"{len(texts)} line" + ("" if len(texts) == 1 else "s")
+    if references:
+        size = f"{size} and {references} reference(s)" if texts else f"{references} reference(s)"
+    heading = section.heading.split(":")[0].strip()
+    heading = heading if len(heading) <= 40 else heading[:39].rstrip() + "\u2026"
+    where = f"under '{heading}'" if heading else "after a section the handout does not print"
+    urgency.pull_urgent(words or section.heading, path, section.line, f"{size} {where}", record)
+
+
+def _leave_out_cut_end(sections: list[_Section], record: DrugRecord, path: str) -> None:
+    """A page saved before it finished loading ends mid-sentence ("... ask your hear"): that fragment
+    is reported, not printed, unless it is urgent, when it is printed as it stands and reported too."""
+    for section in reversed(sections):
+        for index in range(len(section.body) - 1, -1, -1):
+            raw = section.body[index]
+            if not squash(raw) or _EMPTY_BULLET.fullmatch(squash(raw)):
+                continue
+            text = _clean(bullet_text(raw) or raw)
+            # Cut off only where its like (bullets, or lines) end as sentences: a list of bare signs does not.
+            alike = [b for b in section.body[:index] if squash(b) and (bullet_text(b) is None) == (bullet_text(raw) is None)]
+            ended = [b for b in alike if squash(b).endswith((".", "!", "?"))]
+            if section.kind in ("head", "skip") or not _is_cut(text) or not ended or len(ended) * 2 < len(alike):
+                return
+            number = section.numbers[index]
+            if section.kind in ("urgent", "consumer", "warnings") or urgency.has_call_now(text):
+                record.ignored.append(Ignored(number, "ends mid-sentence (the page may have been cut off); "
+                                              "printed as it stands because it is urgent", text, path))
+                return
+            record.ignored.append(Ignored(number, "ends mid-sentence (the page may have been cut off)",
+                                          text, path))
+            del section.body[index], section.numbers[index]
+            return
+
+
+def _is_cut(text: str) -> bool:
+    return (
+        len(text.split()) >= _CUT_WORDS
+        and text[-1].isalpha()
+        and text[-1].islower()
+        and not text.endswith(":")
+    )
 
 
 # --- page facts -------------------------------------------------------------------------------
@@ -362,32 +500,80 @@ def _date(value: str):
 # --- sections ---------------------------------------------------------------------------------
 
 
-def _sections(lines: list[str]) -> list[tuple[str, list[str]]]:
-    """The page cut at its headings: (section kind, lines under it), in page order."""
-    sections: list[tuple[str, list[str]]] = [("head", [])]
-    for line in lines:
-        heading = None if bullet_text(line) is not None else _heading(squash(line))
+def _sections(lines: list[str]) -> list[_Section]:
+    """The page cut at its headings, in page order. A route line ("Oral route (Capsule)") followed by
+    warning prose starts a boxed warning wherever it stands outside one, even before any heading."""
+    sections = [_Section("head", 1)]
+    for index, line in enumerate(lines):
+        number = index + 1
+        bullet = bullet_text(line)
+        heading = None if bullet is not None else _heading(squash(line))
+        current = sections[-1]
         if heading is None:
-            sections[-1][1].append(line)
+            if bullet is None and current.kind in ("head", "skip", "consumer") and _starts_box(lines, index):
+                sections.append(_Section("warnings", number, squash(line), resume=current.kind))
+            elif current.resume and bullet is None and squash(line) and _ends_box(line):
+                # A box found outside a "Warning" heading ends where the page's own lines resume.
+                sections.append(_Section(current.resume, number, ""))
+            sections[-1].add(line, number)
             continue
         section, rest = heading
-        current = sections[-1][0]
         if section == "urgent-sentence":
             # An urgent sign written as an instruction: urgent wherever it stands, and the
             # lines after it stay where they were. A warning keeps it, as one of its sentences.
-            if current in ("urgent", "consumer", "warnings"):
-                sections[-1][1].append(rest)
+            if current.kind in ("urgent", "consumer", "warnings"):
+                current.add(rest, number)
             else:
-                sections.append(("urgent", [rest]))
-                sections.append((current, []))
+                sections.append(_Section("urgent", number, "", [rest], [number]))
+                sections.append(_Section(current.kind, number, current.heading))
             continue
         if section == "side-lead":
-            if current == "skip":
-                sections[-1][1].append(line)  # "Common side effects of X include ..." in a Summary digest
+            if current.kind == "skip":
+                current.add(line, number)  # "Common side effects of X include ..." in a Summary digest
                 continue
             section = "side"
-        sections.append((section, [rest] if rest else []))
+        if section == "skip" and not rest and len(line.split()) > _LABEL_MAX_WORDS:
+            rest = line  # "Disclaimer: Every effort has been made ...": the heading's line is its content
+        sections.append(_Section(section, number, squash(line), [rest] if rest else [], [number] if rest else []))
+        extra = [s for s in _call_now_sentences(line) if item_key(s) not in item_key(rest)]
+        if extra:
+            # A call-now sentence on a heading's line ("Along with its needed effects, ... Call 911 if ...")
+            # is not part of the heading: it is urgent, and the section goes on after it.
+            if section in ("urgent", "consumer", "warnings"):
+                sections[-1].add(" ".join(extra), number)
+            else:
+                sections.append(_Section("urgent", number, "", [" ".join(extra)], [number]))
+                sections.append(_Section(section, number, squash(line)))
     return sections
+
+
+def _call_now_sentences(line: str) -> list[str]:
+    """The call-now sentences of a line that do not merely lead a list ("... if any of the following occur:")."""
+    return [
+        s for s in urgency.sentences(_clean(bullet_text(line) or line))
+        if urgency.is_call_now(s) and not s.endswith(":") and not _LEADS_A_LIST.search(s)
+    ]
+
+
+def _ends_box(line: str) -> bool:
+    text = squash(line)
+    return _is_page_fact(line) or _BOILERPLATE.match(text) is not None
+
+
+def _starts_box(lines: list[str], index: int) -> bool:
+    """A route line with warning prose after it, on its line or the next lines before any heading."""
+    match = _ROUTE.match(squash(lines[index]))
+    if not match:
+        return False
+    rest = match.group("rest")
+    if rest:
+        return rest[0].isupper()
+    for later in lines[index + 1:]:
+        text = squash(later)
+        if not text or _EMPTY_BULLET.fullmatch(text):
+            continue
+        return bullet_text(later) is not None or _heading(text) is None
+    return False
 
 
 def _heading(line: str) -> tuple[str, str] | None:
@@ -419,7 +605,7 @@ def _heading(line: str) -> tuple[str, str] | None:
 # --- consumer side effects --------------------------------------------------------------------
 
 
-def _effect_items(body: list[str], path: str, urgent: bool = False) -> list[Item]:
+def _effect_items(section: _Section, path: str, record: DrugRecord, urgent: bool = False) -> list[Item]:
     """Bullets and frequency groups of the consumer part; every line that is not boilerplate counts.
 
     In an urgent section nothing that may name a sign is dropped: an introduction that is not a mere
@@ -435,11 +621,17 @@ def _effect_items(body: list[str], path: str, urgent: bool = False) -> list[Item
             items.append(_lead_in_item(label, path))  # "Severe belly pain:" with no list under it
         items.extend(_group_items(label, entries, path))
 
-    for raw in body:
+    for raw, number in zip(section.body, section.numbers):
         entry = _effect_entry(raw, urgent)
         if entry is None:
             continue
         kind, value = entry
+        if kind == "intro":
+            # The lead-in's own last sentence leads the list; anything before it is read or reported.
+            parts = urgency.sentences(value)
+            before = parts if not _LEAD_IN.search(value) else parts[:-1]
+            if before:
+                urgency.pull_urgent(" ".join(before), path, number, "the introduction of a list", record)
         if kind in ("label", "group", "group+run"):
             flush()
             label, _, run = value.partition("\n")
@@ -462,7 +654,8 @@ def _effect_entry(raw: str, urgent: bool = False) -> tuple[str, str] | None:
     bullet = bullet_text(raw)
     if bullet is not None:
         text = _drop_boilerplate(_clean(bullet))
-        return ("bullet", text) if text and not _REFERENCE.match(bullet) else None
+        reference = _REFERENCE.match(bullet) and not urgency.has_call_now(bullet)
+        return ("bullet", text) if text and not reference else None
     text = _drop_boilerplate(_clean(raw))
     if not text:
         return None
@@ -551,36 +744,60 @@ def _split_top_level(text: str, separator: str) -> list[str]:
 # --- warnings and precautions -----------------------------------------------------------------
 
 
-def _warning_items(body: list[str], path: str) -> list[Item]:
-    """Boxed or "Important" warnings, titled by their name where one is given, else by their route."""
+def _warning_items(body: list[str], path: str) -> tuple[list[Item], list[Item]]:
+    """(warnings, care-team notes) of boxed or "Important" warnings.
+
+    A warning is titled by its name where the box gives one; a route line is never a title. Sentences
+    the label addresses to prescribers become care-team notes; the patient's statement of the risk
+    stays. The same box repeated under each route is one box.
+    """
     items: list[Item] = []
-    route: str | None = None
+    notes: list[Item] = []
     name: str | None = None
     name_used = True
+
+    def name_alone() -> None:
+        if not name_used:
+            items.append(Item(text=name, source=path))  # a name with nothing under it may be the whole warning
+
     for raw in body:
         bullet = bullet_text(raw)
-        text = _drop_boilerplate(_clean(bullet if bullet is not None else raw))
-        if not text:
-            continue
-        match = _ROUTE.match(text)
-        if match and (not match.group("rest") or match.group("rest")[0].isupper()):
-            if not name_used:
-                items.append(Item(text=name, source=path, title=route))
-            route, name, name_used = match.group("route"), None, True
-            text = match.group("rest")
+        for piece in _CAMEL.split(bullet if bullet is not None else raw):
+            text = _drop_boilerplate(_clean(piece))
             if not text:
                 continue
-        if bullet is None and _is_warning_name(text):
-            if not name_used:
-                items.append(Item(text=name, source=path, title=route))
-            name, name_used = text, False
-            continue
-        name_used = True
-        items.append(Item(text=text, source=path, title=name or route))
-    if not name_used:
-        # A name with nothing under it may be the whole warning: never drop it.
-        items.append(Item(text=name, source=path, title=route))
-    return _unique(items)
+            match = _ROUTE.match(text)
+            if match and (not match.group("rest") or match.group("rest")[0].isupper()):
+                name_alone()
+                name, name_used = None, True
+                text = match.group("rest")
+                if not text:
+                    continue
+            if bullet is None and _is_warning_name(text):
+                name_alone()
+                name, name_used = text, False
+                continue
+            patient, prescriber = _split_prescriber(text)
+            if prescriber:
+                notes.append(Item(text=prescriber, source=path, title=name))
+            if patient:
+                name_used = True
+                items.append(Item(text=patient, source=path, title=name))
+    name_alone()
+    return _unique(items), _unique(notes)
+
+
+def _split_prescriber(text: str) -> tuple[str, str]:
+    """(the sentences for the patient, the sentences for prescribers) of a warning's text."""
+    patient, prescriber = [], []
+    for sentence in urgency.sentences(text):
+        for_prescriber = (
+            _PRESCRIBER.search(sentence) is not None
+            and not _PATIENT_WORDS.search(sentence)
+            and not urgency.is_call_now(sentence)
+        )
+        (prescriber if for_prescriber else patient).append(sentence)
+    return " ".join(patient), " ".join(prescriber)
 
 
 def _is_warning_name(text: str) -> bool:
@@ -612,12 +829,13 @@ def _plain_items(body: list[str], path: str) -> list[Item]:
 # --- professional frequency data --------------------------------------------------------------
 
 
-def _frequency_items(body: list[str], path: str) -> list[Item]:
-    """One Item per term of the "Very common (10% or more): ..." lines, titled by body system."""
+def _frequency_items(section: _Section, path: str, record: DrugRecord) -> list[Item]:
+    """One Item per term of the "Very common (10% or more): ..." lines, titled by body system; any other
+    line is reported as ignored."""
     items: list[Item] = []
     heading: str | None = None
     blanks = 0
-    for raw in body:
+    for raw, number in zip(section.body, section.numbers):
         if _EMPTY_BULLET.fullmatch(raw):
             continue  # an empty "• " is no line: neither a blank nor a heading
         if not raw.strip():
@@ -628,6 +846,11 @@ def _frequency_items(body: list[str], path: str) -> list[Item]:
         blanks = 0
         bullet = bullet_text(raw)
         line = squash(bullet if bullet is not None else raw)
+        if (_BOILERPLATE.match(line) or _REFERENCE.match(line)) and urgency.has_call_now(line):
+            # A line dropped whole as boilerplate or a reference must not take a call-now sentence with it.
+            urgency.pull_urgent(_drop_boilerplate(_clean(line)), path, number, "a line of the professional "
+                                "section that is not a frequency line", record)
+            continue
         if not line or _BOILERPLATE.match(line) or _REFERENCE.match(line):
             continue
         match = _CATEGORY.match(line)
@@ -637,6 +860,9 @@ def _frequency_items(body: list[str], path: str) -> list[Item]:
             heading = None if _REF_MARK.search(line) else heading
         elif _is_system_heading(line):
             heading = _clean(line)
+        else:
+            urgency.pull_urgent(_clean(line), path, number, "a line of the professional section that is "
+                                "not a frequency line", record)
     return items
 
 
@@ -684,5 +910,7 @@ def _clean(text: str) -> str:
     text = _MD_LINK.sub(r"\1", text)
     text = _BOLD.sub(r"\2", text)
     text = _FOOTNOTE.sub("", _REF_MARK.sub("", text))
-    text = _RUN_TOGETHER.sub(r"\1 ", squash(text))
+    text = _FOOTNOTE_DIGITS.sub("", squash(text))
+    text = _RUN_TOGETHER.sub(r"\1 ", text)
+    text = _CAMEL.sub(" ", text)
     return _TRAILING_JUNK.sub("", text).strip(" ,;")

@@ -28,6 +28,7 @@ from dataclasses import dataclass
 
 from ..errors import InputError
 from ..record import BrandName, DrugRecord, Item, Source
+from . import urgency
 from .text import bullet_text, name_key, parse_date, squash
 
 KIND = "patient-sheet"
@@ -114,6 +115,16 @@ _PUBLISHER = re.compile(r"(?:publisher|published\s+by|source)\s*:\s*(?P<value>\S
 _URL = re.compile(r"(?:(?:url|link|web\s*page|source\s+url)\s*:\s*)?(?P<value>https?://\S+)", re.I)
 _ISO_DATE = re.compile(r"\d{4}-\d{2}-\d{2}")
 
+# Detection: what other publishers' drug pages have and a sheet never does: St. Jude's "Often used
+# for:" and image captions ("clipboard icon"), question headings ("What is this medication?"), the
+# headings of consumer monographs ("Interactions", "Missed Dose", "Storage").
+_FOREIGN = re.compile(
+    r"(?:often\s+used\s+(?:for|to\s+treat)\s*:.*|.{0,60}\bicons?|(?:interactions|overdose|missed\s+dose|storage"
+    r"|dosage|dosing|how\s+to\s+(?:use|take)|before\s+(?:taking|using)|what\s+to\s+avoid|notes|uses|precautions)"
+    r"\s*:?)",
+    re.I,
+)
+_QUESTION = re.compile(r"(?:what|how|why|when|who|which|can|should|will|do|does|is|are)\b.{3,100}\?", re.I)
 # Detection: what other formats look like.
 _DRUGSCOM = re.compile(r"^\s*(?:for the consumer\s*$|generic name:)|along with its needed effects", re.I | re.M)
 _YAML_KEY = re.compile(r"[A-Za-z_][\w-]*:(?:\s|$)")
@@ -138,6 +149,7 @@ _BOILERPLATE = tuple(
         r"this (?:medicine|drug|medication) (?:has|carries|can have) (?:some )?serious (?:safety )?risks",
         r"learn (?:the|these) (?:symptoms|signs)(?: (?:listed )?below)?"
         r"(?: and call your (?:care team|doctor) (?:right away|now) if (?:they|any) happen)?",
+        r"serious reactions can happen",
         r"read the (?:safety )?information below"
         r"(?: and talk (?:with|to) your (?:care team|doctor) about any questions)?",
     )
@@ -221,13 +233,18 @@ def _detect(text: str) -> bool:
     if _YAML_RECORD.search(text) or _looks_like_yaml(lines):
         return False
     found = set()
+    questions = 0
     for line in lines:
         if bullet_text(line) is None:
-            heading = _heading(squash(line))
+            text = squash(line)
+            if _FOREIGN.fullmatch(text):
+                return False
+            questions += bool(_QUESTION.fullmatch(text))
+            heading = _heading(text)
             if heading:
                 found.add(heading[0])
-    anchors = found & {"brands", "urgent"}
-    return bool(anchors) or len(found) >= 2
+    # The format is its headings: two of them at least, and not a page of questions and answers.
+    return len(found) >= 2 and questions < 2
 
 
 def _looks_like_yaml(lines: list[str]) -> bool:
@@ -297,11 +314,16 @@ def read(text: str, path: str) -> DrugRecord:
         record.brands = _intro_brands(intro.text, path)
     record.serious_warnings = _warnings(sections.get("warnings", []), path)
     record.urgent_signs = _urgent(sections.get("urgent", []), path)
-    record.reminders = [_labelled(e.text, path) for e in _entries(sections.get("reminders", [])) if e.listed]
-    record.uses = [Item(text=e.text, source=path) for e in _entries(sections.get("uses", [])) if e.listed]
-    record.side_effects = [
-        Item(text=e.text, source=path) for e in _entries(sections.get("side_effects", [])) if e.listed
-    ]
+    reminders = _entries(sections.get("reminders", []))
+    uses = _entries(sections.get("uses", []))
+    side_effects = _entries(sections.get("side_effects", []))
+    record.reminders = [_labelled(e.text, path) for e in reminders if e.listed]
+    record.uses = [Item(text=e.text, source=path) for e in uses if e.listed]
+    record.side_effects = [Item(text=e.text, source=path) for e in side_effects if e.listed]
+    for entry in (*reminders, *uses, *side_effects):
+        if not entry.listed:  # a lead-in or closing paragraph: no field holds it, so say so
+            urgency.pull_urgent(entry.text, path, entry.number, "a paragraph around a list", record)
+    _report_intro(sections["intro"], name_line, intro, record, path)
     record.how_it_works = _mechanism(sections.get("mechanism", []), path)
     record.sources = [
         Source(
@@ -314,7 +336,24 @@ def read(text: str, path: str) -> DrugRecord:
             last_reviewed=_date(meta.get("reviewed")),
         )
     ]
-    return record
+    record.ignored.sort(key=lambda block: block.line)
+    return urgency.settle(record)
+
+
+def _report_intro(intro_lines: list[_Line | None], name_line: _Line | None, intro: _Line | None,
+                  record: DrugRecord, path: str) -> None:
+    """What stands above the first heading besides the name and the description's sentence."""
+    for line in intro_lines:
+        if line is None or line is name_line:
+            continue
+        text = line.text
+        if line is intro:
+            text = " ".join(_sentences(text)[1:])
+            what = "of the introduction after its first sentence"
+        else:
+            what = "before the first section"
+        if text:
+            urgency.pull_urgent(text, path, line.number, f"{urgency.count(text)} {what}", record)
 
 
 def _lines(text: str) -> list[_Line | None]:
@@ -583,6 +622,11 @@ def _urgent(body: list[_Line | None], path: str) -> list[Item]:
         if entry.lead is not None:
             # Both a sub-list heading and its own label: keep the label inside the text.
             title, text = entry.lead, entry.text
+        if title is None:
+            # Only whole pointer sentences ("Serious reactions can happen.") go: they name no sign.
+            text = " ".join(s for s in _sentences(text) if not _boilerplate(s))
+            if not text:
+                continue
         items.append(Item(text=text, source=path, title=title))
     return items
 
