@@ -156,7 +156,7 @@ class UnsavedManifest(InputError):
     """The handouts were made (see ``results``), but what they were made from could not be recorded."""
 
     def __init__(self, path: Path, problem: str, results: list[Result]):
-        super().__init__(path, f"cannot record what was built: {problem}; the next build makes these handouts again")
+        super().__init__(path, f"cannot record what was built ({problem}): the next build makes these handouts again")
         self.results = results
 
 
@@ -236,7 +236,7 @@ def _save(output: Path, manifest: dict[str, inputs.Entry]) -> str:
     try:
         inputs.write_manifest(output, manifest)
     except OSError as error:
-        return f"{error.filename or output / inputs.MANIFEST}: {error.strerror or error}"
+        return error.strerror or str(error)
     return ""
 
 

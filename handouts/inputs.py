@@ -90,10 +90,15 @@ def file_digest(path: Path) -> str | None:
         fd = os.open(path, os.O_RDONLY | os.O_NONBLOCK | os.O_CLOEXEC)
     except OSError:
         return None
+    try:
+        if not stat.S_ISREG(os.fstat(fd).st_mode):
+            os.close(fd)
+            return None
+    except OSError:
+        os.close(fd)
+        return None
     with os.fdopen(fd, "rb") as file:
         try:
-            if not stat.S_ISREG(os.fstat(fd).st_mode):
-                return None
             return hashlib.file_digest(file, "sha256").hexdigest()
         except OSError:
             return None

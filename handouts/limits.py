@@ -17,6 +17,7 @@ from .errors import InputError
 MAX_FILE_BYTES = 1_000_000  # one source document
 MAX_ITEMS = 200  # items in one section (urgent signs, side effects, reminders, uses, warnings, brands, sources)
 MAX_ITEM_CHARS = 2_000  # characters in one item or single field (how_it_works, an urgent sign's text)
+MAX_RECORD_CHARS = 50_000  # characters of text in one document's record: ten pages' worth for a one-page handout
 MAX_YAML_ALIASES = 100  # "*name" references in one YAML record
 MAX_YAML_DEPTH = 20  # collections inside collections in one YAML record (a record needs 4)
 MAX_NESTING = MAX_YAML_DEPTH  # the same bar for any reader's nesting
@@ -70,16 +71,29 @@ def too_long(length: int, what: str) -> str:
 
 
 def check_record(record, name: str) -> None:
-    """Any reader's record against the item limits (YAML records are checked as read, with lines)."""
+    """Any reader's record against the item limits (YAML records are checked as read, with lines).
+
+    The page holds about 5,000 characters: the fitter lays out, measures and cuts whatever is
+    given, so the total is what bounds one drug's build time (README "Limits")."""
+    total = 0
     for field in ("pronunciation", "description", "how_it_works"):
         item = getattr(record, field, None)
-        if item is not None and len(item.text) > MAX_ITEM_CHARS:
-            raise InputError(name, too_long(len(item.text), field))
-    for field in ("uses", "serious_warnings", "urgent_signs", "side_effects", "reminders", "brands", "sources"):
+        if item is not None:
+            if len(item.text) > MAX_ITEM_CHARS:
+                raise InputError(name, too_long(len(item.text), field))
+            total += len(item.text)
+    # frequency_data (a professional section, often hundreds of lines) is never laid out: not limited.
+    for field in ("uses", "serious_warnings", "urgent_signs", "side_effects", "reminders"):
         items = getattr(record, field, None) or []
         if len(items) > MAX_ITEMS:
             raise InputError(name, too_many(len(items), field))
         for item in items:
-            length = max(len(getattr(item, "text", "") or ""), len(getattr(item, "title", "") or ""))
+            length = max(len(item.text), len(item.title or ""))
             if length > MAX_ITEM_CHARS:
                 raise InputError(name, too_long(length, field))
+            total += len(item.text) + len(item.title or "")
+    for field in ("brands", "sources"):
+        if len(getattr(record, field, None) or []) > MAX_ITEMS:
+            raise InputError(name, too_many(len(getattr(record, field)), field))
+    if total > MAX_RECORD_CHARS:
+        raise InputError(name, f"{total:,} characters of text, more than the limit of {MAX_RECORD_CHARS:,} for one document")

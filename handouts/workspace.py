@@ -111,8 +111,10 @@ def _not_a_document(path: Path, inside: tuple[Path, ...]) -> str | None:
     """Why ``path`` is not read, or None for a regular file (or a link to one inside the workspace)."""
     try:
         return _why_not_read(path, inside)
-    except (OSError, RuntimeError) as exc:  # a link loop is a RuntimeError before Python 3.13
-        return f"cannot be read: {getattr(exc, 'strerror', None) or exc}"
+    except RuntimeError:  # a link loop, before Python 3.13
+        return "a link that leads back to itself: not read"
+    except OSError as exc:
+        return f"cannot be read: {exc.strerror or exc}"
 
 
 def _why_not_read(path: Path, inside: tuple[Path, ...]) -> str | None:
@@ -198,12 +200,15 @@ def _name_files(drugs: list[Drug]) -> list[str]:
             names = ", ".join(f"{d.name!r} ({d.files[0]})" for d in clashing)
             for drug in clashing:
                 drug.record.notes.append(f"file name: {stem}.pdf would also be another drug's; written as {drug.filename}")
-            lines.append(f"{names} all make {stem}.pdf: written as {', '.join(d.filename for d in clashing)}")
+            each = "both" if len(clashing) == 2 else "all"
+            lines.append(f"{names} {each} make {stem}.pdf: written as {', '.join(d.filename for d in clashing)}")
     return lines
 
 
 def _keys(record: DrugRecord) -> set[str]:
-    return {name_key(record.generic_name)} | {name_key(b.name) for b in record.brands}
+    # A name of no letters or digits ("???", an emoji) has the empty key: it names no drug, so
+    # it never joins two records either.
+    return ({name_key(record.generic_name)} | {name_key(b.name) for b in record.brands}) - {""}
 
 
 def _generic_words(record: DrugRecord) -> frozenset[str]:
