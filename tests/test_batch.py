@@ -287,10 +287,20 @@ def test_damaged_manifest_rebuilds_everything_safely(make_workspace, damage):
     assert [r.status for r in build_all(root)] == ["unchanged"] * 2
 
 
-def test_manifest_that_is_a_folder_does_not_crash_the_read(make_workspace):
+def test_manifest_that_is_a_folder_fails_in_one_line_after_the_summary(make_workspace):
     root = three_drugs(make_workspace)
     (root / "out" / inputs.MANIFEST).mkdir(parents=True)
     assert inputs.read_manifest(root / "out") == {}
+    result = invoke("build", "--strict", "--jobs", "1", "-w", str(root))
+    assert result.exit_code == 1
+    assert "Traceback" not in result.output and result.exception is None or isinstance(result.exception, SystemExit)
+    assert result.stdout.splitlines()[-1] == "3 built, 0 unchanged, 0 failed"
+    assert result.stderr.splitlines() == [
+        f"error: {root / 'out' / inputs.MANIFEST}: cannot record what was built (Is a directory): "
+        "the next build makes these handouts again"
+    ]
+    for name in ("alfamab", "betamab", "gammamab"):
+        assert pdfread.pages(root / "out" / f"{name}.pdf") == 1
 
 
 def test_a_build_stopped_midway_never_leaves_a_pdf_listed_under_old_inputs(make_workspace, monkeypatch):
