@@ -361,6 +361,22 @@ def _group_alive(pgid: int) -> bool:
     return True
 
 
+def wait_for_a_pdf(process: subprocess.Popen, out: Path, timeout: float = 60) -> None:
+    """Until the build has written its first PDF; fails if it ended first."""
+    deadline = time.monotonic() + timeout
+    while not list(out.glob("*.pdf")) and process.poll() is None and time.monotonic() < deadline:
+        time.sleep(0.005)
+    assert process.poll() is None, "the build finished (or died) before it could be stopped"
+
+
+def group_ends(pgid: int, timeout: float) -> bool:
+    """Whether every process of the group has exited within ``timeout`` seconds."""
+    deadline = time.monotonic() + timeout
+    while _group_alive(pgid) and time.monotonic() < deadline:
+        time.sleep(0.05)
+    return not _group_alive(pgid)
+
+
 def test_killed_build_leaves_no_truncated_pdf_and_the_next_build_completes(make_workspace):
     names = [f"killamab{chr(ord('a') + n)}" for n in range(20)]
     root = make_workspace({f"{n}.yaml": record(n) for n in names})
@@ -370,17 +386,11 @@ def test_killed_build_leaves_no_truncated_pdf_and_the_next_build_completes(make_
         stdout=subprocess.DEVNULL, stderr=subprocess.DEVNULL, start_new_session=True,
     )
     try:
-        deadline = time.monotonic() + 60
-        while not list(out.glob("*.pdf")) and process.poll() is None and time.monotonic() < deadline:
-            time.sleep(0.005)
-        assert process.poll() is None, "the build finished (or died) before it could be killed"
+        wait_for_a_pdf(process, out)
         os.kill(process.pid, signal.SIGKILL)  # the build process only, as `kill -9 PID` would
         assert process.wait(10) == -signal.SIGKILL
         # Its worker processes notice and exit by themselves, rather than idling forever.
-        deadline = time.monotonic() + 15
-        while _group_alive(process.pid) and time.monotonic() < deadline:
-            time.sleep(0.05)
-        assert not _group_alive(process.pid), "worker processes outlived the killed build"
+        assert group_ends(process.pid, 15), "worker processes outlived the killed build"
     finally:
         if _group_alive(process.pid):
             os.killpg(process.pid, signal.SIGKILL)

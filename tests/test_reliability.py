@@ -5,8 +5,6 @@ damaged output folders, Ctrl-C with --jobs, limits on what is read, and odd enco
 
 from __future__ import annotations
 
-import fcntl
-import json
 import os
 import re
 import shutil
@@ -27,7 +25,7 @@ from handouts.options import BuildOptions
 from handouts.record import DrugRecord
 
 from . import pdfread
-from .test_batch import invoke, run_handouts
+from .test_batch import _group_alive, group_ends, invoke, run_handouts, wait_for_a_pdf
 from .test_build import record
 
 REPO = Path(__file__).resolve().parent.parent
@@ -312,14 +310,6 @@ def test_a_read_only_output_folder_gives_one_line_per_drug_and_the_summary(make_
 # --- 18.8: Ctrl-C with --jobs ---------------------------------------------------------------------------
 
 
-def _group_alive(pgid: int) -> bool:
-    try:
-        os.killpg(pgid, 0)
-    except ProcessLookupError:
-        return False
-    return True
-
-
 def test_ctrl_c_with_two_jobs_stops_the_workers_and_reports_what_was_finished(make_workspace):
     names = [f"stopamab{n:02d}" for n in range(40)]
     root = make_workspace({f"{n}.yaml": record(n) for n in names})
@@ -327,17 +317,11 @@ def test_ctrl_c_with_two_jobs_stops_the_workers_and_reports_what_was_finished(ma
     process = subprocess.Popen([sys.executable, "-m", "handouts", "build", "--strict", "-j", "2"], cwd=root,
                                stdout=subprocess.PIPE, stderr=subprocess.PIPE, text=True, start_new_session=True)
     try:
-        deadline = time.monotonic() + 90
-        while not list(out.glob("*.pdf")) and process.poll() is None and time.monotonic() < deadline:
-            time.sleep(0.01)
-        assert process.poll() is None, "the build finished (or died) before Ctrl-C"
+        wait_for_a_pdf(process, out, timeout=90)
         process.send_signal(signal.SIGINT)  # to the build process only, as `kill -INT PID`
         stdout, stderr = process.communicate(timeout=30)
         assert process.returncode == 130, stderr
-        deadline = time.monotonic() + 10
-        while _group_alive(process.pid) and time.monotonic() < deadline:
-            time.sleep(0.05)
-        assert not _group_alive(process.pid), "workers went on after Ctrl-C"
+        assert group_ends(process.pid, 10), "workers went on after Ctrl-C"
     finally:
         if _group_alive(process.pid):
             os.killpg(process.pid, signal.SIGKILL)
