@@ -190,7 +190,8 @@ def _build_locked(root, drugs, options, brand, output, on_result) -> list[Result
     manifest = inputs.read_manifest(output)
     recorded = dict(manifest)
     shared = inputs.shared_fingerprint(root, brand, options)
-    prints = [inputs.fingerprint(shared, d.digests) for d in drugs]
+    # A Drug made by hand (through the API, not workspace.load) has no digests: read its files now.
+    prints = [inputs.fingerprint(shared, d.digests or inputs.digests(root, d.files)) for d in drugs]
     todo, results = [], {}
     for index, drug in enumerate(drugs):
         known = None if options.force else _known_result(drug, manifest, prints[index], output)

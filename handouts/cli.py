@@ -223,6 +223,9 @@ def build(root: Path, drugs: tuple[str, ...], send_to_printer: bool, printer: st
         if stop.problem:
             click.echo(f"error: cannot record what was built: {stop.problem}", err=True)
         raise SystemExit(130) from None
+    except KeyboardInterrupt:  # before any handout was begun (reading, fingerprinting)
+        click.echo("interrupted: nothing made", err=True)
+        raise SystemExit(130) from None
     except build_module.UnsavedManifest as error:
         click.echo(build_module.summary(error.results))
         click.echo(f"error: {error}", err=True)

@@ -74,6 +74,11 @@ def fingerprint(shared: str, digests: dict[str, str]) -> str:
     return digest.hexdigest()
 
 
+def digests(root: Path, files: list[str]) -> dict[str, str]:
+    """The SHA-256 of each file as it is now (a missing one counts as empty: it changes the print)."""
+    return {name: file_digest(root / name) or "" for name in files}
+
+
 @dataclass(frozen=True)
 class Entry:
     """What the manifest knows of one PDF: the fingerprint of its inputs, and either the SHA-256 of

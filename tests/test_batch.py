@@ -354,11 +354,23 @@ def test_progress_lines_and_summary_when_stderr_is_not_a_terminal(make_workspace
 
 
 def _group_alive(pgid: int) -> bool:
+    """Whether a process of the group still runs. An exited process that only waits to be reaped
+    (a zombie: its parent is gone, and reaping orphans is init's job) does not count."""
     try:
         os.killpg(pgid, 0)
     except ProcessLookupError:
         return False
-    return True
+    proc = Path("/proc")
+    if not proc.is_dir():
+        return True
+    for stat in proc.glob("[0-9]*/stat"):
+        try:
+            fields = stat.read_text().rsplit(")", 1)[1].split()
+        except (OSError, IndexError):
+            continue  # it ended while we looked
+        if int(fields[2]) == pgid and fields[0] != "Z":  # fields: state, ppid, pgrp, ...
+            return True
+    return False
 
 
 def wait_for_a_pdf(process: subprocess.Popen, out: Path, timeout: float = 60) -> None:
