@@ -25,7 +25,7 @@ from handouts.options import BuildOptions
 from handouts.record import DrugRecord
 
 from . import pdfread
-from .test_batch import _group_alive, group_ends, invoke, run_handouts, wait_for_a_pdf
+from .test_batch import _group_alive, group_ends, invoke, run_handouts
 from .test_build import record
 
 REPO = Path(__file__).resolve().parent.parent
@@ -315,11 +315,14 @@ def test_ctrl_c_with_two_jobs_stops_the_workers_and_reports_what_was_finished(ma
     root = make_workspace({f"{n}.yaml": record(n) for n in names})
     out = root / "out"
     process = subprocess.Popen([sys.executable, "-m", "handouts", "build", "--strict", "-j", "2"], cwd=root,
-                               stdout=subprocess.PIPE, stderr=subprocess.PIPE, text=True, start_new_session=True)
+                               stdout=subprocess.PIPE, stderr=subprocess.PIPE, text=True, start_new_session=True,
+                               env=dict(os.environ, PYTHONUNBUFFERED="1"))
     try:
-        wait_for_a_pdf(process, out, timeout=90)
-        process.send_signal(signal.SIGINT)  # to the build process only, as `kill -INT PID`
-        stdout, stderr = process.communicate(timeout=30)
+        first = process.stdout.readline()  # the first handout is made and told...
+        assert first.startswith("built out/"), first
+        process.send_signal(signal.SIGINT)  # ...then Ctrl-C, to the build process only, as `kill -INT PID`
+        rest, stderr = process.communicate(timeout=30)
+        stdout = first + rest
         assert process.returncode == 130, stderr
         assert group_ends(process.pid, 10), "workers went on after Ctrl-C"
     finally:
