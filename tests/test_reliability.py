@@ -291,6 +291,8 @@ def test_links_leaving_the_workspace_are_refused_and_odd_entries_reported(make_w
 def test_a_read_only_output_folder_gives_one_line_per_drug_and_the_summary(make_workspace):
     root = make_workspace({"a.yaml": record("alfamab"), "b.yaml": record("betamab")})
     assert run_handouts("build", "--strict", "-j", "1", cwd=root).returncode == 0
+    # A drug whose failure is worth remembering: the manifest must be written, and cannot be.
+    (root / "sources" / "n.yaml").write_text(record("nonamab", urgent_signs=[]))
     for name in ("a.yaml", "b.yaml"):  # edit both, so both must be written again
         path = root / "sources" / name
         path.write_text(path.read_text() + "# edited\n")
@@ -302,9 +304,13 @@ def test_a_read_only_output_folder_gives_one_line_per_drug_and_the_summary(make_
     assert lines(done.stdout) == [
         "FAILED alfamab: cannot write out/alfamab.pdf: Read-only file system",
         "FAILED betamab: cannot write out/betamab.pdf: Read-only file system",
-        "0 built, 0 unchanged, 2 failed: alfamab (cannot write out/alfamab.pdf: Read-only file system); "
-        "betamab (cannot write out/betamab.pdf: Read-only file system)",
+        "FAILED nonamab: no urgent warning signs: cannot make a handout",
+        "0 built, 0 unchanged, 3 failed: alfamab (cannot write out/alfamab.pdf: Read-only file system); "
+        "betamab (cannot write out/betamab.pdf: Read-only file system); "
+        "nonamab (no urgent warning signs: cannot make a handout)",
     ]
+    assert lines(done.stderr) == [f"error: out/{inputs.MANIFEST}: cannot record what was built "
+                                  "(Read-only file system): the next build makes these handouts again"]
 
 
 # --- 18.8: Ctrl-C with --jobs ---------------------------------------------------------------------------
