@@ -5,6 +5,7 @@ One drug failing never stops the others: each result says what happened to its d
 
 from __future__ import annotations
 
+import contextlib
 import datetime as dt
 import functools
 import hashlib
@@ -205,9 +206,10 @@ def _build_locked(root, drugs, options, brand, output, on_result) -> list[Result
         finished = _run(ctx, [(i, drugs[i]) for i in todo])
         try:
             for index, result in finished:
-                results[index] = result
-                _tell(on_result, result)
-                _remember(manifest, drugs[index], prints[index], result)
+                with _ctrl_c_waits():  # so every handout told is recorded, and every one recorded told
+                    results[index] = result
+                    _remember(manifest, drugs[index], prints[index], result)
+                    _tell(on_result, result)
         except KeyboardInterrupt:
             finished.close()  # stop the workers before anything else
             problem = _save(output, manifest)
@@ -220,6 +222,20 @@ def _build_locked(root, drugs, options, brand, output, on_result) -> list[Result
     if problem:
         raise UnsavedManifest(output / inputs.MANIFEST, problem, listed)
     return listed
+
+
+@contextlib.contextmanager
+def _ctrl_c_waits():
+    """Hold Ctrl-C back for a moment: it is delivered (as KeyboardInterrupt) when the block ends."""
+    mask = getattr(signal, "pthread_sigmask", None)
+    if mask is None:  # Windows
+        yield
+        return
+    before = mask(signal.SIG_BLOCK, {signal.SIGINT})
+    try:
+        yield
+    finally:
+        mask(signal.SIG_SETMASK, before)
 
 
 def _remember(manifest: dict[str, inputs.Entry], drug: Drug, fingerprint: str, result: Result) -> None:
