@@ -5,13 +5,17 @@ One drug failing never stops the others: each result says what happened to its d
 
 from __future__ import annotations
 
+import contextlib
 import datetime as dt
 import functools
+import hashlib
 import multiprocessing
 import os
+import signal
 import threading
 import time
 from concurrent.futures import ProcessPoolExecutor, as_completed
+from concurrent.futures.process import BrokenProcessPool
 from dataclasses import dataclass, field
 from pathlib import Path
 from typing import Callable
@@ -38,6 +42,10 @@ class Result:
     dropped: list[str] = field(default_factory=list)
     scale: float = 1.0
     warnings: list[str] = field(default_factory=list)  # WeasyPrint's, when not --strict
+    digest: str = ""  # SHA-256 of the PDF written
+    # A failure the inputs cause (bad record, overflow) comes back with the same inputs; a full
+    # disk or a folder where the PDF goes does not, so it is never remembered as the drug's.
+    from_inputs: bool = True
 
     @property
     def ok(self) -> bool:
@@ -78,10 +86,14 @@ def context(root: Path, options: BuildOptions, brand: Brand = DEFAULT) -> Contex
 
 
 def select(catalog: Catalog, names: tuple[str, ...] | list[str]) -> list[Drug]:
-    """The drugs named (generic or brand, any case), or every drug when none is named."""
+    """The drugs named (generic or brand, any case), each once, or every drug when none is named."""
     if not names:
         return list(catalog.drugs)
-    return [catalog.find(name) for name in names]
+    found: dict[int, Drug] = {}
+    for name in names:
+        drug = catalog.find(name)
+        found.setdefault(id(drug), drug)  # "Blincyto blinatumomab" is one handout, made once
+    return list(found.values())
 
 
 def fitted(drug: Drug, ctx: Context, made: dt.date | None = None) -> fit.Fitted:
@@ -102,18 +114,21 @@ def build_drug(drug: Drug, ctx: Context) -> Result:
     ctx.renderer.reset_warnings()
     try:
         result = fitted(drug, ctx, ctx.options.date)
-        write_atomically(pdf.pdf_bytes(result.document, result.html), target)
+        data = pdf.pdf_bytes(result.document, result.html)
+        write_atomically(data, target)
     except (BuildError, InputError) as error:
         return Result(drug.name, "failed", message=str(error))
     except jinja2.TemplateError as error:
         where = f"{error.filename}:{error.lineno}: " if getattr(error, "filename", None) else ""
         return Result(drug.name, "failed", message=f"template error: {where}{error}")
     except OSError as error:
-        return Result(drug.name, "failed", message=f"cannot write {target}: {error.strerror or error}")
+        return Result(drug.name, "failed", message=f"cannot write {target}: {error.strerror or error}", from_inputs=False)
+    except RecursionError:
+        return Result(drug.name, "failed", message="nested too deeply to lay out", from_inputs=False)
     return Result(
         drug.name, "built", target, passes=result.passes,
         dropped=result.cuts.dropped(drug.record), scale=result.cuts.scale,
-        warnings=sorted(set(ctx.renderer.warnings)),
+        warnings=sorted(set(ctx.renderer.warnings)), digest=hashlib.sha256(data).hexdigest(),
     )
 
 
@@ -129,15 +144,34 @@ def chosen_brand(root: Path, options: BuildOptions) -> Brand:
     return brand_module.load(root, options.brand or config.load(root).brand)
 
 
+class Interrupted(KeyboardInterrupt):
+    """Ctrl-C during a build: the handouts finished before it (their manifest entries are saved)
+    and the drugs left unmade. A KeyboardInterrupt still, for callers that only know that."""
+
+    def __init__(self, results: list[Result], not_made: list[str], problem: str = ""):
+        super().__init__()
+        self.results, self.not_made, self.problem = results, not_made, problem
+
+
+class UnsavedManifest(InputError):
+    """The handouts were made (see ``results``), but what they were made from could not be recorded."""
+
+    def __init__(self, path: Path, problem: str, results: list[Result]):
+        super().__init__(path, f"cannot record what was built ({problem}): the next build makes these handouts again")
+        self.results = results
+
+
 def build(
     root: Path, catalog: Catalog, names, options: BuildOptions, brand: Brand | None = None,
-    on_result: Callable[[Result], None] | None = None,
+    on_result: Callable[[Result], None] | None = None, on_wait: Callable[[str], None] | None = None,
 ) -> list[Result]:
     """Build the named drugs (all when none is named), skipping those whose inputs are unchanged.
 
     Bad names or a bad brand raise InputError before anything is built; a drug that
     cannot be made is a failed Result, never an exception, and never stops the others.
-    ``on_result`` hears of each result as it comes, for progress reports.
+    ``on_result`` hears of each result as it comes, for progress reports; ``on_wait`` hears
+    that another build holds the output folder. Ctrl-C raises Interrupted, and a manifest
+    that cannot be written UnsavedManifest, each after the handouts already made are recorded.
     """
     drugs = select(catalog, names)
     brand = brand or chosen_brand(root, options)
@@ -146,52 +180,95 @@ def build(
         output.mkdir(parents=True, exist_ok=True)
     except OSError as error:
         raise InputError(output, f"cannot make the output folder: {error.strerror or error}") from None
+    if not output.is_dir():
+        raise InputError(output, "is a file, not a folder for the PDFs")
+    with inputs.locked(output, on_wait):
+        return _build_locked(root, drugs, options, brand, output, on_result)
+
+
+def _build_locked(root, drugs, options, brand, output, on_result) -> list[Result]:
     _remove_stale_temporaries(output)
     manifest = inputs.read_manifest(output)
+    recorded = dict(manifest)
     shared = inputs.shared_fingerprint(root, brand, options)
-    prints = {d.filename: inputs.fingerprint(shared, root, d.files) for d in drugs}
+    # A Drug made by hand (through the API, not workspace.load) has no digests: read its files now.
+    prints = [inputs.fingerprint(shared, d.digests or inputs.digests(root, d.files)) for d in drugs]
     todo, results = [], {}
-    for drug in drugs:
-        known = None if options.force else _known_result(drug, manifest, prints[drug.filename], output)
+    for index, drug in enumerate(drugs):
+        known = None if options.force else _known_result(drug, manifest, prints[index], output)
         if known is None:
-            todo.append(drug)
+            todo.append(index)
         else:
-            results[drug.filename] = known
+            results[index] = known
             _tell(on_result, known)
-    # Forget the old fingerprints of what is about to be rebuilt before any PDF is written.
-    # Otherwise a build stopped midway (Ctrl-C, kill) leaves new PDFs listed under their old
-    # inputs, and a later build with those inputs (say, back to letter after an --paper a4 run)
-    # calls the new PDFs "unchanged".
-    stale = [d.filename for d in todo if d.filename in manifest]
-    if stale:
-        for name in stale:
-            del manifest[name]
+    if todo:
+        ctx = context(root, options, brand)  # only now: an unchanged rebuild needs no fonts or stylesheets
+        finished = _run(ctx, [(i, drugs[i]) for i in todo])
+        try:
+            for index, result in finished:
+                with _ctrl_c_waits():  # so every handout told is recorded, and every one recorded told
+                    results[index] = result
+                    _remember(manifest, drugs[index], prints[index], result)
+                    _tell(on_result, result)
+        except KeyboardInterrupt:
+            finished.close()  # stop the workers before anything else
+            problem = _save(output, manifest)
+            done = [results[i] for i in sorted(results)]
+            raise Interrupted(done, [d.name for i, d in enumerate(drugs) if i not in results], problem) from None
+        finally:
+            finished.close()
+    listed = [results[i] for i in range(len(drugs))]
+    problem = _save(output, manifest) if manifest != recorded else ""
+    if problem:
+        raise UnsavedManifest(output / inputs.MANIFEST, problem, listed)
+    return listed
+
+
+@contextlib.contextmanager
+def _ctrl_c_waits():
+    """Hold Ctrl-C back for a moment: it is delivered (as KeyboardInterrupt) when the block ends."""
+    mask = getattr(signal, "pthread_sigmask", None)
+    if mask is None:  # Windows
+        yield
+        return
+    before = mask(signal.SIG_BLOCK, {signal.SIGINT})
+    try:
+        yield
+    finally:
+        mask(signal.SIG_SETMASK, before)
+
+
+def _remember(manifest: dict[str, inputs.Entry], drug: Drug, fingerprint: str, result: Result) -> None:
+    if drug.filename == ".pdf":
+        return  # a name with no letter or digit: no file, nothing to record under
+    if result.status == "built":
+        manifest[drug.filename] = inputs.Entry(fingerprint, pdf=result.digest)
+    elif result.from_inputs and not result.warnings:
+        # The same inputs fail the same way: remember it, so an unchanged rebuild needs no layout.
+        manifest[drug.filename] = inputs.Entry(fingerprint, failed=result.message)
+
+
+def _save(output: Path, manifest: dict[str, inputs.Entry]) -> str:
+    """Write the manifest; the problem in a few words if it cannot be written."""
+    try:
         inputs.write_manifest(output, manifest)
-    if not todo:
-        return [results[d.filename] for d in drugs]
-    ctx = context(root, options, brand)  # only now: an unchanged rebuild needs no fonts or stylesheets
-    for drug, result in _run(ctx, todo):
-        results[drug.filename] = result
-        _tell(on_result, result)
-        if result.status == "built":
-            manifest[drug.filename] = prints[drug.filename]
-        elif not result.warnings:
-            # The same inputs fail the same way: remember it, so an unchanged rebuild needs no layout.
-            manifest[drug.filename] = f"{FAILED}{prints[drug.filename]} {result.message}"
-    inputs.write_manifest(output, manifest)
-    return [results[d.filename] for d in drugs]
+    except OSError as error:
+        return error.strerror or str(error)
+    return ""
 
 
-FAILED = "failed:"
+def _known_result(drug: Drug, manifest: dict[str, inputs.Entry], fingerprint: str, output: Path) -> Result | None:
+    """What an earlier build made of these very inputs, if anything is still true of it.
 
-
-def _known_result(drug: Drug, manifest: dict[str, str], fingerprint: str, output: Path) -> Result | None:
-    """What an earlier build made of these very inputs, if anything is still true of it."""
-    entry = manifest.get(drug.filename, "")
-    if entry == fingerprint and (output / drug.filename).is_file():
+    A PDF is "unchanged" only while its bytes are the ones written: one truncated, edited or
+    replaced in the output folder, or rewritten by a build stopped midway, is made again."""
+    entry = manifest.get(drug.filename)
+    if entry is None or entry.inputs != fingerprint:
+        return None
+    if entry.failed is not None:
+        return Result(drug.name, "failed", message=entry.failed)
+    if inputs.file_digest(output / drug.filename) == entry.pdf:
         return Result(drug.name, "unchanged", output / drug.filename)
-    if entry.startswith(f"{FAILED}{fingerprint} "):
-        return Result(drug.name, "failed", message=entry.split(" ", 1)[1])
     return None
 
 
@@ -200,29 +277,64 @@ def _tell(on_result, result: Result) -> None:
         on_result(result)
 
 
-def _run(ctx: Context, drugs: list[Drug]):
-    """(drug, result) pairs as they finish: in this process, or in worker processes."""
+def _run(ctx: Context, drugs: list[tuple[int, Drug]]):
+    """(index, result) pairs as they finish: in this process, or in worker processes.
+
+    Closing the generator (Ctrl-C in the caller) cancels the drugs not started and stops the
+    workers at once: they ignore Ctrl-C themselves, so the build process alone decides."""
     root, options, brand = ctx.root, ctx.options, ctx.brand
     jobs = min(options.jobs or os.cpu_count() or 1, len(drugs))
     if jobs <= 1:
-        for drug in drugs:
-            yield drug, build_drug(drug, ctx)
+        for index, drug in drugs:
+            yield index, build_drug(drug, ctx)
         return
     # Spawned workers start clean (no forked WeasyPrint or font state); each builds its
     # context once (see _worker_context) and then many handouts.
-    with ProcessPoolExecutor(
+    pool = ProcessPoolExecutor(
         max_workers=jobs, mp_context=multiprocessing.get_context("spawn"),
-        initializer=_exit_with_parent, initargs=(os.getpid(),),
-    ) as pool:
-        futures = {pool.submit(_worker_build, root, options, brand, drug): drug for drug in drugs}
+        initializer=_start_worker, initargs=(os.getpid(),),
+    )
+    futures = {}
+    try:
+        futures = {pool.submit(_worker_build, root, options, brand, drug): (index, drug) for index, drug in drugs}
         for future in as_completed(futures):
-            yield futures[future], future.result()
+            index, drug = futures[future]
+            try:
+                result = future.result()
+            except BrokenProcessPool:
+                result = Result(drug.name, "failed", message="its worker process died (out of memory, or killed)",
+                                from_inputs=False)
+            yield index, result
+    except BaseException:  # Ctrl-C here, or GeneratorExit when the caller stops listening
+        for future in futures:
+            future.cancel()
+        _stop_workers(pool)
+        raise
+    finally:
+        pool.shutdown(wait=True, cancel_futures=True)
+
+
+def _stop_workers(pool: ProcessPoolExecutor) -> None:
+    """Terminate the workers now: shutting the pool down alone lets them finish the queue."""
+    terminate = getattr(pool, "terminate_workers", None)  # Python 3.14
+    if terminate is not None:
+        terminate()
+        return
+    for process in list((getattr(pool, "_processes", None) or {}).values()):
+        process.terminate()
+
+
+def _start_worker(parent: int) -> None:
+    # Ctrl-C at a terminal reaches every process of the group: the build process stops the
+    # workers itself, after recording what they finished.
+    signal.signal(signal.SIGINT, signal.SIG_IGN)
+    _exit_with_parent(parent)
 
 
 def _exit_with_parent(parent: int) -> None:
-    """Worker initializer: a worker whose build process was killed (SIGKILL gives it no
-    chance to shut the pool down) went on building the tasks already queued and then waited
-    forever on the task queue, whose write end it holds itself. Now it exits once orphaned."""
+    """A worker whose build process was killed (SIGKILL gives it no chance to shut the pool
+    down) went on building the tasks already queued and then waited forever on the task queue,
+    whose write end it holds itself. Now it exits once orphaned."""
 
     def watch():
         while os.getppid() == parent:
@@ -262,6 +374,12 @@ def describe(result: Result) -> str:
     small = f" (type at {result.scale:.0%})" if result.scale < 1 else ""
     warned = "".join(f"\n    warning: {w}" for w in result.warnings)
     return f"built {where}{small}{note}{warned}"
+
+
+def not_made(names: list[str]) -> str:
+    """The drugs a stopped build did not get to, in a line (the first few named)."""
+    shown = ", ".join(names[:5]) + (f" and {len(names) - 5} more" if len(names) > 5 else "")
+    return f"{len(names)} not made ({shown}); run the build again to make them" if names else "nothing left to make"
 
 
 def summary(results: list[Result]) -> str:

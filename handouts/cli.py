@@ -216,10 +216,25 @@ def build(root: Path, drugs: tuple[str, ...], send_to_printer: bool, printer: st
     """
     catalog = load_catalog(root)
     print_errors(catalog.errors)
+    print_warnings(catalog.warnings)
     try:
         total = len(build_module.select(catalog, drugs))
         with progress_reporter(total) as report:
-            results = build_module.build(root, catalog, drugs, options_from(kwargs), on_result=report)
+            results = build_module.build(root, catalog, drugs, options_from(kwargs), on_result=report,
+                                         on_wait=lambda line: click.echo(line, err=True))
+    except build_module.Interrupted as stop:
+        click.echo(build_module.summary(stop.results))
+        click.echo(f"interrupted: {build_module.not_made(stop.not_made)}", err=True)
+        if stop.problem:
+            click.echo(f"error: cannot record what was built: {stop.problem}", err=True)
+        raise SystemExit(130) from None
+    except KeyboardInterrupt:  # before any handout was begun (reading, fingerprinting)
+        click.echo("interrupted: nothing made", err=True)
+        raise SystemExit(130) from None
+    except build_module.UnsavedManifest as error:
+        click.echo(build_module.summary(error.results))
+        click.echo(f"error: {error}", err=True)
+        raise SystemExit(1) from None
     except InputError as error:
         raise UsageExit(str(error)) from None
     click.echo(build_module.summary(results))
@@ -229,6 +244,11 @@ def build(root: Path, drugs: tuple[str, ...], send_to_printer: bool, printer: st
         raise SystemExit(1)
 
 
+def print_warnings(warnings: list[str]) -> None:
+    for warning in warnings:
+        click.echo(f"warning: {warning}", err=True)
+
+
 @contextlib.contextmanager
 def progress_reporter(total: int):
     """A progress bar on stderr at a terminal; plain lines, one per handout, anywhere else."""
@@ -236,14 +256,16 @@ def progress_reporter(total: int):
     if not sys.stderr.isatty():
         yield lambda result: click.echo(build_module.describe(result))
         return
-    with click.progressbar(length=total, label="Building", file=sys.stderr) as bar:
-        def report(result):
-            lines.append(build_module.describe(result))
-            bar.update(1)
+    try:
+        with click.progressbar(length=total, label="Building", file=sys.stderr) as bar:
+            def report(result):
+                lines.append(build_module.describe(result))
+                bar.update(1)
 
-        yield report
-    for line in lines:
-        click.echo(line)
+            yield report
+    finally:  # after Ctrl-C too: what was finished is still told
+        for line in lines:
+            click.echo(line)
 
 
 @cli.command()

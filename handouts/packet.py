@@ -8,7 +8,6 @@ the very layout its own PDF gets.
 from __future__ import annotations
 
 import datetime as dt
-import re
 from dataclasses import dataclass, field, replace
 from pathlib import Path
 
@@ -20,6 +19,7 @@ from .handout import Cuts, SignGroup, group_signs
 from .options import PAPERS, BuildOptions
 from .readers.text import item_key
 from .record import Item
+from .slug import slug
 from .workspace import Catalog, Drug
 
 # Sign text one combined page holds at the smallest type, generously (2,500 to 3,500 characters
@@ -228,4 +228,5 @@ def _capitalise(name: str) -> str:
 
 
 def _slug(title: str) -> str:
-    return re.sub(r"[^a-z0-9]+", "-", title.lower()).strip("-")[:60] or "packet"
+    """The packet's file name, by the same rule as a handout's ("Τα φάρμακά σας" is not "packet-.pdf")."""
+    return slug(title, max_length=60) or "packet"

@@ -6,11 +6,14 @@ catalogue, never a stop, so the other drugs are still listed and built.
 
 from __future__ import annotations
 
-import re
+import hashlib
+import os
+import stat
 from dataclasses import dataclass, field
 from pathlib import Path
 
-from . import merge
+from . import limits, merge
+from . import slug as slug_module
 from .errors import InputError
 from .readers import read_document, yamlrecord
 from .readers.text import generic_words, name_key
@@ -26,6 +29,10 @@ class Drug:
     record: DrugRecord
     files: list[str]
     problems: list[str] = field(default_factory=list)
+    # The SHA-256 of each file's bytes as the readers read them: what the build fingerprints,
+    # so a file edited after it was read never passes for the PDF made from its old text.
+    digests: dict[str, str] = field(default_factory=dict)
+    stem: str = ""  # the PDF's name without ".pdf", unique in the catalogue (see _name_files)
 
     @property
     def name(self) -> str:
@@ -37,9 +44,8 @@ class Drug:
 
     @property
     def filename(self) -> str:
-        """"inotuzumab-ozogamicin.pdf": readable, and safe on any file system."""
-        stem = re.sub(r"[^a-z0-9]+", "-", self.record.generic_name.lower()).strip("-") or self.slug
-        return f"{stem}.pdf"
+        """"inotuzumab-ozogamicin.pdf": readable, safe on any file system, and no other drug's."""
+        return f"{self.stem or slug_module.slug(self.record.generic_name)}.pdf"
 
 
 @dataclass
@@ -49,6 +55,7 @@ class Catalog:
     regimens: list[Regimen] = field(default_factory=list)
     skipped: list[Skipped] = field(default_factory=list)
     errors: list[InputError] = field(default_factory=list)
+    warnings: list[str] = field(default_factory=list)  # worth a line, but nothing is wrong with the files
 
     def find(self, name: str) -> Drug:
         """The drug called ``name`` (generic or brand, any case), or an InputError."""
@@ -72,19 +79,65 @@ class Catalog:
 
 def source_files(root: Path) -> list[Path]:
     """Files under sources/, in a stable order; hidden files and READMEs are not documents."""
+    return _scan(root)[0]
+
+
+def _scan(root: Path) -> tuple[list[Path], list[InputError]]:
+    """The documents under sources/, and an error for each entry that is not read.
+
+    Links are followed only to files inside the workspace (a link to /etc/shadow is refused, not
+    read); links to folders, dangling links, FIFOs and devices are reported, never opened."""
     folder = root / SOURCES
     if not folder.is_dir():
         raise InputError(folder, "no sources/ folder: is this a handouts workspace? (see --workspace)")
-    return sorted(
-        p for p in folder.rglob("*")
-        if p.is_file() and not any(part.startswith(".") for part in p.relative_to(folder).parts)
-        and not p.name.upper().startswith("README")
-    )
+    # sources/ itself may be a link (to a shared drive, say): what it holds counts as inside.
+    inside = (root.resolve(), folder.resolve())
+    files, errors = [], []
+    for top, dirs, names in os.walk(folder):
+        dirs[:] = sorted(d for d in dirs if not d.startswith("."))
+        for name in sorted(dirs) + sorted(names):
+            path = Path(top) / name
+            if name.startswith(".") or (name in names and name.upper().startswith("README")):
+                continue
+            problem = _not_a_document(path, inside)
+            if problem:
+                errors.append(InputError(relative_name(path, root), problem))
+            elif name in names:
+                files.append(path)
+    return sorted(files), errors
+
+
+def _not_a_document(path: Path, inside: tuple[Path, ...]) -> str | None:
+    """Why ``path`` is not read, or None for a regular file (or a link to one inside the workspace)."""
+    try:
+        return _why_not_read(path, inside)
+    except RuntimeError:  # a link loop, before Python 3.13
+        return "a link that leads back to itself: not read"
+    except OSError as exc:
+        return f"cannot be read: {exc.strerror or exc}"
+
+
+def _why_not_read(path: Path, inside: tuple[Path, ...]) -> str | None:
+    info = path.lstat()
+    if stat.S_ISDIR(info.st_mode):
+        return None  # walked into
+    if stat.S_ISLNK(info.st_mode):
+        target = path.resolve()
+        if not target.exists():
+            return f"a link to {os.readlink(path)}, which does not exist: not read"
+        if not any(target.is_relative_to(base) for base in inside):
+            return f"a link to {target}, outside the workspace: refused"
+        if target.is_dir():
+            return f"a link to the folder {os.readlink(path)}: not followed (move or copy the files into sources/)"
+        info = target.stat()
+    if not stat.S_ISREG(info.st_mode):
+        return f"not a regular file ({limits.kind(info.st_mode)}): not read"
+    return None
 
 
 def relative_name(path: Path, root: Path) -> str:
     try:
-        return str(path.resolve().relative_to(root.resolve()))
+        return str(path.absolute().relative_to(root.absolute()))
     except ValueError:
         return str(path)
 
@@ -93,15 +146,24 @@ def load(root: Path) -> Catalog:
     """Read every source document in the workspace into a catalogue of merged drugs."""
     catalog = Catalog(root=root)
     records: list[DrugRecord] = []
-    for path in source_files(root):
+    digests: dict[str, str] = {}
+    files, catalog.errors = _scan(root)
+    for path in files:
+        name = relative_name(path, root)
         try:
-            document = read_document(path, relative_name(path, root))
+            data = limits.read_file(path.resolve(), name, follow=False)
+            digests[name] = hashlib.sha256(data).hexdigest()
+            document = read_document(path, name, data)
+            if isinstance(document, DrugRecord):
+                limits.check_record(document, name)
         except InputError as error:
             catalog.errors.append(error)
             continue
+        except RecursionError:
+            catalog.errors.append(InputError(name, f"nested too deeply to read (more than {limits.MAX_NESTING} levels)"))
+            continue
         except Exception as exc:  # noqa: BLE001 - a reader bug on one odd file must not stop the rest
-            catalog.errors.append(InputError(
-                relative_name(path, root), f"could not be read (a bug in handouts: {type(exc).__name__}: {exc})"))
+            catalog.errors.append(InputError(name, f"could not be read (a bug in handouts: {type(exc).__name__}: {exc})"))
             continue
         if isinstance(document, DrugRecord):
             records.append(document)
@@ -110,13 +172,43 @@ def load(root: Path) -> Catalog:
         else:
             catalog.skipped.append(document)
     for group in _group(records, catalog.errors):
-        catalog.drugs.append(_drug(group, catalog.errors))
+        drug = _drug(group, catalog.errors)
+        drug.digests = {f: digests[f] for f in drug.files if f in digests}
+        catalog.drugs.append(drug)
     catalog.drugs.sort(key=lambda d: d.slug)
+    catalog.warnings.extend(_name_files(catalog.drugs))
     return catalog
 
 
+def _name_files(drugs: list[Drug]) -> list[str]:
+    """Give each drug a PDF name no other drug has; a line for each clash resolved.
+
+    "interferon γ-1b" and "interferon g-1b" both spell "interferon-g-1b": each is numbered, so
+    neither handout overwrites the other, and both drugs say so. A name with no letter or digit
+    at all ("???", emoji) cannot name a file: that drug fails, naming its file."""
+    stems = slug_module.unique({str(i): d.name for i, d in enumerate(drugs)})
+    plain: dict[str, list[Drug]] = {}
+    for index, drug in enumerate(drugs):
+        drug.stem = stems[str(index)]
+        if not drug.stem:
+            drug.problems.append(
+                f"{drug.files[0]}: the generic name {drug.name!r} has no letter or digit to name its PDF after")
+        plain.setdefault(slug_module.slug(drug.name), []).append(drug)
+    lines = []
+    for stem, clashing in sorted(plain.items()):
+        if stem and len(clashing) > 1:
+            names = ", ".join(f"{d.name!r} ({d.files[0]})" for d in clashing)
+            for drug in clashing:
+                drug.record.notes.append(f"file name: {stem}.pdf would also be another drug's; written as {drug.filename}")
+            each = "both" if len(clashing) == 2 else "all"
+            lines.append(f"{names} {each} make {stem}.pdf: written as {', '.join(d.filename for d in clashing)}")
+    return lines
+
+
 def _keys(record: DrugRecord) -> set[str]:
-    return {name_key(record.generic_name)} | {name_key(b.name) for b in record.brands}
+    # A name of no letters or digits ("???", an emoji) has the empty key: it names no drug, so
+    # it never joins two records either.
+    return ({name_key(record.generic_name)} | {name_key(b.name) for b in record.brands}) - {""}
 
 
 def _generic_words(record: DrugRecord) -> frozenset[str]:

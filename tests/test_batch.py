@@ -51,8 +51,10 @@ def three_drugs(make_workspace) -> Path:
 
 
 def snapshot(out: Path) -> dict[str, tuple[int, int, bytes]]:
-    """Every file in the output folder, hidden ones too: (inode, mtime in ns, bytes)."""
-    return {p.name: (p.stat().st_ino, p.stat().st_mtime_ns, p.read_bytes()) for p in sorted(out.iterdir())}
+    """Every file in the output folder, hidden ones too: (inode, mtime in ns, bytes); but the lock
+    file, which each build rewrites with who holds it."""
+    return {p.name: (p.stat().st_ino, p.stat().st_mtime_ns, p.read_bytes())
+            for p in sorted(out.iterdir()) if p.name != inputs.LOCK}
 
 
 def statuses(results: list[build.Result]) -> dict[str, str]:
@@ -123,8 +125,8 @@ def test_broken_records_through_the_api(broken_workspace):
     manifest = inputs.read_manifest(broken_workspace / "out")
     assert sorted(manifest) == ["alfamab.pdf", "hugamab.pdf", "nonamab.pdf", "zetamab.pdf"]
     # Failures are remembered with their inputs, so an unchanged rebuild reports them without a layout.
-    assert manifest["nonamab.pdf"].endswith(" no urgent warning signs: cannot make a handout")
-    assert manifest["nonamab.pdf"].startswith(build.FAILED)
+    assert manifest["nonamab.pdf"].failed == "no urgent warning signs: cannot make a handout"
+    assert manifest["nonamab.pdf"].pdf is None and manifest["alfamab.pdf"].failed is None
     again = build.build(broken_workspace, workspace.load(broken_workspace), (), BuildOptions(strict=True, jobs=1))
     assert [r.status for r in again] == ["unchanged", "failed", "failed", "unchanged"]
 
@@ -285,10 +287,20 @@ def test_damaged_manifest_rebuilds_everything_safely(make_workspace, damage):
     assert [r.status for r in build_all(root)] == ["unchanged"] * 2
 
 
-def test_manifest_that_is_a_folder_does_not_crash_the_read(make_workspace):
+def test_manifest_that_is_a_folder_fails_in_one_line_after_the_summary(make_workspace):
     root = three_drugs(make_workspace)
     (root / "out" / inputs.MANIFEST).mkdir(parents=True)
     assert inputs.read_manifest(root / "out") == {}
+    result = invoke("build", "--strict", "--jobs", "1", "-w", str(root))
+    assert result.exit_code == 1
+    assert "Traceback" not in result.output and result.exception is None or isinstance(result.exception, SystemExit)
+    assert result.stdout.splitlines()[-1] == "3 built, 0 unchanged, 0 failed"
+    assert result.stderr.splitlines() == [
+        f"error: {root / 'out' / inputs.MANIFEST}: cannot record what was built (Is a directory): "
+        "the next build makes these handouts again"
+    ]
+    for name in ("alfamab", "betamab", "gammamab"):
+        assert pdfread.pages(root / "out" / f"{name}.pdf") == 1
 
 
 def test_a_build_stopped_midway_never_leaves_a_pdf_listed_under_old_inputs(make_workspace, monkeypatch):
@@ -342,11 +354,39 @@ def test_progress_lines_and_summary_when_stderr_is_not_a_terminal(make_workspace
 
 
 def _group_alive(pgid: int) -> bool:
+    """Whether a process of the group still runs. An exited process that only waits to be reaped
+    (a zombie: its parent is gone, and reaping orphans is init's job) does not count."""
     try:
         os.killpg(pgid, 0)
     except ProcessLookupError:
         return False
-    return True
+    proc = Path("/proc")
+    if not proc.is_dir():
+        return True
+    for stat in proc.glob("[0-9]*/stat"):
+        try:
+            fields = stat.read_text().rsplit(")", 1)[1].split()
+        except (OSError, IndexError):
+            continue  # it ended while we looked
+        if int(fields[2]) == pgid and fields[0] != "Z":  # fields: state, ppid, pgrp, ...
+            return True
+    return False
+
+
+def wait_for_a_pdf(process: subprocess.Popen, out: Path, timeout: float = 60) -> None:
+    """Until the build has written its first PDF; fails if it ended first."""
+    deadline = time.monotonic() + timeout
+    while not list(out.glob("*.pdf")) and process.poll() is None and time.monotonic() < deadline:
+        time.sleep(0.005)
+    assert process.poll() is None, "the build finished (or died) before it could be stopped"
+
+
+def group_ends(pgid: int, timeout: float) -> bool:
+    """Whether every process of the group has exited within ``timeout`` seconds."""
+    deadline = time.monotonic() + timeout
+    while _group_alive(pgid) and time.monotonic() < deadline:
+        time.sleep(0.05)
+    return not _group_alive(pgid)
 
 
 def test_killed_build_leaves_no_truncated_pdf_and_the_next_build_completes(make_workspace):
@@ -358,17 +398,11 @@ def test_killed_build_leaves_no_truncated_pdf_and_the_next_build_completes(make_
         stdout=subprocess.DEVNULL, stderr=subprocess.DEVNULL, start_new_session=True,
     )
     try:
-        deadline = time.monotonic() + 60
-        while not list(out.glob("*.pdf")) and process.poll() is None and time.monotonic() < deadline:
-            time.sleep(0.005)
-        assert process.poll() is None, "the build finished (or died) before it could be killed"
+        wait_for_a_pdf(process, out)
         os.kill(process.pid, signal.SIGKILL)  # the build process only, as `kill -9 PID` would
         assert process.wait(10) == -signal.SIGKILL
         # Its worker processes notice and exit by themselves, rather than idling forever.
-        deadline = time.monotonic() + 15
-        while _group_alive(process.pid) and time.monotonic() < deadline:
-            time.sleep(0.05)
-        assert not _group_alive(process.pid), "worker processes outlived the killed build"
+        assert group_ends(process.pid, 15), "worker processes outlived the killed build"
     finally:
         if _group_alive(process.pid):
             os.killpg(process.pid, signal.SIGKILL)
@@ -385,7 +419,7 @@ def test_killed_build_leaves_no_truncated_pdf_and_the_next_build_completes(make_
     results = build_all(root)
     assert [r.drug for r in results] == names
     assert all(r.status in ("built", "unchanged") for r in results), [r.message for r in results if not r.ok]
-    assert sorted(p.name for p in out.iterdir()) == [inputs.MANIFEST] + [f"{n}.pdf" for n in names]
+    assert sorted(p.name for p in out.iterdir()) == sorted([inputs.MANIFEST, inputs.LOCK] + [f"{n}.pdf" for n in names])
     for name in names:
         assert pdfread.pages(out / f"{name}.pdf") == 1
     assert sorted(inputs.read_manifest(out)) == [f"{n}.pdf" for n in names]

@@ -10,6 +10,7 @@ from __future__ import annotations
 import importlib
 from pathlib import Path
 
+from .. import limits
 from ..errors import InputError
 from ..record import Document, DrugRecord
 
@@ -20,15 +21,19 @@ READERS = ("yamlrecord", "cancergov", "drugscom", "sheet")
 FORMATS = "a YAML drug record, a drugs.com side-effects page, a cancer.gov drug page or a patient drug sheet"
 
 
-def read_text(path: Path, name: str | None = None) -> str:
-    """The document's text, or an InputError for an empty, binary or non-UTF-8 file."""
+def read_text(path: Path, name: str | None = None, data: bytes | None = None) -> str:
+    """The document's text, or an InputError for an empty, binary, too large or non-UTF-8 file.
+
+    ``data`` is the file's bytes when the caller has read them already (the workspace reads
+    each file once, and fingerprints those very bytes)."""
     name = name or str(path)
-    try:
-        data = path.read_bytes()
-    except OSError as exc:
-        raise InputError(name, f"cannot read: {exc.strerror or exc}") from None
+    if data is None:
+        data = limits.read_file(path, name)
     if not data.strip():
         raise InputError(name, "empty file")
+    utf = _utf16_or_32(data)
+    if utf:
+        raise InputError(name, f"{utf} text: save it as UTF-8")
     if b"\x00" in data:
         raise InputError(name, "binary file, not a text document")
     try:
@@ -39,16 +44,30 @@ def read_text(path: Path, name: str | None = None) -> str:
     return text.replace("\r\n", "\n").replace("\r", "\n")
 
 
+def _utf16_or_32(data: bytes) -> str | None:
+    """"UTF-16" or "UTF-32" for text saved so (Windows Notepad's "Unicode"), with or without a BOM."""
+    if data.startswith((b"\xff\xfe\x00\x00", b"\x00\x00\xfe\xff")):
+        return "UTF-32"
+    if data.startswith((b"\xff\xfe", b"\xfe\xff")):
+        return "UTF-16"
+    # Without a BOM: Latin text in UTF-16 has a zero in every second byte, and only there.
+    head = data[:400]
+    half, high, low = len(head) // 2, head[0::2].count(0), head[1::2].count(0)
+    if half >= 2 and ((low >= 0.9 * half and high == 0) or (high >= 0.9 * half and low == 0)):
+        return "UTF-16"
+    return None
+
+
 def detect(text: str):
     """The reader module for this text, or None."""
     readers = (importlib.import_module(f"{__name__}.{name}") for name in READERS)
     return next((reader for reader in readers if reader.detect(text)), None)
 
 
-def read_document(path: Path, name: str | None = None) -> Document:
-    """Read one file into a Document; ``name`` is how errors and provenance name it."""
+def read_document(path: Path, name: str | None = None, data: bytes | None = None) -> Document:
+    """Read one file (or its bytes, already read) into a Document; ``name`` is how errors and provenance name it."""
     name = name or str(path)
-    text = read_text(path, name)
+    text = read_text(path, name, data)
     reader = detect(text)
     if reader is None:
         raise InputError(name, f"unknown format: expected {FORMATS}")

@@ -11,6 +11,7 @@ import re
 
 import yaml
 
+from .. import limits
 from ..errors import InputError
 from ..record import BrandName, DrugRecord, Item, Source
 from .text import parse_date, squash
@@ -72,11 +73,14 @@ _FAST_LOADER = getattr(yaml, "CSafeLoader", yaml.SafeLoader)
 
 def _compose(text: str, path: str) -> yaml.Node | None:
     try:
+        _check_structure(text, path)
         return yaml.compose(text, Loader=_FAST_LOADER)
     except yaml.YAMLError:
         pass
     try:
         return yaml.compose(text, Loader=yaml.SafeLoader)
+    except RecursionError:  # the pure-Python composer recurses once per level
+        raise InputError(path, f"nested more than {limits.MAX_YAML_DEPTH} levels deep") from None
     except yaml.MarkedYAMLError as exc:
         mark = exc.problem_mark or exc.context_mark
         # An unclosed quote or bracket is only noticed at the end of the stream, which is a line past
@@ -88,6 +92,28 @@ def _compose(text: str, path: str) -> yaml.Node | None:
         raise InputError(path, f"YAML syntax error: {problem}", _mark_line(mark)) from None
     except yaml.YAMLError as exc:
         raise InputError(path, f"YAML syntax error: {squash(str(exc))}") from None
+
+
+def _check_structure(text: str, path: str) -> None:
+    """Refuse alias bombs and deep nesting from the event stream, before any node is built.
+
+    libyaml composes nodes recursively in C: 100,000 nested brackets crashed the process
+    (a segmentation fault, not an exception), and 100,000 aliases in a list multiplied the
+    items read. Events come one by one, so the scan stops at the first level or alias too many."""
+    depth = aliases = 0
+    for event in yaml.parse(text, Loader=_FAST_LOADER):
+        if isinstance(event, yaml.CollectionStartEvent):
+            depth += 1
+            if depth > limits.MAX_YAML_DEPTH:
+                raise InputError(path, f"nested more than {limits.MAX_YAML_DEPTH} levels deep",
+                                 _mark_line(event.start_mark))
+        elif isinstance(event, yaml.CollectionEndEvent):
+            depth -= 1
+        elif isinstance(event, yaml.AliasEvent):
+            aliases += 1
+            if aliases > limits.MAX_YAML_ALIASES:
+                raise InputError(path, f"more than {limits.MAX_YAML_ALIASES} YAML aliases (*name)",
+                                 _mark_line(event.start_mark))
 
 
 def _mark_line(mark) -> int | None:
@@ -118,12 +144,16 @@ def _sequence(node: yaml.Node | None, path: str, field: str) -> list[yaml.Node]:
         return []
     if not isinstance(node, yaml.SequenceNode):
         raise InputError(path, f"field '{field}' must be a list", _line(node))
+    if len(node.value) > limits.MAX_ITEMS:
+        raise InputError(path, limits.too_many(len(node.value), field), _line(node))
     return list(node.value)
 
 
 def _text(node: yaml.Node, path: str, field: str) -> str:
     if not isinstance(node, yaml.ScalarNode) or node.tag == "tag:yaml.org,2002:null":
         raise InputError(path, f"field '{field}' must be text", _line(node))
+    if len(node.value) > limits.MAX_ITEM_CHARS:
+        raise InputError(path, limits.too_long(len(node.value), field), _line(node))
     value = squash(str(node.value))
     if not value:
         raise InputError(path, f"field '{field}' is empty", _line(node))
