@@ -308,7 +308,9 @@ def _run(ctx: Context, drugs: list[tuple[int, Drug]]):
     except BaseException:  # Ctrl-C here, or GeneratorExit when the caller stops listening
         for future in futures:
             future.cancel()
-        _stop_workers(pool)
+        with _quiet_manager_thread(pool):
+            _stop_workers(pool)
+            pool.shutdown(wait=True, cancel_futures=True)
         raise
     finally:
         pool.shutdown(wait=True, cancel_futures=True)
@@ -322,6 +324,25 @@ def _stop_workers(pool: ProcessPoolExecutor) -> None:
         return
     for process in list((getattr(pool, "_processes", None) or {}).values()):
         process.terminate()
+
+
+@contextlib.contextmanager
+def _quiet_manager_thread(pool: ProcessPoolExecutor):
+    """The pool's manager thread may trip over the workers we are stopping (a closed queue, a
+    half-read result) and print a thread traceback after "interrupted": they were stopped on
+    purpose, so what that one thread raises meanwhile is no news."""
+    manager = getattr(pool, "_executor_manager_thread", None)
+    previous = threading.excepthook
+
+    def hook(args):
+        if args.thread is not manager:
+            previous(args)
+
+    threading.excepthook = hook
+    try:
+        yield
+    finally:
+        threading.excepthook = previous
 
 
 def _start_worker(parent: int) -> None:
