@@ -22,7 +22,7 @@ from .options import BuildOptions
 from .workspace import Catalog, Drug
 
 URGENT_HEADING = "Call your care team right away"
-OTHER_HEADINGS = ("Common side effects", "Staying safe during treatment", "How it works", "Not everything fits")
+OTHER_HEADINGS = ("Common side effects", "Staying safe during treatment", "How it works", "Not on this page")
 FOOTER_START = "This handout does not replace advice"
 # Templates whose own words a patient reads on every handout.
 PAGE_TEMPLATES = ("handout.html", "_masthead.html", "_header.html", "_urgent.html", "_phones.html", "_fever.html",
@@ -195,10 +195,10 @@ def _sentences(text: str) -> list[str]:
     return [s for s in re.split(r"(?<=[.;!?])\s+", text) if s]
 
 
-def template_words(env: jinja2.Environment) -> list[str]:
+def template_words(env: jinja2.Environment, names=PAGE_TEMPLATES) -> list[str]:
     """The words the templates themselves print, with Jinja and HTML taken out."""
     fragments = []
-    for name in PAGE_TEMPLATES:
+    for name in names:
         source, _, _ = env.loader.get_source(env, name)
         source = re.sub(r"\{#.*?#\}|\{%.*?%\}|\{\{.*?\}\}|<style.*?</style>|<svg.*?</svg>", "\n", source, flags=re.S)
         source = html.unescape(re.sub(r"<[^>]+>", "\n", source))  # "&bull;" is a bullet, not a word
@@ -206,9 +206,22 @@ def template_words(env: jinja2.Environment) -> list[str]:
     return fragments
 
 
+# A template with fewer words than this is a few labels, too short for a reading grade to mean much.
+GRADED_WORDS = 8
+
+
 def _template_grade(env: jinja2.Environment) -> Figure:
-    value = grade(template_words(env)) or 0.0
-    return _figure("reading grade: template's own words", value <= 6, f"{value:.1f}", "<= 6")
+    """The hardest template's own words: pooled over every template, one hard sentence in an
+    override is lost among the labels of the others."""
+    grades = {}
+    for name in PAGE_TEMPLATES:
+        words = template_words(env, (name,))
+        if sum(len(w.split()) for w in words) >= GRADED_WORDS:
+            grades[name] = grade(words) or 0.0
+    worst = max(grades, key=grades.get, default=None)
+    value = grades[worst] if worst else 0.0
+    return _figure("reading grade: template's own words", value <= 6, f"{value:.1f}", "<= 6",
+                   f"hardest: {worst}" if worst else "")
 
 
 def _freshness(drug: Drug, as_of: dt.date) -> list[Figure]:
