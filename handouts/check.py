@@ -16,7 +16,7 @@ from pathlib import Path
 import jinja2
 import readability
 
-from . import build, contrast, pdfinspect, review
+from . import build, contrast, handout, overlap, pdfinspect, review
 from .brand import Brand
 from .options import BuildOptions
 from .workspace import Catalog, Drug
@@ -29,6 +29,10 @@ PAGE_TEMPLATES = ("handout.html", "_masthead.html", "_header.html", "_urgent.htm
                   "_signs.html", "_side_effects.html", "_reminders.html", "_how_it_works.html", "_dropped.html",
                   "_footer.html")
 TEXT_COLOUR = "#111111"  # body text in styles/handout.css
+# Office printers cannot print the outer quarter inch of the paper.
+PRINTABLE_MARGIN_PT = 18.0
+# The FDA Medication Guide minimum, for every printed character, footer included.
+SMALLEST_PT = 10.0
 
 PASS, WARN, FAIL = "pass", "warn", "fail"
 
@@ -77,8 +81,13 @@ def _check_drug(drug: Drug, ctx: build.Context, shared: list[Figure], as_of: dt.
         _urgent_first(page.text, drug, "urgent block first (text)"),
         _urgent_first(page.tagged_text, drug, "urgent block first (tags)"),
         *_type_sizes(page),
+        _printable(page),
+        _smallest_glyph(page),
         *shared,
         _fitted(result),
+        *_empty_space(result),
+        _overlaps(drug),
+        *_links(drug, ctx.brand),
         _overridden(drug),
         *_source_grades(drug),
         *_freshness(drug, as_of),
@@ -118,6 +127,65 @@ def _type_sizes(page: pdfinspect.Inspection) -> list[Figure]:
     urgent = [c.size for c in visible if urgent_top is not None and urgent_top <= c.top < urgent_end]
     body = [c.size for c in visible]
     return [_size_figure("smallest urgent type", urgent, 11.0), _size_figure("smallest body type", body, 10.0)]
+
+
+def _printable(page: pdfinspect.Inspection) -> Figure:
+    """Every glyph box at least 18 pt inside each edge of the paper, on every page."""
+    near = page.near_edge(PRINTABLE_MARGIN_PT)
+    detail = ""
+    if near:
+        where = ", ".join(f"{c.text!r} on page {c.page} at x {c.x0:.1f}-{c.x1:.1f}, y {c.top:.1f}-{c.bottom:.1f} pt"
+                          for c in near[:3])
+        detail = where + (f" and {len(near) - 3} more" if len(near) > 3 else "")
+    return _figure("printable area", not near, f"{len(near)} glyphs within {PRINTABLE_MARGIN_PT:g} pt of an edge",
+                   f"none within {PRINTABLE_MARGIN_PT:g} pt of an edge (nor off the paper)", detail)
+
+
+def _smallest_glyph(page: pdfinspect.Inspection) -> Figure:
+    """The smallest printed character anywhere on the page: footer and QR caption included."""
+    char = page.smallest()
+    if char is None:
+        return Figure("smallest glyph", FAIL, "none found", f">= {SMALLEST_PT:g} pt")
+    return _figure("smallest glyph", char.size >= SMALLEST_PT - 0.05, f"{char.size:.1f} pt",
+                   f">= {SMALLEST_PT:g} pt, every character on the page", f"{char.text!r} on page {char.page}")
+
+
+def _empty_space(result: build.Result) -> list[Figure]:
+    """When content was left out, the room left above the footer: less than one body line,
+    or something more would have fitted."""
+    if not result.dropped:
+        return []
+    line = 12.0 * result.scale * 1.25
+    return [Figure("empty space with content left out", PASS if result.empty_pt < line else WARN,
+                   f"{result.empty_pt:.1f} pt", f"< one body line ({line:.1f} pt)")]
+
+
+def _overlaps(drug: Drug) -> Figure:
+    """Side effects that still name a symptom of the urgent tiers, each reported: those with a
+    pointer to the urgent box pass, any other warns."""
+    resolution = overlap.resolve(drug.record)
+    left = overlap.overlaps_left(drug.record, resolution.shown)
+    loose = [e for e in left if "without a pointer" in e] + [f"{it.text!r} ({why})" for it, why in resolution.unresolved]
+    removed = [f"{it.text!r}" for it, _ in resolution.dropped]
+    value = f"{len(left) + len(resolution.unresolved)} left ({len(loose)} without a pointer); {len(removed)} side effects not repeated"
+    detail = "; ".join(filter(None, ["; ".join(left + [f"{it.text!r} ({why})" for it, why in resolution.unresolved]),
+                                     f"not repeated: {', '.join(removed)}" if removed else ""]))
+    return Figure("overlaps between tiers", WARN if loose else PASS, value,
+                  "no symptom both urgent and 'tell us if it bothers you' without a pointer", detail)
+
+
+def _links(drug: Drug, brand: Brand) -> list[Figure]:
+    """What the QR code opens, and every source address that may not go into one."""
+    figures = []
+    for source in drug.record.sources:
+        if source.url and not handout.is_web_address(source.url):
+            figures.append(Figure(f"address: {source.publisher or source.title or source.key}", WARN,
+                                  f"not a web address: {source.url[:60]!r}", "http:// or https://",
+                                  "left out of the QR code"))
+    target = handout.link(drug.record, brand.more_info_url, brand.clinic)
+    figures.append(Figure("QR code", PASS, f"{target.url} ({target.name})" if target else "none",
+                          "opens what its sentence names", "" if target else "no source or brand has a web address"))
+    return figures
 
 
 def _phrase_top(chars: list[pdfinspect.Char], phrase: str) -> float | None:

@@ -15,7 +15,8 @@ smallest type, the drug fails with the overflow.
 
 from __future__ import annotations
 
-from dataclasses import dataclass, replace
+import math
+from dataclasses import dataclass, field, replace
 from typing import Callable
 
 from weasyprint import Document
@@ -29,8 +30,11 @@ from .record import DrugRecord
 SAFETY = 0.99
 # How content height grows with type size. Wrapped paragraphs grow with its square
 # (taller and more lines), one-line items only linearly; handouts are a mix.
-GROWTH = 1.2
+GROWTH = 1.5
 MAX_PASSES = 8
+# How far below the type the never-cut content needs the fitter may go to keep other content:
+# one point of body type. Past that, content is left out before the type shrinks further.
+CONTENT_ALLOWANCE = 1.0 / 12
 PT_PER_PX = 0.75
 MM_PER_PX = 25.4 / 96
 LINE_HEIGHT = 1.25  # styles/handout.css: html line-height
@@ -102,6 +106,8 @@ class _Model:
     note: float  # full-size px of the "not everything fits" note
     available: float
     k: float = 1.0
+    growth: float = GROWTH
+    seen: list[tuple[float, frozenset[str], float]] = field(default_factory=list)  # (scale, omitted, px)
 
     def predict(self, scale: float, omitted: frozenset[str]) -> float:
         height = self.full - sum(self.savings.get(i, 0.0) for i in omitted)
@@ -111,27 +117,44 @@ class _Model:
                 height -= self.sections[section]
         if omitted:
             height += self.note
-        return self.k * height * scale ** GROWTH
+        return self.k * height * scale ** self.growth
 
     def learn(self, cuts: Cuts, measure: Measure) -> None:
-        predicted = self.predict(cuts.scale, cuts.omitted) / self.k
+        """Correct the model by a real layout; two layouts of the same content at different
+        type sizes also say how this page's height grows with the type."""
+        for scale, omitted, needed in self.seen:
+            if omitted == cuts.omitted and abs(scale - cuts.scale) > 0.005 and needed > 0 and measure.needed > 0:
+                growth = math.log(needed / measure.needed) / math.log(scale / cuts.scale)
+                self.growth = min(2.5, max(1.0, growth))
+        self.seen.append((cuts.scale, cuts.omitted, measure.needed))
+        self.k = 1.0
+        predicted = self.predict(cuts.scale, cuts.omitted)
         if predicted > 0:
             self.k = measure.needed / predicted
 
     def choose(self, order: list[str]) -> Cuts:
-        """The largest type (at most full size) at which the never-cut content fits, then
-        whole items given back in priority order while they fit at that type."""
+        """Type and content for the page, in the order README "The page" gives.
+
+        The type is the largest (at most full size) at which the never-cut content fits.
+        To keep content it may go one point smaller than that (never below the floor):
+        at that size, whole items come back in priority order while they fit; then the type
+        grows again until those items fill the page."""
         target = self.available * SAFETY
         everything = frozenset(order)
-        smallest = self.predict(1.0, everything)
-        scale = 1.0 if smallest <= target else max(MIN_SCALE, (target / smallest) ** (1 / GROWTH))
+        keep = self._largest_scale(everything, target)
+        low = max(MIN_SCALE, keep - CONTENT_ALLOWANCE)
         omitted = set(everything)
         for item in reversed(order):  # highest priority first
             trial = frozenset(omitted - {item})
-            if self.predict(scale, trial) <= target:
+            if self.predict(low, trial) <= target:
                 omitted = set(trial)
+        scale = max(low, self._largest_scale(frozenset(omitted), target))
         scale = MIN_SCALE if scale < MIN_SCALE + 1e-3 else round(scale, 4)
         return Cuts(scale=scale, omitted=frozenset(omitted))
+
+    def _largest_scale(self, omitted: frozenset[str], target: float) -> float:
+        at_full = self.predict(1.0, omitted)
+        return 1.0 if at_full <= target else max(MIN_SCALE, (target / at_full) ** (1 / self.growth))
 
 
 def fit(record: DrugRecord, layout: Layout) -> Fitted:
@@ -147,9 +170,10 @@ def fit(record: DrugRecord, layout: Layout) -> Fitted:
     while passes < MAX_PASSES:
         wanted = model.choose(order)
         if best is not None:
-            # The last layout fitted: it is final unless more room is left than one line and
-            # the model gives something back (or larger type) there.
-            if best.empty < _line(best.cuts) or not _more(wanted, best.cuts):
+            # The last layout fitted: it is final when nothing is left out (a page a little too
+            # long shrinks once, a touch more than it needs, rather than costing a pass), when
+            # less than a line is left, or when the model gives nothing back there.
+            if not best.cuts.omitted or best.empty < _line(best.cuts) or not _more(wanted, best.cuts):
                 return best
         elif wanted == cuts:  # the last layout overflowed and the model would lay out the same
             wanted = _less(cuts, order)
@@ -187,7 +211,8 @@ def _model(measure: Measure, order: list[str]) -> _Model:
         # Only a section whose every item may go can vanish, heading and all.
         if section in measure.heights and every and all(k in savings for k in every):
             sections[section] = max(0.0, measure.heights[section] - sum(savings[k] for k in every))
-    return _Model(measure.needed, savings, sections, 2.6 * _line(Cuts()), measure.available)
+    # The "not on this page" note: a line or two.
+    return _Model(measure.needed, savings, sections, 1.6 * _line(Cuts()), measure.available)
 
 
 def _more(wanted: Cuts, had: Cuts) -> bool:

@@ -208,14 +208,21 @@ def link(record: DrugRecord, more_info_url: str | None = None, clinic: str | Non
     """What the QR code opens: the source that lists the side effects in full, else the brand's
     page for more information, else the first source on the web, named for what it is."""
     web = [s for s in record.sources if is_web_address(s.url)]
-    cited = {s.key: sum(it.source == s.key for it in record.side_effects) for s in web}
-    listing = max((s for s in web if cited[s.key]), key=lambda s: cited[s.key], default=None)
-    if listing is not None:
-        return Link(listing.url.strip(), _link_name(listing, full_list=True), True)
+    items = record.side_effects + record.urgent_signs + record.serious_warnings
+
+    def rank(source: Source) -> tuple[int, int]:
+        return (sum(it.source == source.key for it in record.side_effects),
+                sum(it.source == source.key for it in items))
+
+    listings = [s for s in web if rank(s)[0] or "side effect" in (s.title or "").lower()]
+    if listings:
+        best = max(listings, key=rank)
+        return Link(best.url.strip(), _link_name(best, full_list=True), True)
     if is_web_address(more_info_url):
         return Link(more_info_url.strip(), f"more information from {clinic or 'your care team'}", False)
     if web:
-        return Link(web[0].url.strip(), _link_name(web[0], full_list=False), False)
+        best = max(web, key=rank)
+        return Link(best.url.strip(), _link_name(best, full_list=False), False)
     return None
 
 
