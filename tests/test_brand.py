@@ -83,8 +83,10 @@ def lines(result) -> list[str]:
 
 
 def urgent_block(text: str) -> str:
-    """The text between the urgent heading and the common side effects heading."""
-    start, end = text.index(URGENT_HEADING), text.index(COMMON_HEADING)
+    """The text between the urgent heading and the next section's heading (common side effects,
+    or the safety reminders where the side effects gave way to the urgent block)."""
+    start = text.index(URGENT_HEADING)
+    end = min(i for i in (text.find(COMMON_HEADING), text.find("Staying safe during treatment")) if i >= 0)
     assert start < end
     return text[start:end]
 
@@ -321,7 +323,9 @@ def test_northside_name_phones_and_fever_are_inside_the_urgent_block(northside_p
         assert "Nights and weekends: (555) 010-0199" in block, path.name
         assert "Fever means a temperature of 100.4 °F (38.0 °C) or higher." in block, path.name
         assert block.count("100.4 °F") == 1, path.name  # once, and the source words left as they are
-        assert "call 911 or go to the nearest emergency room." in block, path.name
+        # The emergency line opens the urgent box, just above its heading (issue 14).
+        text = pdfread.text(path)
+        assert 0 <= text.index("call 911 or go to the nearest emergency room.") < text.index(URGENT_HEADING), path.name
         assert pdfread.metadata(path).author == "Northside Cancer Center"
 
 

@@ -26,8 +26,9 @@ def record(name: str, **fields) -> str:
     """A YAML drug record for a fictional drug (no clinical claim about any real medicine)."""
     data = {"generic_name": name, "brands": [f"{name.title()}ra"], **fields}
     data.setdefault("urgent_signs", ["Fictional sign one", "Fictional sign two"])
+    # Reviewed today, so never overdue: a build line says when sources are (tested on its own).
     data.setdefault("sources", [{"publisher": "Test Press", "url": "https://example.org/x",
-                                 "last_reviewed": "2025-06-01", "review_frequency": "annually"}])
+                                 "last_reviewed": dt.date.today().isoformat(), "review_frequency": "annually"}])
     return yaml.safe_dump(data, sort_keys=False)
 
 

