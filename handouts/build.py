@@ -23,7 +23,7 @@ from . import brand as brand_module
 from .brand import DEFAULT, Brand
 from .atomic import write_atomically
 from .errors import BuildError, InputError
-from .handout import Cuts, plan
+from .handout import Cuts, footer_lines, plan
 from .options import PAPERS, BuildOptions, made_date
 from .workspace import Catalog, Drug
 
@@ -99,7 +99,7 @@ def fitted(drug: Drug, ctx: Context, made: dt.date | None = None) -> fit.Fitted:
         page = html.render(ctx.env, handout, ctx.brand, cuts, ctx.paper)
         return ctx.renderer.layout(page, ctx.root), page
 
-    return fit.fit(drug.record, layout)
+    return fit.fit(drug.record, layout, footer_lines(ctx.brand))
 
 
 def build_drug(drug: Drug, ctx: Context) -> Result:

@@ -157,13 +157,13 @@ class _Model:
         return 1.0 if at_full <= target else max(MIN_SCALE, (target / at_full) ** (1 / self.growth))
 
 
-def fit(record: DrugRecord, layout: Layout) -> Fitted:
+def fit(record: DrugRecord, layout: Layout, footer: tuple[str, ...] = ()) -> Fitted:
     cuts = Cuts()
     document, html = layout(cuts)
     measure = measure_layout(document)
     if measure.fits:
         return Fitted(document, html, cuts, 1, measure.available - measure.needed)
-    order = cut_order(record)
+    order = cut_order(record, footer)
     model = _model(measure, order)
     best: Fitted | None = None
     passes = 1

@@ -61,6 +61,9 @@ class EffectGroup:
 
 
 HOW = "how"
+# The brand's lines in the footer (address, note): reference, not advice, so they give way
+# right after how it works.
+FOOTER_NOTE, FOOTER_ADDRESS = "ft-note", "ft-address"
 # Reminders kept like urgent content: a call-now instruction, pump or line care, pregnancy and
 # contraception, driving.
 _MUST_KEEP = re.compile(
@@ -77,15 +80,21 @@ def effects(record: DrugRecord) -> list[overlap.Effect]:
     return overlap.resolve(record).shown
 
 
-def cut_order(record: DrugRecord) -> list[str]:
+def footer_lines(brand) -> tuple[str, ...]:
+    """The brand's footer lines the fitter may leave out: only those the brand prints."""
+    return tuple(i for i, present in ((FOOTER_NOTE, brand.footer), (FOOTER_ADDRESS, brand.clinic)) if present)
+
+
+def cut_order(record: DrugRecord, footer: tuple[str, ...] = ()) -> list[str]:
     """Ids of the content the fitter may leave out, first to go first.
 
-    How it works goes first; then side effects that point to a worse form in the urgent
+    How it works goes first, then the brand's footer note and address line; then side effects that point to a worse form in the urgent
     box (the box already tells the patient when to call); then the tails of the side effects
     and of the optional reminders in turn, the longer list first, so neither section
     vanishes while the other stays whole. Urgent content and must-keep reminders are
     never in it."""
     order = [HOW] if record.how_it_works else []
+    order += list(footer)
     shown = effects(record)
     order += [f"se-{n}" for n in reversed(range(len(shown))) if shown[n].pointer]
     tails = {
@@ -114,6 +123,10 @@ class Cuts:
         out = []
         if HOW in self.omitted and record.how_it_works:
             out.append("how it works")
+        if FOOTER_ADDRESS in self.omitted:
+            out.append("the clinic's address")
+        if FOOTER_NOTE in self.omitted:
+            out.append("the clinic's note")
         for prefix, total, name in (("se", len(effects(record)), "side effects"),
                                     ("rm", len(record.reminders), "safety reminders")):
             gone = sum(i.startswith(prefix + "-") for i in self.omitted)
@@ -157,6 +170,8 @@ class Handout:
     link: Link | None
     made: dt.date | None
     language: str = "en"
+    clinic_address: bool = True  # print the brand's address line in the footer
+    clinic_note: bool = True  # print the brand's footer note
 
     @property
     def urgent_text(self) -> str:
@@ -193,6 +208,8 @@ def plan(record: DrugRecord, cuts: Cuts, made: dt.date | None = None,
         link=link(record, more_info_url, clinic),
         made=made,
         language=next((s.language for s in record.sources if s.language), "en"),
+        clinic_address=FOOTER_ADDRESS not in cuts.omitted,
+        clinic_note=FOOTER_NOTE not in cuts.omitted,
     )
 
 
