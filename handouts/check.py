@@ -16,7 +16,8 @@ from pathlib import Path
 import jinja2
 import readability
 
-from . import build, contrast, handout, overlap, pdfinspect, review
+from . import build, contrast, fit, handout, overlap, pdfinspect, review
+from . import html as html_module
 from .brand import Brand
 from .options import BuildOptions
 from .workspace import Catalog, Drug
@@ -155,7 +156,7 @@ def _empty_space(result: build.Result) -> list[Figure]:
     or something more would have fitted."""
     if not result.dropped:
         return []
-    line = 12.0 * result.scale * 1.25
+    line = html_module.BODY_PT * result.scale * fit.LINE_HEIGHT
     return [Figure("empty space with content left out", PASS if result.empty_pt < line else WARN,
                    f"{result.empty_pt:.1f} pt", f"< one body line ({line:.1f} pt)")]
 

@@ -32,6 +32,9 @@ SAFETY = 0.99
 # (taller and more lines), one-line items only linearly; handouts are a mix.
 GROWTH = 1.5
 MAX_PASSES = 8
+# The target, as a share of the page, after each layout that overflowed.
+OVERFLOWED_SAFETY = 0.985
+TRIAL_SAFETY = 1.0
 # How far below the type the never-cut content needs the fitter may go to keep other content:
 # one point of body type. Past that, content is left out before the type shrinks further.
 CONTENT_ALLOWANCE = 1.0 / 12
@@ -61,6 +64,7 @@ class Measure:
     needed: float  # px of content over all pages, footer included
     available: float  # px of content area on one page
     heights: dict[str, float]  # element id -> px
+    lists: dict[str, str] = field(default_factory=dict)  # list item id -> id of its list, in page order
 
     @property
     def overflow(self) -> float:
@@ -91,55 +95,77 @@ Layout = Callable[[Cuts], tuple[Document, str]]
 
 # Sections that vanish, heading and all, when every item in them is left out.
 _SECTIONS = {"se-": "common", "rm-": "reminders"}
+# Items in the footer, which keeps its size whatever the type scale.
+_FIXED = "ft-"
 
 
 @dataclass
 class _Model:
     """The page's content height predicted for any scale and set of omitted items.
 
-    Heights are kept at full size; a layout at scale s is about s ** GROWTH as tall. The
-    correction factor ``k`` is what the last real layout said of the prediction."""
+    Heights are kept at full size. The flow grows with the type, about s ** growth; the
+    footer is a fixed size and does not. The correction factor ``k`` is what the last real
+    layout said of the prediction."""
 
-    full: float  # px of everything at full size, no note
-    savings: dict[str, float]  # full-size px saved by leaving out each item
+    flow: float  # px of everything in the flow at full size, no note
+    fixed: float  # px of the footer, at any type size
+    savings: dict[str, float]  # px saved by leaving out each item (at full size, for the flow)
     sections: dict[str, float]  # full-size px of each section's heading and spacing
-    note: float  # full-size px of the "not everything fits" note
+    note: float  # full-size px of the "not on this page" note
     available: float
+    lists: dict[str, tuple[list[tuple[str, float]], float]] = field(default_factory=dict)
     k: float = 1.0
     growth: float = GROWTH
     seen: list[tuple[float, frozenset[str], float]] = field(default_factory=list)  # (scale, omitted, px)
 
-    def predict(self, scale: float, omitted: frozenset[str]) -> float:
-        height = self.full - sum(self.savings.get(i, 0.0) for i in omitted)
+    def _parts(self, omitted: frozenset[str]) -> tuple[float, float]:
+        """(flow px at full size, fixed px) with ``omitted`` left out."""
+        flow, fixed = self.flow, self.fixed
+        in_lists = set()
+        for list_id, (items, measured) in self.lists.items():
+            present = [h for i, h in items if i not in omitted]
+            flow -= measured - (_columns(present, list_id) * measured / _columns([h for _, h in items], list_id)
+                                if present else 0.0)
+            in_lists.update(i for i, _ in items)
+        for item in omitted:
+            if item in in_lists:
+                continue
+            if item.startswith(_FIXED):
+                fixed -= self.savings.get(item, 0.0)
+            else:
+                flow -= self.savings.get(item, 0.0)
         for prefix, section in _SECTIONS.items():
             present = [i for i in self.savings if i.startswith(prefix)]
             if present and all(i in omitted for i in present) and section in self.sections:
-                height -= self.sections[section]
+                flow -= self.sections[section]
         if omitted:
-            height += self.note
-        return self.k * height * scale ** self.growth
+            flow += self.note
+        return flow, fixed
+
+    def predict(self, scale: float, omitted: frozenset[str]) -> float:
+        flow, fixed = self._parts(omitted)
+        return self.k * flow * scale ** self.growth + fixed
 
     def learn(self, cuts: Cuts, measure: Measure) -> None:
         """Correct the model by a real layout; two layouts of the same content at different
-        type sizes also say how this page's height grows with the type."""
+        type sizes also say how this page's flow grows with the type."""
+        flow, fixed = self._parts(cuts.omitted)
         for scale, omitted, needed in self.seen:
-            if omitted == cuts.omitted and abs(scale - cuts.scale) > 0.005 and needed > 0 and measure.needed > 0:
-                growth = math.log(needed / measure.needed) / math.log(scale / cuts.scale)
+            if omitted == cuts.omitted and abs(scale - cuts.scale) > 0.005 and min(needed, measure.needed) > fixed:
+                growth = math.log((needed - fixed) / (measure.needed - fixed)) / math.log(scale / cuts.scale)
                 self.growth = min(2.5, max(1.0, growth))
         self.seen.append((cuts.scale, cuts.omitted, measure.needed))
-        self.k = 1.0
-        predicted = self.predict(cuts.scale, cuts.omitted)
-        if predicted > 0:
-            self.k = measure.needed / predicted
+        if flow > 0 and measure.needed > fixed:
+            self.k = (measure.needed - fixed) / (flow * cuts.scale ** self.growth)
 
-    def choose(self, order: list[str]) -> Cuts:
+    def choose(self, order: list[str], safety: float = 1.0) -> Cuts:
         """Type and content for the page, in the order README "The page" gives.
 
         The type is the largest (at most full size) at which the never-cut content fits.
         To keep content it may go one point smaller than that (never below the floor):
         at that size, whole items come back in priority order while they fit; then the type
         grows again until those items fill the page."""
-        target = self.available * SAFETY
+        target = self.available * SAFETY * safety
         everything = frozenset(order)
         keep = self._largest_scale(everything, target)
         low = max(MIN_SCALE, keep - CONTENT_ALLOWANCE)
@@ -153,8 +179,13 @@ class _Model:
         return Cuts(scale=scale, omitted=frozenset(omitted))
 
     def _largest_scale(self, omitted: frozenset[str], target: float) -> float:
-        at_full = self.predict(1.0, omitted)
-        return 1.0 if at_full <= target else max(MIN_SCALE, (target / at_full) ** (1 / self.growth))
+        flow, fixed = self._parts(omitted)
+        if self.k * flow + fixed <= target:
+            return 1.0
+        room = target - fixed
+        if room <= 0 or flow <= 0:
+            return MIN_SCALE
+        return max(MIN_SCALE, (room / (self.k * flow)) ** (1 / self.growth))
 
 
 def fit(record: DrugRecord, layout: Layout, footer: tuple[str, ...] = ()) -> Fitted:
@@ -166,14 +197,17 @@ def fit(record: DrugRecord, layout: Layout, footer: tuple[str, ...] = ()) -> Fit
     order = cut_order(record, footer)
     model = _model(measure, order)
     best: Fitted | None = None
-    passes = 1
+    passes, overflowed = 1, 0
     while passes < MAX_PASSES:
-        wanted = model.choose(order)
+        # After a layout that overflowed, aim lower: the model erred once on this page.
+        # A give back after a layout that fitted is judged by a model just corrected on this
+        # very page: it may aim closer to the edge.
+        wanted = model.choose(order, OVERFLOWED_SAFETY ** overflowed * (TRIAL_SAFETY if best else 1.0))
         if best is not None:
-            # The last layout fitted: it is final when nothing is left out (a page a little too
-            # long shrinks once, a touch more than it needs, rather than costing a pass), when
-            # less than a line is left, or when the model gives nothing back there.
-            if not best.cuts.omitted or best.empty < _line(best.cuts) or not _more(wanted, best.cuts):
+            # The last layout fitted. It is final when nothing is left out (a page a little too
+            # long shrinks once, a touch more than it needs), when less than a line is left,
+            # when the model gives nothing back there, or when it already corrected an overflow.
+            if not best.cuts.omitted or best.empty < _line(best.cuts) or not _more(wanted, best.cuts) or overflowed:
                 return best
         elif wanted == cuts:  # the last layout overflowed and the model would lay out the same
             wanted = _less(cuts, order)
@@ -189,10 +223,16 @@ def fit(record: DrugRecord, layout: Layout, footer: tuple[str, ...] = ()) -> Fit
         measure = measure_layout(document)
         model.learn(cuts, measure)
         if measure.fits:
+            if best is not None:
+                best.passes = passes
+                # One give back at most: a second would cost a pass for a line or two.
+                return Fitted(document, html, cuts, passes, measure.available - measure.needed)
             best = Fitted(document, html, cuts, passes, measure.available - measure.needed)
         elif best is not None:
             best.passes = passes  # a give back that did not fit: the last fitting layout stands
             return best
+        else:
+            overflowed += 1
     if best is not None:
         return best
     raise BuildError(f"could not fit one page in {MAX_PASSES} layout passes")
@@ -211,14 +251,37 @@ def _model(measure: Measure, order: list[str]) -> _Model:
         # Only a section whose every item may go can vanish, heading and all.
         if section in measure.heights and every and all(k in savings for k in every):
             sections[section] = max(0.0, measure.heights[section] - sum(savings[k] for k in every))
+    fixed = measure.heights.get("footer", 0.0)
+    lists: dict[str, tuple[list[tuple[str, float]], float]] = {}
+    for item, list_id in measure.lists.items():
+        if list_id in measure.heights and item in measure.heights:
+            lists.setdefault(list_id, ([], measure.heights[list_id]))[0].append((item, measure.heights[item]))
+    # Only lists whose items the fitter may cut are modelled; others never change.
+    lists = {k: v for k, v in lists.items() if any(i in savings for i, _ in v[0]) and _columns([h for _, h in v[0]], k) > 0}
     # The "not on this page" note: a line or two.
-    return _Model(measure.needed, savings, sections, 1.6 * _line(Cuts()), measure.available)
+    return _Model(measure.needed - fixed, fixed, savings, sections, 1.6 * _line(Cuts()), measure.available, lists)
+
+
+def _columns(heights: list[float], list_id: str) -> float:
+    """Height of a two-column list of items of these heights, as CSS columns balance it: items
+    kept whole (side effects) split where the taller column is shortest; reminders may
+    break between lines, so their columns come out even."""
+    if not heights:
+        return 0.0
+    if list_id.startswith("rm-"):
+        return max(sum(heights) / 2, max(heights) / 2)
+    total = best = sum(heights)
+    before = 0.0
+    for h in heights:
+        before += h
+        best = min(best, max(before, total - before))
+    return best
 
 
 def _more(wanted: Cuts, had: Cuts) -> bool:
-    """Whether ``wanted`` gives back something ``had`` left out, or larger type, and cuts nothing more."""
-    return (wanted.omitted < had.omitted and wanted.scale >= had.scale) or (
-        wanted.omitted <= had.omitted and wanted.scale > had.scale + 0.004)
+    """Whether ``wanted`` gives back something ``had`` left out, and cuts nothing more. (Type a
+    shade larger alone is not worth a layout pass.)"""
+    return wanted.omitted < had.omitted or (wanted.omitted <= had.omitted and wanted.scale > had.scale + 0.004)
 
 
 def _less(cuts: Cuts, order: list[str]) -> Cuts | None:
@@ -257,6 +320,7 @@ def _shrunk_scale(cuts: Cuts, measure: Measure) -> float:
 
 def measure_layout(document: Document) -> Measure:
     heights: dict[str, float] = {}
+    lists: dict[str, str] = {}
     needed = 0.0
     available = 0.0
     for page in document.pages:
@@ -265,8 +329,8 @@ def measure_layout(document: Document) -> Measure:
         # The page's other children are margin boxes: not part of the flow.
         for root in (b for b in page_box.children if getattr(b, "element_tag", None) == "html"):
             needed += _flow_height(root)
-            _collect_heights(root, heights)
-    return Measure(len(document.pages), needed, available, heights)
+            _collect_heights(root, heights, lists)
+    return Measure(len(document.pages), needed, available, heights, lists)
 
 
 def _flow_height(root) -> float:
@@ -291,8 +355,10 @@ def _find(box, tag: str):
     return None
 
 
-def _collect_heights(box, heights: dict[str, float], parent_element=None) -> None:
-    """Height of each element with an id, from its outermost box on each page.
+def _collect_heights(box, heights: dict[str, float], lists: dict[str, str], parent_element=None,
+                     current_list: str | None = None) -> None:
+    """Height of each element with an id, from its outermost box on each page, and the list
+    each list item is in.
 
     Line boxes and other inner boxes share their parent's element; counting them
     too would double the height.
@@ -302,5 +368,9 @@ def _collect_heights(box, heights: dict[str, float], parent_element=None) -> Non
         element_id = element.get("id")
         if element_id:
             heights[element_id] = heights.get(element_id, 0.0) + box.margin_height()
+            if "-list" in element_id:
+                current_list = element_id
+            elif current_list and element_id.split("-")[-1].isdigit():
+                lists.setdefault(element_id, current_list)
     for child in getattr(box, "children", ()):
-        _collect_heights(child, heights, element)
+        _collect_heights(child, heights, lists, element, current_list)

@@ -29,6 +29,7 @@ FILLER = {"a", "an", "the", "your", "you", "feeling", "feel", "feels", "being", 
           "new", "more", "may", "can", "get", "getting", "which"}
 FEVER = "fever"
 
+_LEAD_IN = re.compile(r"^(?:call|tell|get|contact|see)\b[^,;]*?\b(?:for|if you have|if you get|about)\s+", re.I)
 _SPLIT_CHUNKS = re.compile(r"[;,.:]\s*")
 _SPLIT_TERMS = re.compile(r"\s+(?:or|and|and/or)\s+|\s*/\s*")
 
@@ -83,6 +84,8 @@ def terms(text: str) -> list[Term]:
     text = re.sub(r"\([^)]*\)", " ", text)
     for chunk in filter(None, (c.strip() for c in _SPLIT_CHUNKS.split(text))):
         chunk = re.sub(r"^(?:or|and)\s+", "", chunk)
+        # "Call right away for chills" names chills: the lead-in is an instruction, not a symptom.
+        chunk = _LEAD_IN.sub("", chunk)
         first_severe = None
         for n, part in enumerate(filter(None, (p.strip() for p in _SPLIT_TERMS.split(chunk)))):
             words = _words(part)
