@@ -114,6 +114,8 @@ class _Model:
     note: float  # full-size px of the "not on this page" note
     available: float
     lists: dict[str, tuple[list[tuple[str, float]], float]] = field(default_factory=dict)
+    footer_text: float = 0.0  # px of the footer's text column
+    qr: float = 0.0  # px of the QR code beside it
     k: float = 1.0
     growth: float = GROWTH
     seen: list[tuple[float, frozenset[str], float]] = field(default_factory=list)  # (scale, omitted, px)
@@ -127,13 +129,16 @@ class _Model:
             flow -= measured - (_columns(present, list_id) * measured / _columns([h for _, h in items], list_id)
                                 if present else 0.0)
             in_lists.update(i for i, _ in items)
+        footer_text = self.footer_text
         for item in omitted:
             if item in in_lists:
                 continue
             if item.startswith(_FIXED):
-                fixed -= self.savings.get(item, 0.0)
+                footer_text -= self.savings.get(item, 0.0)
             else:
                 flow -= self.savings.get(item, 0.0)
+        # The footer is as tall as the taller of its text and the QR code beside it.
+        fixed += max(footer_text, self.qr) - max(self.footer_text, self.qr)
         for prefix, section in _SECTIONS.items():
             present = [i for i in self.savings if i.startswith(prefix)]
             if present and all(i in omitted for i in present) and section in self.sections:
@@ -259,7 +264,8 @@ def _model(measure: Measure, order: list[str]) -> _Model:
     # Only lists whose items the fitter may cut are modelled; others never change.
     lists = {k: v for k, v in lists.items() if any(i in savings for i, _ in v[0]) and _columns([h for _, h in v[0]], k) > 0}
     # The "not on this page" note: a line or two.
-    return _Model(measure.needed - fixed, fixed, savings, sections, 1.6 * _line(Cuts()), measure.available, lists)
+    return _Model(measure.needed - fixed, fixed, savings, sections, 1.6 * _line(Cuts()), measure.available, lists,
+                  measure.heights.get("footer-text", 0.0), measure.heights.get("qr", 0.0))
 
 
 def _columns(heights: list[float], list_id: str) -> float:
