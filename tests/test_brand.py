@@ -356,7 +356,8 @@ def test_workspace_brand_prints_inside_the_urgent_block_with_its_png_logo(rivers
     assert "Daytime: (555) 010-0123" in block
     assert "Nights and weekends: (555) 010-0177" in block
     assert "Fever means a temperature of 100.9 °F (38.3 °C) or higher." in block  # fever_c = 38.3 alone
-    assert "For chest pain or trouble breathing, call 911 now." in block
+    # The emergency line opens the urgent box, just above its heading (issue 14).
+    assert 0 <= text.index("For chest pain or trouble breathing, call 911 now.") < text.index(URGENT_HEADING)
     assert "Riverside pharmacy team, weekdays 8 to 5." in text.split(COMMON_HEADING)[1]
     assert logo_sizes(result.path) == [LOGO_SIZE]
     box = pypdf.PdfReader(result.path).pages[0].mediabox
