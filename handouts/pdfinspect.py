@@ -76,7 +76,9 @@ def _tagged_text(path: Path, chars: list[Char]) -> str:
     for char in chars:
         if char.mcid is not None:
             by_mcid.setdefault(char.mcid, []).append(char.text)
-    return fold(" ".join("".join(by_mcid.get(mcid, [])) for mcid in order))
+    text = fold(" ".join("".join(by_mcid.get(mcid, [])) for mcid in order))
+    # A line broken after a hyphen ("life-" / "threatening") is two marked runs: one word again.
+    return re.sub(r"(?<=\w)- (?=\w)", "-", text)
 
 
 def _walk(node, order: list[int]) -> None:
