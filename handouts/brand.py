@@ -44,6 +44,7 @@ class Brand:
     fever_f: float | None = None
     fever_c: float | None = None
     footer: str | None = None
+    more_info_url: str | None = None  # where the QR code leads when no source lists the side effects in full
     paper: str = "letter"
     folder: Path | None = None  # for brand.css and template overrides
     warnings: tuple[str, ...] = field(default=(), compare=False)
@@ -131,6 +132,8 @@ def _value(path: Path, key: str, value):
     if isinstance(value, bool) and expected is not bool or not isinstance(value, expected):
         kind = {bool: "true or false", str: "text"}.get(expected, "a number")
         raise InputError(path, f"{key} must be {kind}")
+    if key == "more_info_url" and not re.fullmatch(r"https?://[^\s/]+\S*", value.strip()):
+        raise InputError(path, f"more_info_url must be a web address (http:// or https://), not {value!r}")
     if key == "paper" and value not in PAPERS:
         raise InputError(path, f"paper must be one of {', '.join(PAPERS)}, not {value!r}")
     return value.strip() if isinstance(value, str) else value

@@ -22,13 +22,13 @@ from typing import Callable
 
 import jinja2
 
-from . import assets, config, fit, html, inputs, pdf, references
+from . import assets, config, fit, html, inputs, pdf, references, review
 from . import brand as brand_module
 from .brand import DEFAULT, Brand
 from .atomic import write_atomically
 from .errors import BuildError, InputError
-from .handout import Cuts, plan
-from .options import PAPERS, BuildOptions
+from .handout import Cuts, footer_lines, plan
+from .options import PAPERS, BuildOptions, made_date
 from .workspace import Catalog, Drug
 
 
@@ -41,6 +41,8 @@ class Result:
     passes: int = 0
     dropped: list[str] = field(default_factory=list)
     scale: float = 1.0
+    empty_pt: float = 0.0  # room left above the footer
+    overdue: dt.date | None = None  # the sources' next review was due before the day it was made
     warnings: list[str] = field(default_factory=list)  # WeasyPrint's, when not --strict
     digest: str = ""  # SHA-256 of the PDF written
     # A failure the inputs cause (bad record, overflow) comes back with the same inputs; a full
@@ -102,11 +104,14 @@ def fitted(drug: Drug, ctx: Context, made: dt.date | None = None) -> fit.Fitted:
     if problems:
         raise BuildError(problems[0])
 
+    made = made or made_date(ctx.options)
+
     def layout(cuts: Cuts):
-        page = html.render(ctx.env, plan(drug.record, cuts, made), ctx.brand, cuts, ctx.paper)
+        handout = plan(drug.record, cuts, made, ctx.brand.more_info_url, ctx.brand.clinic)
+        page = html.render(ctx.env, handout, ctx.brand, cuts, ctx.paper)
         return ctx.renderer.layout(page, ctx.root), page
 
-    return fit.fit(drug.record, layout)
+    return fit.fit(drug.record, layout, footer_lines(ctx.brand))
 
 
 def build_drug(drug: Drug, ctx: Context) -> Result:
@@ -127,9 +132,15 @@ def build_drug(drug: Drug, ctx: Context) -> Result:
         return Result(drug.name, "failed", message="nested too deeply to lay out", from_inputs=False)
     return Result(
         drug.name, "built", target, passes=result.passes,
-        dropped=result.cuts.dropped(drug.record), scale=result.cuts.scale,
-        warnings=sorted(set(ctx.renderer.warnings)), digest=hashlib.sha256(data).hexdigest(),
+        dropped=result.cuts.dropped(drug.record), scale=result.cuts.scale, empty_pt=result.empty_pt,
+        overdue=_overdue(drug, dt.date.today()), warnings=sorted(set(ctx.renderer.warnings)),
+        digest=hashlib.sha256(data).hexdigest(),
     )
+
+
+def _overdue(drug: Drug, day: dt.date) -> dt.date | None:
+    due = review.next_due(drug.record.sources)
+    return due if due is not None and due < day else None
 
 
 def chosen_brand(root: Path, options: BuildOptions) -> Brand:
@@ -268,7 +279,7 @@ def _known_result(drug: Drug, manifest: dict[str, inputs.Entry], fingerprint: st
     if entry.failed is not None:
         return Result(drug.name, "failed", message=entry.failed)
     if inputs.file_digest(output / drug.filename) == entry.pdf:
-        return Result(drug.name, "unchanged", output / drug.filename)
+        return Result(drug.name, "unchanged", output / drug.filename, overdue=_overdue(drug, dt.date.today()))
     return None
 
 
@@ -390,11 +401,15 @@ def describe(result: Result) -> str:
         return f"FAILED {result.drug}: {result.message}"
     where = os.path.relpath(result.path) if result.path.resolve().is_relative_to(Path.cwd()) else result.path
     if result.status == "unchanged":
-        return f"unchanged {where}"
+        return f"unchanged {where}{_overdue_note(result)}"
     note = f" (left out: {'; '.join(result.dropped)})" if result.dropped else ""
     small = f" (type at {result.scale:.0%})" if result.scale < 1 else ""
     warned = "".join(f"\n    warning: {w}" for w in result.warnings)
-    return f"built {where}{small}{note}{warned}"
+    return f"built {where}{small}{note}{_overdue_note(result)}{warned}"
+
+
+def _overdue_note(result: Result) -> str:
+    return f" (sources overdue for review since {result.overdue:%B} {result.overdue.day}, {result.overdue.year})" if result.overdue else ""
 
 
 def not_made(names: list[str]) -> str:

@@ -16,19 +16,24 @@ from pathlib import Path
 import jinja2
 import readability
 
-from . import build, contrast, pdfinspect, review
+from . import build, contrast, fit, handout, overlap, pdfinspect, review
+from . import html as html_module
 from .brand import Brand
 from .options import BuildOptions
 from .workspace import Catalog, Drug
 
 URGENT_HEADING = "Call your care team right away"
-OTHER_HEADINGS = ("Common side effects", "Staying safe during treatment", "How it works", "Not everything fits")
+OTHER_HEADINGS = ("Common side effects", "Staying safe during treatment", "How it works", "Not on this page")
 FOOTER_START = "This handout does not replace advice"
 # Templates whose own words a patient reads on every handout.
 PAGE_TEMPLATES = ("handout.html", "_masthead.html", "_header.html", "_urgent.html", "_phones.html", "_fever.html",
                   "_signs.html", "_side_effects.html", "_reminders.html", "_how_it_works.html", "_dropped.html",
                   "_footer.html")
 TEXT_COLOUR = "#111111"  # body text in styles/handout.css
+# Office printers cannot print the outer quarter inch of the paper.
+PRINTABLE_MARGIN_PT = 18.0
+# The FDA Medication Guide minimum, for every printed character, footer included.
+SMALLEST_PT = 10.0
 
 PASS, WARN, FAIL = "pass", "warn", "fail"
 
@@ -77,8 +82,13 @@ def _check_drug(drug: Drug, ctx: build.Context, shared: list[Figure], as_of: dt.
         _urgent_first(page.text, drug, "urgent block first (text)"),
         _urgent_first(page.tagged_text, drug, "urgent block first (tags)"),
         *_type_sizes(page),
+        _printable(page),
+        _smallest_glyph(page),
         *shared,
         _fitted(result),
+        *_empty_space(result),
+        _overlaps(drug),
+        *_links(drug, ctx.brand),
         _overridden(drug),
         *_source_grades(drug),
         *_freshness(drug, as_of),
@@ -118,6 +128,65 @@ def _type_sizes(page: pdfinspect.Inspection) -> list[Figure]:
     urgent = [c.size for c in visible if urgent_top is not None and urgent_top <= c.top < urgent_end]
     body = [c.size for c in visible]
     return [_size_figure("smallest urgent type", urgent, 11.0), _size_figure("smallest body type", body, 10.0)]
+
+
+def _printable(page: pdfinspect.Inspection) -> Figure:
+    """Every glyph box at least 18 pt inside each edge of the paper, on every page."""
+    near = page.near_edge(PRINTABLE_MARGIN_PT)
+    detail = ""
+    if near:
+        where = ", ".join(f"{c.text!r} on page {c.page} at x {c.x0:.1f}-{c.x1:.1f}, y {c.top:.1f}-{c.bottom:.1f} pt"
+                          for c in near[:3])
+        detail = where + (f" and {len(near) - 3} more" if len(near) > 3 else "")
+    return _figure("printable area", not near, f"{len(near)} glyphs within {PRINTABLE_MARGIN_PT:g} pt of an edge",
+                   f"none within {PRINTABLE_MARGIN_PT:g} pt of an edge (nor off the paper)", detail)
+
+
+def _smallest_glyph(page: pdfinspect.Inspection) -> Figure:
+    """The smallest printed character anywhere on the page: footer and QR caption included."""
+    char = page.smallest()
+    if char is None:
+        return Figure("smallest glyph", FAIL, "none found", f">= {SMALLEST_PT:g} pt")
+    return _figure("smallest glyph", char.size >= SMALLEST_PT - 0.05, f"{char.size:.1f} pt",
+                   f">= {SMALLEST_PT:g} pt, every character on the page", f"{char.text!r} on page {char.page}")
+
+
+def _empty_space(result: build.Result) -> list[Figure]:
+    """When content was left out, the room left above the footer: less than one body line,
+    or something more would have fitted."""
+    if not result.dropped:
+        return []
+    line = html_module.BODY_PT * result.scale * fit.LINE_HEIGHT
+    return [Figure("empty space with content left out", PASS if result.empty_pt < line else WARN,
+                   f"{result.empty_pt:.1f} pt", f"< one body line ({line:.1f} pt)")]
+
+
+def _overlaps(drug: Drug) -> Figure:
+    """Side effects that still name a symptom of the urgent tiers, each reported: those with a
+    pointer to the urgent box pass, any other warns."""
+    resolution = overlap.resolve(drug.record)
+    left = overlap.overlaps_left(drug.record, resolution.shown)
+    loose = [e for e in left if "without a pointer" in e] + [f"{it.text!r} ({why})" for it, why in resolution.unresolved]
+    removed = [f"{it.text!r}" for it, _ in resolution.dropped]
+    value = f"{len(left) + len(resolution.unresolved)} left ({len(loose)} without a pointer); {len(removed)} side effects not repeated"
+    detail = "; ".join(filter(None, ["; ".join(left + [f"{it.text!r} ({why})" for it, why in resolution.unresolved]),
+                                     f"not repeated: {', '.join(removed)}" if removed else ""]))
+    return Figure("overlaps between tiers", WARN if loose else PASS, value,
+                  "no symptom both urgent and 'tell us if it bothers you' without a pointer", detail)
+
+
+def _links(drug: Drug, brand: Brand) -> list[Figure]:
+    """What the QR code opens, and every source address that may not go into one."""
+    figures = []
+    for source in drug.record.sources:
+        if source.url and not handout.is_web_address(source.url):
+            figures.append(Figure(f"address: {source.publisher or source.title or source.key}", WARN,
+                                  f"not a web address: {source.url[:60]!r}", "http:// or https://",
+                                  "left out of the QR code"))
+    target = handout.link(drug.record, brand.more_info_url, brand.clinic)
+    figures.append(Figure("QR code", PASS, f"{target.url} ({target.name})" if target else "none",
+                          "opens what its sentence names", "" if target else "no source or brand has a web address"))
+    return figures
 
 
 def _phrase_top(chars: list[pdfinspect.Char], phrase: str) -> float | None:
@@ -195,10 +264,10 @@ def _sentences(text: str) -> list[str]:
     return [s for s in re.split(r"(?<=[.;!?])\s+", text) if s]
 
 
-def template_words(env: jinja2.Environment) -> list[str]:
+def template_words(env: jinja2.Environment, names=PAGE_TEMPLATES) -> list[str]:
     """The words the templates themselves print, with Jinja and HTML taken out."""
     fragments = []
-    for name in PAGE_TEMPLATES:
+    for name in names:
         source, _, _ = env.loader.get_source(env, name)
         source = re.sub(r"\{#.*?#\}|\{%.*?%\}|\{\{.*?\}\}|<style.*?</style>|<svg.*?</svg>", "\n", source, flags=re.S)
         source = html.unescape(re.sub(r"<[^>]+>", "\n", source))  # "&bull;" is a bullet, not a word
@@ -206,9 +275,22 @@ def template_words(env: jinja2.Environment) -> list[str]:
     return fragments
 
 
+# A template with fewer words than this is a few labels, too short for a reading grade to mean much.
+GRADED_WORDS = 8
+
+
 def _template_grade(env: jinja2.Environment) -> Figure:
-    value = grade(template_words(env)) or 0.0
-    return _figure("reading grade: template's own words", value <= 6, f"{value:.1f}", "<= 6")
+    """The hardest template's own words: pooled over every template, one hard sentence in an
+    override is lost among the labels of the others."""
+    grades = {}
+    for name in PAGE_TEMPLATES:
+        words = template_words(env, (name,))
+        if sum(len(w.split()) for w in words) >= GRADED_WORDS:
+            grades[name] = grade(words) or 0.0
+    worst = max(grades, key=grades.get, default=None)
+    value = grades[worst] if worst else 0.0
+    return _figure("reading grade: template's own words", value <= 6, f"{value:.1f}", "<= 6",
+                   f"hardest: {worst}" if worst else "")
 
 
 def _freshness(drug: Drug, as_of: dt.date) -> list[Figure]:

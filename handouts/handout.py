@@ -2,8 +2,10 @@
 
 ``plan`` turns a drug record into a ``Handout``: plain data for the templates,
 with the urgent signs grouped by how common they are and short signs packed to
-run inline. ``Cuts`` says what the fitter took out to make the page fit; urgent
-content is never in it.
+run inline, and the side effects the urgent tiers already name taken out (see
+overlap.py). ``Cuts`` says what the fitter took out to make the page fit; urgent
+content and the must-keep reminders are never in it. ``cut_order`` is the order
+in which content goes when the page is too full (see README "The page").
 """
 
 from __future__ import annotations
@@ -12,7 +14,9 @@ import datetime as dt
 import re
 from dataclasses import dataclass, field
 
-from . import review
+from urllib.parse import urlparse
+
+from . import overlap, review
 from .record import DrugRecord, Item, Source
 
 # A sign this short may share a line: in columns (a few of them), or running on (many).
@@ -40,29 +44,94 @@ class SignGroup:
 
 
 @dataclass
-class EffectGroup:
-    label: str | None  # how common, when the source words it ("More common"); None otherwise
-    items: list[tuple[int, Item]]  # (position in the handout's side effects, item) - the fitter cuts by position
+class Line:
+    """One side effect or reminder as printed; ``index`` names it for the fitter (se-N, rm-N)."""
+
+    index: int
+    text: str
+    title: str | None = None
+    frequency: str | None = None
+    pointer: str | None = None  # the urgent wording of a worse form of this side effect
 
 
 @dataclass
+class EffectGroup:
+    label: str | None  # how common, when the source words it ("More common"); None otherwise
+    items: list[Line]
+
+
+HOW = "how"
+# The brand's lines in the footer (address, note): reference, not advice, so they give way
+# right after how it works.
+FOOTER_NOTE, FOOTER_ADDRESS = "ft-note", "ft-address"
+# Reminders kept like urgent content: a call-now instruction, pump or line care, pregnancy and
+# contraception, driving.
+_MUST_KEEP = re.compile(
+    r"\bcall\b|\bpump|catheter|\bIV line|\bline care|\bport\b|pregnan|contracept|birth control|"
+    r"breastfe|\bdriv", re.I)
+
+
+def must_keep(reminder: Item) -> bool:
+    return bool(_MUST_KEEP.search(f"{reminder.title or ''} {reminder.text}"))
+
+
+def effects(record: DrugRecord) -> list[overlap.Effect]:
+    """The side effects the page lists: those the urgent tiers already name are left out."""
+    return overlap.resolve(record).shown
+
+
+def footer_lines(brand) -> tuple[str, ...]:
+    """The brand's footer lines the fitter may leave out: only those the brand prints."""
+    return tuple(i for i, present in ((FOOTER_NOTE, brand.footer), (FOOTER_ADDRESS, brand.clinic)) if present)
+
+
+def cut_order(record: DrugRecord, footer: tuple[str, ...] = ()) -> list[str]:
+    """Ids of the content the fitter may leave out, first to go first.
+
+    How it works goes first, then the brand's footer note and address line; then side effects that point to a worse form in the urgent
+    box (the box already tells the patient when to call); then the tails of the side effects
+    and of the optional reminders in turn, the longer list first, so neither section
+    vanishes while the other stays whole. Urgent content and must-keep reminders are
+    never in it."""
+    order = [HOW] if record.how_it_works else []
+    order += list(footer)
+    shown = effects(record)
+    order += [f"se-{n}" for n in reversed(range(len(shown))) if shown[n].pointer]
+    tails = {
+        "se": [f"se-{n}" for n in range(len(shown)) if not shown[n].pointer],
+        "rm": [f"rm-{n}" for n, r in enumerate(record.reminders) if not must_keep(r)],
+    }
+    while tails["se"] or tails["rm"]:
+        prefix = "rm" if len(tails["rm"]) >= len(tails["se"]) else "se"
+        order.append(tails[prefix].pop())
+    return order
+
+
+@dataclass(frozen=True)
 class Cuts:
-    """What the fitter changed: the type scale and the low-priority content left out."""
+    """What the fitter changed: the type scale and the low-priority content left out (by id)."""
 
     scale: float = 1.0
-    side_effects: int | None = None  # how many to keep; None keeps all
-    reminders: int | None = None
-    how_it_works: bool = True
+    omitted: frozenset[str] = frozenset()
+
+    @property
+    def how_it_works(self) -> bool:
+        return HOW not in self.omitted
 
     def dropped(self, record: DrugRecord) -> list[str]:
         """Plain names of what is not on the page, for the page note and the report."""
         out = []
-        if not self.how_it_works and record.how_it_works:
+        if HOW in self.omitted and record.how_it_works:
             out.append("how it works")
-        if self.side_effects is not None and self.side_effects < len(record.side_effects):
-            out.append(f"{len(record.side_effects) - self.side_effects} of {len(record.side_effects)} side effects")
-        if self.reminders is not None and self.reminders < len(record.reminders):
-            out.append(f"{len(record.reminders) - self.reminders} of {len(record.reminders)} safety reminders")
+        if FOOTER_ADDRESS in self.omitted:
+            out.append("the clinic's address")
+        if FOOTER_NOTE in self.omitted:
+            out.append("the clinic's note")
+        for prefix, total, name in (("se", len(effects(record)), "side effects"),
+                                    ("rm", len(record.reminders), "safety reminders")):
+            gone = sum(i.startswith(prefix + "-") for i in self.omitted)
+            if gone:
+                out.append(f"{gone} of {total} {name}")
         return out
 
 
@@ -70,7 +139,17 @@ class Cuts:
 class SourceLine:
     publisher: str
     reviewed: dt.date | None
+    due: dt.date | None  # this source's own next review, when it says how often it is reviewed
     url: str | None
+
+
+@dataclass
+class Link:
+    """Where the QR code leads, and the words that say so on the page."""
+
+    url: str
+    name: str  # "the full list of side effects at Drugs.com"
+    full_list: bool  # the page it opens lists the side effects in full
 
 
 @dataclass
@@ -83,15 +162,16 @@ class Handout:
     warnings: list[Item]
     urgent: list[SignGroup]
     side_effects: list[EffectGroup]
-    reminders: list[Item]
+    reminders: list[Line]
     how_it_works: str | None
     uses: list[Item]
     dropped: list[str]
     sources: list[SourceLine]
-    main_url: str | None
-    review_due: dt.date | None
+    link: Link | None
     made: dt.date | None
     language: str = "en"
+    clinic_address: bool = True  # print the brand's address line in the footer
+    clinic_note: bool = True  # print the brand's footer note
 
     @property
     def urgent_text(self) -> str:
@@ -105,7 +185,12 @@ class Handout:
         return f"{self.title}{brands}: patient handout"
 
 
-def plan(record: DrugRecord, cuts: Cuts, made: dt.date | None = None) -> Handout:
+def plan(record: DrugRecord, cuts: Cuts, made: dt.date | None = None,
+         more_info_url: str | None = None, clinic: str | None = None) -> Handout:
+    shown = [
+        Line(n, e.item.text, e.item.title, e.item.frequency, e.pointer)
+        for n, e in enumerate(effects(record)) if f"se-{n}" not in cuts.omitted
+    ]
     return Handout(
         record=record,
         title=_capitalise(record.generic_name),
@@ -114,17 +199,59 @@ def plan(record: DrugRecord, cuts: Cuts, made: dt.date | None = None) -> Handout
         treats=_treats(record),
         warnings=list(record.serious_warnings),
         urgent=group_signs(record.urgent_signs),
-        side_effects=group_side_effects(record.side_effects[: cuts.side_effects]),
-        reminders=record.reminders[: cuts.reminders],
+        side_effects=group_side_effects(shown),
+        reminders=[Line(n, r.text, r.title) for n, r in enumerate(record.reminders) if f"rm-{n}" not in cuts.omitted],
         how_it_works=record.how_it_works.text if record.how_it_works and cuts.how_it_works else None,
         uses=list(record.uses),
         dropped=cuts.dropped(record),
         sources=_source_lines(record.sources),
-        main_url=next((s.url for s in record.sources if s.url), None),
-        review_due=review.next_due(record.sources),
-        made=made or review.newest_review(record.sources),
+        link=link(record, more_info_url, clinic),
+        made=made,
         language=next((s.language for s in record.sources if s.language), "en"),
+        clinic_address=FOOTER_ADDRESS not in cuts.omitted,
+        clinic_note=FOOTER_NOTE not in cuts.omitted,
     )
+
+
+def is_web_address(url: str | None) -> bool:
+    """Only http(s) addresses may go into a QR code: a phone opens whatever it is given."""
+    if not url:
+        return False
+    parsed = urlparse(url.strip())
+    return parsed.scheme.lower() in ("http", "https") and bool(parsed.netloc) and not re.search(r"\s", url.strip())
+
+
+def link(record: DrugRecord, more_info_url: str | None = None, clinic: str | None = None) -> Link | None:
+    """What the QR code opens: the source that lists the side effects in full, else the brand's
+    page for more information, else the first source on the web, named for what it is."""
+    web = [s for s in record.sources if is_web_address(s.url)]
+    items = record.side_effects + record.urgent_signs + record.serious_warnings
+
+    def rank(source: Source) -> tuple[int, int]:
+        return (sum(it.source == source.key for it in record.side_effects),
+                sum(it.source == source.key for it in items))
+
+    listings = [s for s in web if rank(s)[0] or "side effect" in (s.title or "").lower()]
+    if listings:
+        best = max(listings, key=rank)
+        return Link(best.url.strip(), _link_name(best, full_list=True), True)
+    if is_web_address(more_info_url):
+        return Link(more_info_url.strip(), f"more information from {clinic or 'your care team'}", False)
+    if web:
+        best = max(web, key=rank)
+        return Link(best.url.strip(), _link_name(best, full_list=False), False)
+    return None
+
+
+def _link_name(source: Source, full_list: bool) -> str:
+    publisher = source.publisher or ""
+    title = source.title or ""
+    if source.kind == "cancer.gov" or "National Cancer Institute" in publisher or "cancer.gov" in (source.url or ""):
+        return "the drug's page at the National Cancer Institute"
+    if "medication guide" in title.lower():
+        return "the full Medication Guide"
+    where = publisher or title or "the source"
+    return f"the full list of side effects at {where}" if full_list else f"the drug's page at {where}"
 
 
 def group_signs(signs: list[Item]) -> list[SignGroup]:
@@ -152,14 +279,14 @@ def group_signs(signs: list[Item]) -> list[SignGroup]:
     return sorted(groups.values(), key=_group_rank)
 
 
-def group_side_effects(effects: list[Item]) -> list[EffectGroup]:
+def group_side_effects(lines: list[Line]) -> list[EffectGroup]:
     """Side effects under how-common headings where the source words it; percentages stay by
-    each item. Positions are kept so the template can label each item for the fitter."""
+    each item. Each keeps its index so the template can label it for the fitter."""
     groups: dict[str | None, EffectGroup] = {}
-    for index, item in enumerate(effects):
-        label = item.frequency if item.frequency and not _PERCENT.fullmatch(item.frequency) else None
+    for line in lines:
+        label = line.frequency if line.frequency and not _PERCENT.fullmatch(line.frequency) else None
         shown = FREQUENCY_LABELS.get(label, label) if label else None
-        groups.setdefault(shown, EffectGroup(shown, [])).items.append((index, item))
+        groups.setdefault(shown, EffectGroup(shown, [])).items.append(line)
     return sorted(groups.values(), key=_group_rank)
 
 
@@ -187,22 +314,27 @@ def _treats(record: DrugRecord) -> str | None:
 
 
 def _source_lines(sources: list[Source]) -> list[SourceLine]:
-    lines: dict[str, SourceLine] = {}
+    """Each source with its own review date and its own next review: an undated source never
+    borrows another's schedule. Sources alike in all three are printed once."""
+    lines: list[SourceLine] = []
     for source in sources:
         name = source.publisher or source.title or re.sub(r".*/", "", source.file)
-        line = lines.setdefault(name, SourceLine(name, source.last_reviewed, source.url))
-        if source.last_reviewed and (line.reviewed is None or source.last_reviewed > line.reviewed):
-            line.reviewed = source.last_reviewed
-        line.url = line.url or source.url
-    return list(lines.values())
+        line = SourceLine(name, source.last_reviewed, review.due_date(source), source.url)
+        if all((l.publisher, l.reviewed, l.due) != (line.publisher, line.reviewed, line.due) for l in lines):
+            lines.append(line)
+    return lines
 
 
 def percent_words(frequency: str | None) -> str | None:
-    """"28%" as a patient reads it best: "about 28 in 100 people"; other wording as given."""
+    """"28%" as a patient reads it best: "about 3 in 10 people in studies"; other wording as given."""
     if not frequency:
         return None
     match = re.fullmatch(r"(\d+(?:\.\d+)?)\s*%", frequency.strip())
-    if match:
-        value = round(float(match[1]))
-        return f"about {value} in 100 people" if value >= 1 else "fewer than 1 in 100 people"
-    return frequency
+    if not match:
+        return frequency
+    value = float(match[1])
+    if value >= 10:
+        return f"about {int(value / 10 + 0.5)} in 10 people in studies"
+    if value >= 1:
+        return f"about {int(value + 0.5)} in 100 people in studies"
+    return "fewer than 1 in 100 people in studies"

@@ -124,5 +124,5 @@ def render(env: jinja2.Environment, handout: Handout, brand: Brand, cuts: Cuts, 
         brand=brand,
         paper=paper,
         body_pt=round(BODY_PT * cuts.scale, 2),
-        qr_image=qr.data_uri(handout.main_url) if handout.main_url else None,
+        qr_image=qr.data_uri(handout.link.url) if handout.link else None,
     )

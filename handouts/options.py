@@ -7,8 +7,11 @@ table into click options, so the two can never drift apart.
 from __future__ import annotations
 
 import datetime as dt
+import os
 from dataclasses import dataclass, field, fields
 from pathlib import Path
+
+from .errors import InputError
 
 PAPERS = ("letter", "a4")
 
@@ -32,8 +35,8 @@ class BuildOptions:
     date: dt.date | None = field(
         default=None,
         metadata={"flags": ("--date",), "type": "date",
-                  "help": "Date printed as the day the handout was made (YYYY-MM-DD) [default: the newest "
-                          "source review date, so the same inputs always give the same PDF]."},
+                  "help": "Date printed as the day the handout was made (YYYY-MM-DD) [default: "
+                          "SOURCE_DATE_EPOCH's day when set, for reproducible builds, else today]."},
     )
     jobs: int = field(
         default=0,
@@ -50,6 +53,20 @@ class BuildOptions:
         metadata={"flags": ("--strict",), "is_flag": True,
                   "help": "Treat WeasyPrint warnings (missing font, bad CSS, missing image) as errors."},
     )
+
+
+def made_date(options: BuildOptions) -> dt.date:
+    """The "made" date printed on a handout: --date, else the day of SOURCE_DATE_EPOCH (UTC; the
+    reproducible-builds convention), else today."""
+    if options.date:
+        return options.date
+    epoch = os.environ.get("SOURCE_DATE_EPOCH", "").strip()
+    if epoch:
+        try:
+            return dt.datetime.fromtimestamp(int(epoch), dt.timezone.utc).date()
+        except (ValueError, OverflowError, OSError):
+            raise InputError(None, f"SOURCE_DATE_EPOCH must be a whole number of seconds, not {epoch!r}") from None
+    return dt.date.today()
 
 
 def option_table() -> list[tuple[str, object, dict]]:

@@ -1,4 +1,5 @@
-"""Read a built handout back, as a checker or a screen reader would: pages, text, tag order, type sizes."""
+"""Read a built handout back, as a checker or a screen reader would: pages, text, tag order, type
+sizes, and where each glyph sits on the paper."""
 
 from __future__ import annotations
 
@@ -17,6 +18,10 @@ class Char:
     size: float
     top: float  # points from the top of the page
     mcid: int | None
+    x0: float = 0.0  # points from the left edge
+    x1: float = 0.0
+    bottom: float = 0.0
+    page: int = 1
 
 
 @dataclass
@@ -26,6 +31,18 @@ class Inspection:
     tagged_text: str  # the order of the structure tree (what assistive technology reads)
     chars: list[Char]  # first page
     page_height: float
+    page_width: float = 0.0
+    every_char: list[Char] | None = None  # every printed character of every page
+
+    def near_edge(self, margin: float) -> list[Char]:
+        """Printed characters whose glyph box comes closer than ``margin`` points to an edge of
+        the paper, or lies past it."""
+        return [c for c in self.every_char or self.chars if c.text.strip() and (
+            c.x0 < margin or c.top < margin or c.x1 > self.page_width - margin or c.bottom > self.page_height - margin)]
+
+    def smallest(self) -> Char | None:
+        printed = [c for c in self.every_char or self.chars if c.text.strip()]
+        return min(printed, key=lambda c: c.size, default=None)
 
 
 def fold(value: str) -> str:
@@ -35,12 +52,17 @@ def fold(value: str) -> str:
 def inspect(path: Path) -> Inspection:
     with pdfplumber.open(path) as pdf:
         first = pdf.pages[0]
-        chars = [Char(c["text"], float(c["size"]), float(c["top"]), c.get("mcid")) for c in first.chars]
+        every = [
+            Char(c["text"], float(c["size"]), float(c["top"]), c.get("mcid"), float(c["x0"]), float(c["x1"]),
+                 float(c["bottom"]), number)
+            for number, page in enumerate(pdf.pages, 1) for c in page.chars
+        ]
+        chars = [c for c in every if c.page == 1]
         raw = " ".join(page.extract_text() or "" for page in pdf.pages)
         # A line broken after a hyphen ("made-" / "up") reads as one word again.
         text = fold(re.sub(r"-\n(?=\w)", "-", raw))
-        pages, height = len(pdf.pages), float(first.height)
-    return Inspection(pages, text, _tagged_text(path, chars), chars, height)
+        pages, height, width = len(pdf.pages), float(first.height), float(first.width)
+    return Inspection(pages, text, _tagged_text(path, chars), chars, height, width, every)
 
 
 def _tagged_text(path: Path, chars: list[Char]) -> str:
@@ -54,7 +76,9 @@ def _tagged_text(path: Path, chars: list[Char]) -> str:
     for char in chars:
         if char.mcid is not None:
             by_mcid.setdefault(char.mcid, []).append(char.text)
-    return fold(" ".join("".join(by_mcid.get(mcid, [])) for mcid in order))
+    text = fold(" ".join("".join(by_mcid.get(mcid, [])) for mcid in order))
+    # A line broken after a hyphen ("life-" / "threatening") is two marked runs: one word again.
+    return re.sub(r"(?<=\w)- (?=\w)", "-", text)
 
 
 def _walk(node, order: list[int]) -> None:

@@ -83,8 +83,10 @@ def lines(result) -> list[str]:
 
 
 def urgent_block(text: str) -> str:
-    """The text between the urgent heading and the common side effects heading."""
-    start, end = text.index(URGENT_HEADING), text.index(COMMON_HEADING)
+    """The text between the urgent heading and the next section's heading (common side effects,
+    or the safety reminders where the side effects gave way to the urgent block)."""
+    start = text.index(URGENT_HEADING)
+    end = min(i for i in (text.find(COMMON_HEADING), text.find("Staying safe during treatment")) if i >= 0)
     assert start < end
     return text[start:end]
 
@@ -325,7 +327,9 @@ def test_northside_name_phones_and_fever_are_inside_the_urgent_block(northside_p
         assert "Nights and weekends: (555) 010-0199" in block, path.name
         assert "Fever means a temperature of 100.4 °F (38.0 °C) or higher." in block, path.name
         assert block.count("100.4 °F") == 1, path.name  # once, and the source words left as they are
-        assert "call 911 or go to the nearest emergency room." in block, path.name
+        # The emergency line opens the urgent box, just above its heading (issue 14).
+        text = pdfread.text(path)
+        assert 0 <= text.index("call 911 or go to the nearest emergency room.") < text.index(URGENT_HEADING), path.name
         assert pdfread.metadata(path).author == "Northside Cancer Center"
 
 
@@ -356,7 +360,8 @@ def test_workspace_brand_prints_inside_the_urgent_block_with_its_png_logo(rivers
     assert "Daytime: (555) 010-0123" in block
     assert "Nights and weekends: (555) 010-0177" in block
     assert "Fever means a temperature of 100.9 °F (38.3 °C) or higher." in block  # fever_c = 38.3 alone
-    assert "For chest pain or trouble breathing, call 911 now." in block
+    # The emergency line opens the urgent box, just above its heading (issue 14).
+    assert 0 <= text.index("For chest pain or trouble breathing, call 911 now.") < text.index(URGENT_HEADING)
     assert "Riverside pharmacy team, weekdays 8 to 5." in text.split(COMMON_HEADING)[1]
     assert logo_sizes(result.path) == [LOGO_SIZE]
     box = pypdf.PdfReader(result.path).pages[0].mediabox

@@ -510,6 +510,7 @@ def test_python_m_handouts_list_in_the_shipped_workspace(shipped_workspace):
         "    sources/blinatumomab.yaml#nci  [National Cancer Institute; last reviewed 2025-12-30, reviewed quarterly]",
         "inotuzumab ozogamicin (Besponsa)",
         "    sources/inotuzumab-ozogamicin.yaml#drugscom  [Drugs.com; no review date]",
+        "    sources/inotuzumab-ozogamicin.yaml#drugscom2023  [Drugs.com; last reviewed 2023-04-04]",
         "    sources/inotuzumab-ozogamicin.yaml#nci  [National Cancer Institute; last reviewed 2025-12-30, "
         "reviewed quarterly]",
     ]

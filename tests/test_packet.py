@@ -3,6 +3,8 @@ names, a packet file or a cancer.gov combination page; printed through CUPS."""
 
 from __future__ import annotations
 
+import re
+
 import collections
 import shutil
 import time
@@ -34,7 +36,8 @@ def invoke(*args: str, env: dict | None = None):
 
 def page_texts(path: Path) -> list[str]:
     with pdfplumber.open(path) as pdf:
-        return [pdfread.fold(page.extract_text() or "") for page in pdf.pages]
+        # Like pdfread.text: a line broken after a hyphen ("life-" / "threatening") reads as one word.
+        return [pdfread.fold(re.sub(r"-\n(?=\w)", "-", page.extract_text() or "")) for page in pdf.pages]
 
 
 def outline(path: Path) -> list[tuple[int, str, int]]:
@@ -120,7 +123,8 @@ def test_combined_page_holds_every_urgent_sign_of_both_drugs_once(shipped):
     combined = page_texts(shipped["packet"])[1]
     assert combined.startswith(COMBINED)
     assert "while you take Blinatumomab, Inotuzumab ozogamicin." in combined
-    body, emergency = combined.split("In an emergency", 1)
+    # The emergency line opens the urgent block (issue 14); the signs follow it.
+    opening, body = combined.split("In an emergency", 1)
     # One heading per set of drugs; each sign sits, once, under the heading naming its drugs.
     sections = dict(part.split(" ", 1) for part in body.split("If you take ")[1:])
     catalog = workspace.load(shipped["root"])

@@ -94,7 +94,8 @@ def test_shipped_yaml_record_overrides_the_seeds_field_by_field(shipped_workspac
     # The YAML record has no professional frequencies: the drugs.com page's stay.
     assert len(record.frequency_data) == 61 and {it.source for it in record.frequency_data} == {name000}
     assert [s.key for s in record.sources] == [
-        "sources/inotuzumab-ozogamicin.yaml#drugscom", "sources/inotuzumab-ozogamicin.yaml#nci", name001, name000,
+        "sources/inotuzumab-ozogamicin.yaml#drugscom", "sources/inotuzumab-ozogamicin.yaml#drugscom2023",
+        "sources/inotuzumab-ozogamicin.yaml#nci", name001, name000,
     ]
     assert drug.files == sorted([name000, name001, "sources/inotuzumab-ozogamicin.yaml"])
     assert record.notes == [
