@@ -64,6 +64,8 @@ HOW = "how"
 # The brand's lines in the footer (address, note): reference, not advice, so they give way
 # right after how it works.
 FOOTER_NOTE, FOOTER_ADDRESS = "ft-note", "ft-address"
+# The "Say it:" line: the last thing to go, before a page with every must-keep reminder fails.
+SAY = "say"
 # Reminders kept like urgent content: a call-now instruction, pump or line care, pregnancy and
 # contraception, driving.
 _MUST_KEEP = re.compile(
@@ -91,8 +93,8 @@ def cut_order(record: DrugRecord, footer: tuple[str, ...] = ()) -> list[str]:
     How it works goes first, then the brand's footer note and address line; then side effects that point to a worse form in the urgent
     box (the box already tells the patient when to call); then the tails of the side effects
     and of the optional reminders in turn, the longer list first, so neither section
-    vanishes while the other stays whole. Urgent content and must-keep reminders are
-    never in it."""
+    vanishes while the other stays whole; the "Say it:" line last of all. Urgent content and
+    must-keep reminders are never in it."""
     order = [HOW] if record.how_it_works else []
     order += list(footer)
     shown = effects(record)
@@ -104,6 +106,8 @@ def cut_order(record: DrugRecord, footer: tuple[str, ...] = ()) -> list[str]:
     while tails["se"] or tails["rm"]:
         prefix = "rm" if len(tails["rm"]) >= len(tails["se"]) else "se"
         order.append(tails[prefix].pop())
+    if record.pronunciation:
+        order.append(SAY)
     return order
 
 
@@ -127,6 +131,8 @@ class Cuts:
             out.append("the clinic's address")
         if FOOTER_NOTE in self.omitted:
             out.append("the clinic's note")
+        if SAY in self.omitted:
+            out.append("how to say its name")
         for prefix, total, name in (("se", len(effects(record)), "side effects"),
                                     ("rm", len(record.reminders), "safety reminders")):
             gone = sum(i.startswith(prefix + "-") for i in self.omitted)
@@ -195,7 +201,7 @@ def plan(record: DrugRecord, cuts: Cuts, made: dt.date | None = None,
         record=record,
         title=_capitalise(record.generic_name),
         brands=record.brand_names,
-        pronunciation=record.pronunciation.text if record.pronunciation else None,
+        pronunciation=record.pronunciation.text if record.pronunciation and SAY not in cuts.omitted else None,
         treats=_treats(record),
         warnings=list(record.serious_warnings),
         urgent=group_signs(record.urgent_signs),

@@ -207,7 +207,7 @@ def test_what_templates_may_still_do(make_workspace):
     (root / "templates" / "handout.html").write_text(
         '{% extends "builtin/handout.html" %}{% block title %}Ours: {{ super() }}{% endblock %}'
         '{% block body %}{{ super() }}<p>again {{ self.title() }}</p>{% endblock %}', encoding="utf-8")
-    result = run_build(root, "--brand", folder.name)
+    result = run_build(root, "--brand", folder.name, "--date", "2025-06-01")
     assert result.exit_code == 0, result.output
     text = pdfread.text(root / "out" / "feveramab.pdf").replace("\n", " ")
     assert "1-odd, 2-even count 2; [FEVERAMAB] made 2025-06-01 year 2025;" in text
