@@ -15,9 +15,10 @@ from ..record import Document, DrugRecord
 
 # Most specific first: YAML records and front-matter pages announce themselves. Imported when
 # first needed, so a workspace of YAML records never compiles the raw-document readers' patterns.
-READERS = ("yamlrecord", "cancergov", "drugscom", "sheet")
+READERS = ("spl", "openfda", "yamlrecord", "cancergov", "drugscom", "sheet")
 
-FORMATS = "a YAML drug record, a drugs.com side-effects page, a cancer.gov drug page or a patient drug sheet"
+FORMATS = ("a YAML drug record, a drugs.com side-effects page, a cancer.gov drug page, a patient drug sheet, "
+           "a DailyMed SPL label or an openFDA drug label")
 
 
 def read_text(path: Path, name: str | None = None) -> str:
@@ -48,11 +49,28 @@ def detect(text: str):
 def read_document(path: Path, name: str | None = None) -> Document:
     """Read one file into a Document; ``name`` is how errors and provenance name it."""
     name = name or str(path)
+    if _is_zip(path):
+        from . import openfda
+
+        document = openfda.read_zip(path, name)
+        return _settled(document)
     text = read_text(path, name)
     reader = detect(text)
     if reader is None:
         raise InputError(name, f"unknown format: expected {FORMATS}")
-    document = reader.read(text, name)
+    return _settled(reader.read(text, name))
+
+
+def _is_zip(path: Path) -> bool:
+    """A zipped openFDA bulk part or reply, told by its first bytes."""
+    try:
+        with path.open("rb") as stream:
+            return stream.read(4) == b"PK\x03\x04"
+    except OSError:
+        return False
+
+
+def _settled(document: Document) -> Document:
     if isinstance(document, DrugRecord):
         # The raw readers settle their records themselves; a hand-written YAML record is judged the same
         # way, so a call-now sentence typed among the reminders is never one the fitter may cut.
