@@ -92,11 +92,12 @@ class Handout:
     review_due: dt.date | None
     made: dt.date | None
     language: str = "en"
+    emergency: list[Item] = field(default_factory=list)  # "call 911 / get emergency help": printed first
 
     @property
     def urgent_text(self) -> str:
         """All urgent words on the page, for the template to ask what they mention."""
-        items = self.warnings + [s for g in self.urgent for s in g.titled + g.sentences + g.short]
+        items = self.emergency + self.warnings + [s for g in self.urgent for s in g.titled + g.sentences + g.short]
         return " ".join(f"{it.title or ''} {it.text}" for it in items)
 
     @property
@@ -124,6 +125,7 @@ def plan(record: DrugRecord, cuts: Cuts, made: dt.date | None = None) -> Handout
         review_due=review.next_due(record.sources),
         made=made or review.newest_review(record.sources),
         language=next((s.language for s in record.sources if s.language), "en"),
+        emergency=list(record.emergency_signs),
     )
 
 
