@@ -111,17 +111,20 @@ _HEADING_IN_TEXT = re.compile(
     rf"(?<![\"“'‘])(?<!See )(?<!see )\b{_QUESTION_WORDS}\b[^?.•:“”\"]{{3,200}}\?(?![\"”’'])"
     r"|\bGeneral information about the (?:safe and effective )?use of [\w®™-]+(?: \([^)]{1,40}\))?"
 )
-_BULLETS = re.compile(r"\s*[•\u2022\u25cf\u25aa\uf0b7]\s*")
+_BULLETS = re.compile(r"\s*[•\u2022\u25cf\u25aa\uf0b7]\s*|(?<=[:.)]) (?=\d\. [A-Z])")
 # Flattened lists: the last item runs on into the prose after the list ("• flu-like symptoms If you
 # take too much ..."). A capitalised sentence opener right after a lower-case word ends the item.
 _RUN_ON = re.compile(
     r"(?<=[a-z0-9)%,]) (?=(?:If|These|This|Call|Tell|Do|Don't|You|Get|Stop|Other|The|Ask|Before|After|Take"
     r"|Keep|Store|For|See|Some|Most|It|Read|Talk|Use|Medicines|Children|Women|People|General|Avoid"
-    r"|Go|Seek|Contact|Serious|Common|Signs|Symptoms)\b"
-    r"|[A-Z][A-Za-z]*[A-Z][A-Za-z]* (?:should|can|may|is|are|will|must|does|do)\b)"
+    r"|Go|Seek|Contact|Serious|Common|Signs|Symptoms)\b)"
 )
+# ... or the drug's name in capitals starting a sentence ("bleeding problems NSAIDs should ..."), once
+# the item has two words at least ("Some NSAIDs are ..." is one sentence).
+_RUN_ON_NAME = re.compile(r"(?<=[a-z0-9)%,]) (?=[A-Z][A-Za-z]*[A-Z][A-Za-z]* (?:should|can|may|is|are|will|must|does|do)\b)")
 # A cross-reference after a lead-in: "... including: See “What is the most important ...?”"
 _SEE = re.compile(r"\s*\(?See [\"“][^\"”]*[\"”]\s*(?:section\.?)?\)?\.?\s*$")
+_SEE_INSIDE = re.compile(r"\(?\bSee (?:the )?[\"“][^\"”]{3,200}[\"”](?: section)?\.?\)?")
 _SEE_ONLY = re.compile(r"^\(?See (?:the )?[\"“][^\"”]*[\"”](?: section)?\.?\)?\.?$")
 # The last sentence of a flattened item that leads a list of its own: "... surgery. Before taking X,
 # tell your doctor if you:".
@@ -142,6 +145,7 @@ def split_flat(text: str, line: int = 1, depth: int = 0) -> list[Block]:
 
 
 def _split_bullets(text: str, line: int, depth: int) -> list[Block]:
+    text = _SEE_INSIDE.sub(" ", text)
     pieces = _BULLETS.split(text)
     first = _SEE.sub("", squash(pieces[0]))
     blocks = [Block("text", first, 0, line)] if first else []
@@ -149,7 +153,8 @@ def _split_bullets(text: str, line: int, depth: int) -> list[Block]:
         piece = squash(piece)
         if not piece:
             continue
-        cut = next((m for m in _RUN_ON.finditer(piece) if " " in piece[:m.start()]), None)
+        cut = _RUN_ON.search(piece) or next(
+            (m for m in _RUN_ON_NAME.finditer(piece) if " " in piece[:m.start()]), None)
         cut = cut or _TRAILING_LEAD.search(piece)
         if cut:
             blocks.append(Block("item", piece[:cut.start()].strip(), depth, line))
@@ -298,7 +303,8 @@ class _Lead:
     separate: bool  # each item its own (emergency, urgent, side effects) or joined to the lead-in
     items: list[Block] = field(default_factory=list)
     before: bool = False  # "tell your doctor before ... if you:": only pregnancy points are kept
-    prefix: Block | None = None  # the sentences of the lead-in's block before the lead-in itself
+    prefix: Block | None = None  # the sentences of the lead-in's item before the lead-in itself
+    children: int = 0  # lists opened under it: a lead-in whose points are all sub-lists is no point
 
 
 class _Mapper:
@@ -320,6 +326,11 @@ class _Mapper:
                 continue
             if _SEE_ONLY.match(block.text):
                 continue  # a cross-reference ("See “What is the most important ...?”") holds nothing
+            if _COMMON.search(block.text) and re.search(r":\s*\S", block.text) and not block.text.endswith(":"):
+                # "Other side effects of X include: a, b and c." closes any list it ran into.
+                self._close_all()
+                self._side_effect_text(block)
+                continue
             while self.leads and not (block.kind == "item" and self._under(self.leads[-1], block)):
                 self._close()
             if block.text.endswith(":") and not (self.leads and self.leads[-1].separate):
@@ -349,8 +360,10 @@ class _Mapper:
             prefix = Block(block.kind, " ".join(parts[:-1]), block.depth, block.line, block.title)
             block = Block(block.kind, parts[-1], block.depth, block.line, block.title)
         parent = self.leads[-1] if self.leads else None
+        if parent is not None:
+            parent.children += 1
         lead = self._new_lead(block, parent)
-        if prefix is not None and lead.separate:
+        if prefix is not None and (lead.separate or lead.before or prefix.kind == "text"):
             # "Allergic reactions can happen. Call ... right away if you have:": the first sentence
             # is a point of its own, the list goes to the urgent tier.
             (parent.items.append if parent else self._place)(prefix)
@@ -389,9 +402,24 @@ class _Mapper:
         lead = self.leads.pop()
         parent = self.leads[-1] if self.leads else None
         if not lead.items:
+            if lead.children:
+                return  # "X can cause serious side effects, including:" over sub-lists that took it all
             # A lead-in with nothing under it (its list was a table of another kind, or cut off).
             whole = _joined(lead.prefix, lead.block.text) if lead.prefix else lead.block
             (parent.items.append if parent else self._place)(whole)
+            return
+        if lead.before:
+            # "Tell your doctor before ... if you:": the pregnancy points are reminders, the rest reported.
+            for block in lead.items:
+                if _PREGNANCY.search(block.text):
+                    self._add("reminders", Item(_full(block), self.path, _lead_title(lead.block.text)))
+                else:
+                    self.unplaced.append(block)
+            return
+        if lead.separate and lead.block.title:
+            # "Liver problems. Call ... right away if you have:": the signs stay under their name.
+            joined = "; ".join(_full(b).rstrip(".;") for b in lead.items)
+            self._add(lead.target, Item(joined, self.path, lead.block.title))
             return
         if lead.separate:
             for block in lead.items:
