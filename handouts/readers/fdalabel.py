@@ -197,6 +197,9 @@ _EMERGENCY = re.compile(
 )
 _COMMON = re.compile(r"\bmost common side effects\b|\bcommon side effects\b|\bother side effects\b"
                      r"|\bside effects of \S+ (?:include|are)\b", re.I)
+# "The most common side effects of X include: a, b, and c." - the list's lead-in is its first words.
+_INLINE_COMMON = re.compile(r"^[^.!?:]{0,120}?\b(?:common|other) side effects\b[^.!?:]{0,80}?"
+                            r"\b(?:include|are|including)\b\s*:?\s+(?=\S)", re.I)
 _SERIOUS = re.compile(r"\bserious side effects\b|\bcan cause serious\b", re.I)
 _PREGNANCY = re.compile(r"\bpregnan|\bbreast-?feed|\bbirth control|\bnursing\b|\bunborn\b", re.I)
 _BOILERPLATE = re.compile(
@@ -326,7 +329,7 @@ class _Mapper:
                 continue
             if _SEE_ONLY.match(block.text):
                 continue  # a cross-reference ("See “What is the most important ...?”") holds nothing
-            if _COMMON.search(block.text) and re.search(r":\s*\S", block.text) and not block.text.endswith(":"):
+            if _INLINE_COMMON.match(block.text) and not block.text.endswith(":"):
                 # "Other side effects of X include: a, b and c." closes any list it ran into.
                 self._close_all()
                 self._side_effect_text(block)
@@ -445,8 +448,7 @@ class _Mapper:
     def _place(self, block: Block, target: str | None = "", before: bool = False, title: str | None = None) -> None:
         text = block.text
         if _BOILERPLATE.search(text):
-            if is_call_now(text):
-                pull_urgent(text, self.path, block.line, "boilerplate", self.record)
+            self.unplaced.append(block)  # reported with the topic's other leftovers, call-now sentences rescued
             return
         if target == "":
             target = self._topic_field(block)
@@ -478,9 +480,9 @@ class _Mapper:
         """A paragraph of the side-effects part: "The most common side effects of X include: a, b
         and c." gives side effects; a call-now or emergency sentence its tier; the rest is reported."""
         text = block.text
-        match = re.search(r"(?:include|are|including)\s*:?\s+(.+)$", text) if _COMMON.search(text) else None
+        match = _INLINE_COMMON.match(text)
         if match:
-            for part in re.split(r",\s*(?:and\s+|or\s+)?|\s+and\s+(?=[^,]*$)", match.group(1).rstrip(".")):
+            for part in re.split(r",\s*(?:and\s+|or\s+)?|\s+and\s+(?=[^,]*$)", text[match.end():].rstrip(".")):
                 if squash(part):
                     self._add("side_effects", Item(_sentence_case(squash(part)), self.path))
             return "done"
