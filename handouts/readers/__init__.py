@@ -62,12 +62,19 @@ def read_document(path: Path, name: str | None = None) -> Document:
 
 
 def _is_zip(path: Path) -> bool:
-    """A zipped openFDA bulk part or reply, told by its first bytes."""
+    """A zip that may be an openFDA bulk part, told by its first bytes; office documents (.docx, .odt),
+    which are zips too, are left to be reported as binary files."""
+    import zipfile
+
     try:
         with path.open("rb") as stream:
-            return stream.read(4) == b"PK\x03\x04"
-    except OSError:
+            if stream.read(4) != b"PK\x03\x04":
+                return False
+        with zipfile.ZipFile(path) as archive:
+            names = set(archive.namelist())
+    except (OSError, zipfile.BadZipFile):
         return False
+    return not names & {"[Content_Types].xml", "mimetype"}
 
 
 def _settled(document: Document) -> Document:

@@ -319,6 +319,7 @@ class _Mapper:
         self.leads: list[_Lead] = []
         self.subtitle: str | None = None  # a short bold line ("Cancer") over the points that follow
         self.unplaced: list[Block] = []  # blocks of the current topic no field takes, reported together
+        self.seen: dict[str, set[str]] = {}  # item keys per field, so no point is added twice
 
     def map(self, section: Section) -> None:
         for block in section.blocks:
@@ -497,15 +498,20 @@ class _Mapper:
 
     def _add(self, name: str, item: Item) -> None:
         items: list[Item] = getattr(self.record, name)
+        seen = self.seen.setdefault(name, {item_key(f"{it.title or ''} {it.text}") for it in items})
         key = item_key(f"{item.title or ''} {item.text}")
-        if key and all(item_key(f"{it.title or ''} {it.text}") != key for it in items):
+        if key and key not in seen:
+            seen.add(key)
             items.append(item)
 
     def _what(self, n: int) -> str:
         names = {"preamble": "before the first heading", "before": "of 'before taking' points for the doctor",
                  "side_effects": "of the side-effects part", "store": "on storage or disposal",
                  "ingredients": "on ingredients", "general": "of general information",
-                 "other": "under a heading the handout has no place for"}
+                 "other": "under a heading the handout has no place for",
+                 "who_not": "of 'who should not take' points for the doctor",
+                 "important": "of the most important information", "what": "of 'what is it'",
+                 "avoid": "of 'what to avoid'", "how": "of 'how to take it'"}
         return f"{n} block{'s' if n != 1 else ''} {names.get(self.topic, 'of the label')}"
 
 
