@@ -120,7 +120,9 @@ class DrugRecord:
     def tier_counts(self) -> dict[str, int]:
         """How many items each part of the handout gets, urgent tiers first; care-team notes are never printed."""
         names = ("serious_warnings", "emergency_signs", "urgent_signs", "side_effects", "reminders", "uses", "care_team_notes")
-        return {name: len(getattr(self, name)) for name in names}
+        # The emergency tier only FDA Medication Guides (or a YAML record) give is counted where it is.
+        return {name: len(getattr(self, name)) for name in names
+                if name != "emergency_signs" or self.emergency_signs}
 
     def problems(self) -> list[str]:
         """What stops a handout being made from this record."""
