@@ -350,26 +350,17 @@ def fetch(root: Path, drugs: tuple[str, ...], set_ids: tuple[str, ...], from_sou
 
     try:
         settings = config.load(root).fetch
-        wanted = [(d, "drug") for d in drugs] + [(s, "set id") for s in set_ids]
-        if from_sources:
-            wanted += [(set_id, f"set id (from {where})") for set_id, where in fetch_module.set_ids_in_sources(root)]
+        wanted = fetch_module.wanted(root, drugs, set_ids, from_sources)
     except InputError as error:
         raise UsageExit(str(error)) from None
-    if not wanted:
-        raise UsageExit("nothing to fetch: name a DRUG, give --set-id, or use --from-sources")
-    if not (root / workspace.SOURCES).is_dir():
-        raise UsageExit(f"{root / workspace.SOURCES}: no sources/ folder: is this a handouts workspace? (see --workspace)")
-    failed = 0
+    failed = False
     with fetch_module.Fetcher(settings, api_key, timeout) as fetcher:
         for asked, kind in wanted:
             try:
-                if kind == "drug":
-                    saved = fetch_module.fetch_drug(fetcher, root, asked)
-                else:
-                    saved = fetch_module.fetch_set_id(fetcher, root, asked)
+                saved = fetch_module.fetch_one(fetcher, root, asked, kind)
             except fetch_module.FetchError as error:
                 click.echo(f"error: {asked}: {error}", err=True)
-                failed += 1
+                failed = True
                 continue
             click.echo(f"saved {workspace.relative_name(saved.path, root)}: {saved.what}")
     if failed:

@@ -149,6 +149,22 @@ class Fetcher:
         return body
 
 
+def wanted(root: Path, drugs, set_ids, from_sources: bool) -> list[tuple[str, str]]:
+    """(what, "drug" or "set id") for each thing asked for, the DailyMed links of sources/ last."""
+    asked = [(d, "drug") for d in drugs] + [(s, "set id") for s in set_ids]
+    if from_sources:
+        asked += [(set_id, "set id") for set_id, _ in set_ids_in_sources(root)]
+    if not asked:
+        raise InputError(None, "nothing to fetch: name a DRUG, give --set-id, or use --from-sources")
+    if not (root / SOURCES).is_dir():
+        raise InputError(root / SOURCES, "no sources/ folder: is this a handouts workspace? (see --workspace)")
+    return asked
+
+
+def fetch_one(fetcher: Fetcher, root: Path, asked: str, kind: str) -> Saved:
+    return fetch_drug(fetcher, root, asked) if kind == "drug" else fetch_set_id(fetcher, root, asked)
+
+
 def fetch_drug(fetcher: Fetcher, root: Path, drug: str) -> Saved:
     reply, count = fetcher.labels_of(drug)
     meta = reply.get("meta") if isinstance(reply.get("meta"), dict) else {}

@@ -270,3 +270,17 @@ def test_build_fetches_nothing(tmp_path):
     (root / "handouts.toml").write_text('[fetch]\nopenfda_url = "http://127.0.0.1:9/x"\n', encoding="utf-8")
     built = CliRunner().invoke(cli, ["build", "-w", str(root), "--strict"])
     assert built.exit_code == 0, built.output
+
+
+def test_from_sources_asks_for_every_label_the_real_cancer_gov_pages_link(server, tmp_path):
+    nci = SHARED / "corpus" / "nci"
+    if not nci.is_dir():
+        pytest.skip("no cancer.gov corpus")
+    root = workspace(tmp_path, server.port)
+    for page in nci.iterdir():
+        shutil.copy(page, root / "sources" / page.name)
+    result = fetch(root, "--from-sources")
+    asked = {r["path"] for r in server.requests}
+    assert len(asked) == len(server.requests) >= 20 and all(p.startswith("/spls/") for p in asked)
+    # The local server knows none of them: one line each, and the command says so.
+    assert result.exit_code == 1 and result.output.count("nothing matches set id") == len(asked)
