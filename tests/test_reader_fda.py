@@ -326,6 +326,10 @@ def test_a_corpus_medication_guide_builds_a_one_page_handout(corpus, tmp_path):
     page = pdf_text(root / "out" / "naproxen.pdf")
     assert pages(root / "out" / "naproxen.pdf") == 1
     assert page.index("Slurred speech") < page.index("Vomit blood")
+    # The emergency tier is urgent type: the fitter's floor holds for it as for the other urgent items.
+    report = json.loads(run("check", "-w", str(root), "--json").output)
+    sizes = {f["name"]: f["status"] for f in report["drugs"][0]["figures"]}
+    assert sizes["smallest urgent type"] != "fail" and sizes["urgent block first (text)"] == "pass"
 
 
 def test_the_reference_tables_name_the_sections_we_read(corpus):
