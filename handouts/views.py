@@ -80,7 +80,9 @@ def catalog_lines(catalog: Catalog) -> list[str]:
 
 
 def _source_line(source: Source) -> str:
-    reviewed = f"last reviewed {source.last_reviewed.isoformat()}" if source.last_reviewed else "no review date"
+    # A label's date is when it was last revised (its effective time), not a review.
+    verb = "last revised" if source.set_id else "last reviewed"
+    reviewed = f"{verb} {source.last_reviewed.isoformat()}" if source.last_reviewed else "no review date"
     who = source.publisher or source.title or source.kind
     often = f", reviewed {source.review_frequency}" if source.review_frequency else ""
     label = f"; set id {source.set_id} version {source.version}" if source.set_id else ""

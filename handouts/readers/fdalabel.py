@@ -98,9 +98,10 @@ def parse_effective(value: str | None) -> dt.date | None:
 
 
 def plain_name(name: str) -> str:
-    """ "ADALIMUMAB" -> "adalimumab"; a name already in mixed case stays as written."""
+    """ "ADALIMUMAB" and "Adalimumab" -> "adalimumab"; a name in mixed case ("... HCl") stays as written."""
     name = squash(name)
-    return name.lower() if name.isupper() else name
+    capitalised = all(w[:1].isupper() and w[1:].islower() for w in name.split() if w.isalpha())
+    return name.lower() if name.isupper() or capitalised else name
 
 
 # ---- splitting flattened text back into headings and lists ---------------------------------------
