@@ -153,7 +153,10 @@ def wanted(root: Path, drugs, set_ids, from_sources: bool) -> list[tuple[str, st
     """(what, "drug" or "set id") for each thing asked for, the DailyMed links of sources/ last."""
     asked = [(d, "drug") for d in drugs] + [(s, "set id") for s in set_ids]
     if from_sources:
-        asked += [(set_id, "set id") for set_id, _ in set_ids_in_sources(root)]
+        linked = set_ids_in_sources(root)
+        if not linked and not asked:
+            raise InputError(root / SOURCES, "no DailyMed links (setid=...) in the documents here: nothing to fetch")
+        asked += [(set_id, "set id") for set_id, _ in linked]
     if not asked:
         raise InputError(None, "nothing to fetch: name a DRUG, give --set-id, or use --from-sources")
     if not (root / SOURCES).is_dir():

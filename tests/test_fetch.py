@@ -284,3 +284,11 @@ def test_from_sources_asks_for_every_label_the_real_cancer_gov_pages_link(server
     assert len(asked) == len(server.requests) >= 20 and all(p.startswith("/spls/") for p in asked)
     # The local server knows none of them: one line each, and the command says so.
     assert result.exit_code == 1 and result.output.count("nothing matches set id") == len(asked)
+
+
+def test_from_sources_with_no_links_says_so(tmp_path):
+    root = tmp_path / "ws"
+    (root / "sources").mkdir(parents=True)
+    (root / "sources" / "notes.md").write_text("# Notes\n\nNo label links here.\n", encoding="utf-8")
+    result = fetch(root, "--from-sources")
+    assert result.exit_code == 2 and "no DailyMed links (setid=...) in the documents here" in result.output

@@ -7,6 +7,7 @@ are kept as ``fdalabel.Block``s; the mapping into the record is ``fdalabel.to_re
 
 from __future__ import annotations
 
+import bisect
 import re
 from xml.etree.ElementTree import Element, ParseError
 
@@ -219,15 +220,19 @@ def _line_of(text: str, needle: str) -> int | None:
 
 
 class _Lines:
-    """Lines of elements, found by their ID attribute in the text (ElementTree keeps no lines)."""
+    """Lines of elements, found by their ID attribute (or <id root>) in the text, as ElementTree keeps
+    none: one pass over the text maps each identifier to its line."""
 
     def __init__(self, text: str):
-        self.text = text
+        starts = [m.start() for m in re.finditer("\n", text)]
+        self.line = {}
+        for match in re.finditer(r'\bID="([^"]+)"|<(?:\w+:)?id\s+root="([^"]+)"', text):
+            ident = match.group(1) or match.group(2)
+            self.line.setdefault(ident, bisect.bisect_right(starts, match.start()) + 1)
 
     def of(self, element: Element, default: int = 1) -> int:
         ident = element.get("ID")
         if not ident:
             child = element.find(f"{NS}id")
             ident = child.get("root") if child is not None else None
-        at = self.text.find(f'"{ident}"') if ident else -1
-        return self.text[:at].count("\n") + 1 if at >= 0 else default
+        return self.line.get(ident, default) if ident else default
