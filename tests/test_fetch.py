@@ -24,6 +24,8 @@ from .conftest import FIXTURES, SHARED
 
 FDA = FIXTURES / "fda"
 ZEN_SET_ID = "aaaaaaaa-bbbb-4ccc-8ddd-eeeeeeeeeeee"
+# The recorded openFDA replies of the shared corpus, by the name a user would ask for.
+RECORDED = {"naproxen": "naproxen", "Humira": "humira", "Vyvanse": "vyvanse", "Ambien": "ambien"}
 
 
 class Server:
@@ -70,8 +72,9 @@ class Server:
             return queue.pop(0), b'{"error": {"message": "busy"}}', 0
         if drug in ("zentomab", "Zentra"):
             return 200, (FDA / "zentomab.api-response.json").read_bytes(), 0
-        if drug == "naproxen" and (SHARED / "corpus/fda/openfda/naproxen.api-response.json").exists():
-            return 200, (SHARED / "corpus/fda/openfda/naproxen.api-response.json").read_bytes(), 0
+        recorded = SHARED / "corpus/fda/openfda" / f"{RECORDED.get(drug, '-')}.api-response.json"
+        if recorded.exists():
+            return 200, recorded.read_bytes(), 0
         if drug == "slow":
             return 200, (FDA / "zentomab.api-response.json").read_bytes(), 2.0
         if drug == "huge":
@@ -137,6 +140,22 @@ def test_the_api_key_comes_from_the_option_or_the_environment(server, tmp_path):
     fetch(root, "zentomab", "--api-key", "k-option")
     fetch(root, "zentomab", env={"OPENFDA_API_KEY": "k-env"})
     assert [r.get("api_key") for r in server.requests] == ["k-option", "k-env"]
+
+
+@pytest.mark.parametrize("drug, saved, generic", [
+    ("Humira", "adalimumab.openfda-label.json", "adalimumab (Humira)"),
+    ("Vyvanse", "lisdexamfetamine-dimesylate.openfda-label.json", "lisdexamfetamine dimesylate (Vyvanse)"),
+    ("Ambien", "zolpidem-tartrate.openfda-label.json", "zolpidem tartrate (Ambien)"),
+])
+def test_every_recorded_reply_is_fetched_by_its_brand(server, tmp_path, drug, saved, generic):
+    if not (SHARED / "corpus/fda/openfda").is_dir():
+        pytest.skip("no FDA corpus")
+    root = workspace(tmp_path, server.port, max_mb=5)
+    result = fetch(root, drug)
+    assert result.exit_code == 0, result.output
+    assert lines(result) == [f"saved sources/{saved}: 1 openFDA label of {generic.split(' (')[0]}"]
+    listed = CliRunner().invoke(cli, ["list", "-w", str(root)])
+    assert listed.exit_code == 0 and listed.output.startswith(generic)
 
 
 def test_a_real_recorded_reply_is_saved_and_builds(server, tmp_path):
