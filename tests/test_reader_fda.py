@@ -99,6 +99,19 @@ def test_a_professional_only_label_is_marked_and_keeps_prescriber_orders_off_the
     assert {n.text.split()[0] for n in record.care_team_notes} == {"Monitor", "Withhold", "Premedicate"}
 
 
+def test_a_boxed_warning_no_patient_section_covers_marks_the_record(tmp_path):
+    data = json.loads((FDA / "zentomab.api-response.json").read_text(encoding="utf-8"))
+    guide = data["results"][0]["spl_medguide"][0]
+    data["results"][0]["spl_medguide"] = [guide.replace("What is the most important information I should know "
+                                                        "about ZENTRA? ", "")]
+    path = tmp_path / "no-important.json"
+    path.write_text(json.dumps(data), encoding="utf-8")
+    record = read_document(path)
+    assert record.professional_wording and "white cell counts" in words(record.serious_warnings)
+    assert keys(record.emergency_signs) == ["trouble breathing", "swelling of your lips or tongue", "fainting"]
+    assert "Monitor blood counts weekly." in [n.text for n in record.care_team_notes]
+
+
 def test_a_yaml_record_gives_the_patient_wording_and_lifts_the_refusal():
     raw = read_document(FDA / "oxaltinib.label.json")
     yaml_record = DrugRecord(generic_name="oxaltinib", serious_warnings=[raw.serious_warnings[0]],

@@ -244,18 +244,20 @@ def to_record(label: Label, path: str) -> DrugRecord:
             record.brands.append(BrandName(squash(brand).title() if brand.isupper() else squash(brand), source=path))
     patient = [s for s in label.sections if s.name in PATIENT_CODES.values()]
     for section in patient:
-        _Mapper(record, path, generic).map(section)
+        _Mapper(record, path).map(section)
     covered = any(topic_of(b.text) == "important" for s in patient for b in s.blocks if b.kind == "heading")
     professional = []
     for section in label.sections:
         if section in patient:
             continue
         if section.name == "boxed_warning" and not covered:
+            # No patient section says it: the prescribers' box is the warning, in their words.
             _boxed_warning(record, section, path)
+            record.professional_wording = True
             continue
         professional.append(section)
     if not patient:
-        record.professional_wording = bool(record.serious_warnings) or bool(professional)
+        record.professional_wording = True
         for section in professional:
             if section.name == "indications_and_usage":
                 record.uses.append(Item(section.text, path))
@@ -314,8 +316,8 @@ class _Lead:
 class _Mapper:
     """Walks a patient section's blocks: headings set the topic, lead-ins open (nested) lists."""
 
-    def __init__(self, record: DrugRecord, path: str, generic: str):
-        self.record, self.path, self.generic = record, path, generic
+    def __init__(self, record: DrugRecord, path: str):
+        self.record, self.path = record, path
         self.topic = "preamble"
         self.leads: list[_Lead] = []
         self.subtitle: str | None = None  # a short bold line ("Cancer") over the points that follow
