@@ -137,9 +137,9 @@ def _apply_override(raw: DrugRecord, override: DrugRecord) -> DrugRecord:
         sources=override.sources + raw.sources,
         notes=list(raw.notes),
         ignored=override.ignored + raw.ignored,
-        # Prescribers' wording stays marked until the YAML record words the urgent part itself.
-        professional_wording=raw.professional_wording and not (
-            override.serious_warnings or override.urgent_signs or override.emergency_signs),
+        # Prescribers' wording stays marked until the YAML record words the urgent part itself: a
+        # record saved by `extract --save` and left as it was still holds the label's own sentences.
+        professional_wording=raw.professional_wording and not _urgent_keys(override) - _urgent_keys(raw),
     )
     for name in (*SINGLE_FIELDS, *LIST_FIELDS):
         mine, theirs = getattr(override, name), getattr(raw, name)
@@ -152,6 +152,10 @@ def _apply_override(raw: DrugRecord, override: DrugRecord) -> DrugRecord:
                     f"{left} item(s) from them are not in it - check they were left out on purpose"
                 )
     return merged
+
+
+def _urgent_keys(record: DrugRecord) -> set[str]:
+    return {_identity(it) for it in record.serious_warnings + record.urgent_signs + record.emergency_signs}
 
 
 _PERCENT = re.compile(r"^\d+(\.\d+)?%$")

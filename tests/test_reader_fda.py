@@ -22,7 +22,7 @@ from handouts.merge import merge
 from handouts.readers import detect, fdalabel, openfda, read_document, spl
 from handouts.readers.text import item_key
 from handouts.readers.urgency import is_call_now
-from handouts.record import DrugRecord, Skipped
+from handouts.record import DrugRecord, Item, Skipped
 
 from .conftest import FIXTURES, SHARED
 from .pdfread import pages, text as pdf_text
@@ -114,9 +114,12 @@ def test_a_boxed_warning_no_patient_section_covers_marks_the_record(tmp_path):
 
 def test_a_yaml_record_gives_the_patient_wording_and_lifts_the_refusal():
     raw = read_document(FDA / "oxaltinib.label.json")
-    yaml_record = DrugRecord(generic_name="oxaltinib", serious_warnings=[raw.serious_warnings[0]],
-                             sources=[raw.sources[0].__class__(key="x.yaml", file="x.yaml", kind="yaml")])
-    assert merge([raw, yaml_record]).problems() == []
+    source = raw.sources[0].__class__(key="x.yaml", file="x.yaml", kind="yaml")
+    copied = DrugRecord(generic_name="oxaltinib", serious_warnings=[raw.serious_warnings[0]], sources=[source])
+    assert merge([raw, copied]).problems()[0].startswith("written for prescribers")  # saved, not reworded
+    reworded = DrugRecord(generic_name="oxaltinib", sources=[source],
+                          serious_warnings=[Item("This medicine can change your heart rhythm.", "x.yaml")])
+    assert merge([raw, reworded]).problems() == []
     assert merge([raw]).problems()[0].startswith("written for prescribers")
 
 
