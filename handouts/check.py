@@ -108,10 +108,13 @@ def _urgent_first(text: str, drug: Drug, name: str) -> Figure:
     if start < 0 or (others and min(others) < start):
         return _figure(name, False, "heading not first", "urgent heading before every other section")
     record = drug.record
-    missing = [it.text for it in record.serious_warnings + record.urgent_signs
-               if not 0 <= start < text.find(pdfinspect.fold(it.text)) < (end if end >= 0 else len(text))]
+    stop = end if end >= 0 else len(text)
+    # Emergency signs open the urgent block, above its "call your care team" heading.
+    missing = [it.text for it in record.emergency_signs if not 0 <= text.find(pdfinspect.fold(it.text)) < stop]
+    missing += [it.text for it in record.serious_warnings + record.urgent_signs
+                if not 0 <= start < text.find(pdfinspect.fold(it.text)) < stop]
     detail = f"not in the urgent block: {missing[0]!r}" + (f" and {len(missing) - 1} more" if len(missing) > 1 else "") if missing else ""
-    return _figure(name, not missing, f"{len(record.serious_warnings + record.urgent_signs) - len(missing)} urgent items in place",
+    return _figure(name, not missing, f"{len(record.emergency_signs + record.serious_warnings + record.urgent_signs) - len(missing)} urgent items in place",
                    "heading and every urgent item before other sections", detail)
 
 
@@ -247,7 +250,7 @@ def grade(fragments: list[str]) -> float | None:
 def _source_grades(drug: Drug) -> list[Figure]:
     record = drug.record
     sections = {
-        "warnings and urgent signs": record.serious_warnings + record.urgent_signs,
+        "warnings and urgent signs": record.emergency_signs + record.serious_warnings + record.urgent_signs,
         "side effects": record.side_effects,
         "safety reminders": record.reminders,
         "how it works": [record.how_it_works] if record.how_it_works else [],

@@ -348,6 +348,49 @@ def check(root: Path, as_json: bool, as_of, drugs, **kwargs):
 
 @cli.command()
 @workspace_option
+@click.argument("drugs", nargs=-1)
+@click.option("--set-id", "set_ids", multiple=True, metavar="SETID",
+              help="Fetch the label with this DailyMed set id (repeatable).")
+@click.option("--from-sources", is_flag=True,
+              help="Fetch the label each DailyMed link in sources/ points to (cancer.gov pages have one).")
+@click.option("--api-key", envvar="OPENFDA_API_KEY", metavar="KEY",
+              help="openFDA API key, for a higher rate limit [env: OPENFDA_API_KEY].")
+@click.option("--timeout", type=click.FloatRange(min=0.1), metavar="SECONDS",
+              help="Seconds to wait for each answer [default: fetch.timeout in handouts.toml, else 30].")
+def fetch(root: Path, drugs: tuple[str, ...], set_ids: tuple[str, ...], from_sources: bool,
+          api_key: str | None, timeout: float | None):
+    """Fetch FDA labels into sources/: for each DRUG (generic or brand name) from openFDA,
+    for each --set-id from DailyMed, or for the DailyMed links of the pages in sources/.
+
+    Each label is saved under a name that says what it is, e.g.
+    sources/naproxen.openfda-label.json; `handouts list` then shows it. This is
+    the only command that uses the network (addresses: [fetch] in handouts.toml).
+    Exits 1 when anything could not be fetched; the rest is saved.
+    """
+    from . import config
+    from . import fetch as fetch_module
+
+    try:
+        settings = config.load(root).fetch
+        wanted = fetch_module.wanted(root, drugs, set_ids, from_sources)
+    except InputError as error:
+        raise UsageExit(str(error)) from None
+    failed = False
+    with fetch_module.Fetcher(settings, api_key, timeout) as fetcher:
+        for asked, kind in wanted:
+            try:
+                saved = fetch_module.fetch_one(fetcher, root, asked, kind)
+            except fetch_module.FetchError as error:
+                click.echo(f"error: {asked}: {error}", err=True)
+                failed = True
+                continue
+            click.echo(f"saved {workspace.relative_name(saved.path, root)}: {saved.what}")
+    if failed:
+        raise SystemExit(1)
+
+
+@cli.command()
+@workspace_option
 def brands(root: Path):
     """List the brands this workspace can print with, and any problems they have.
 

@@ -178,11 +178,12 @@ class Handout:
     language: str = "en"
     clinic_address: bool = True  # print the brand's address line in the footer
     clinic_note: bool = True  # print the brand's footer note
+    emergency: list[Item] = field(default_factory=list)  # "call 911 / get emergency help": printed first
 
     @property
     def urgent_text(self) -> str:
         """All urgent words on the page, for the template to ask what they mention."""
-        items = self.warnings + [s for g in self.urgent for s in g.titled + g.sentences + g.short]
+        items = self.emergency + self.warnings + [s for g in self.urgent for s in g.titled + g.sentences + g.short]
         return " ".join(f"{it.title or ''} {it.text}" for it in items)
 
     @property
@@ -216,6 +217,7 @@ def plan(record: DrugRecord, cuts: Cuts, made: dt.date | None = None,
         language=next((s.language for s in record.sources if s.language), "en"),
         clinic_address=FOOTER_ADDRESS not in cuts.omitted,
         clinic_note=FOOTER_NOTE not in cuts.omitted,
+        emergency=list(record.emergency_signs),
     )
 
 

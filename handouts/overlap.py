@@ -105,7 +105,7 @@ def terms(text: str) -> list[Term]:
 
 def urgent_terms(record: DrugRecord) -> list[Term]:
     found: list[Term] = []
-    for item in record.serious_warnings + record.urgent_signs:
+    for item in record.emergency_signs + record.serious_warnings + record.urgent_signs:
         found.extend(terms(item.text))
         if item.title:
             found.extend(terms(item.title))

@@ -22,7 +22,7 @@ from .conftest import FIXTURES, REPO, seed
 RECORDS = FIXTURES / "records"
 NO_SIGNS = "no urgent warning signs: cannot make a handout"
 UNKNOWN_FORMAT = ("unknown format: expected a YAML drug record, a drugs.com side-effects page, "
-                  "a cancer.gov drug page or a patient drug sheet")
+                  "a cancer.gov drug page, a patient drug sheet, a DailyMed SPL label or an openFDA drug label")
 
 # The documented JSON shapes (README "JSON output"): scripts rely on these keys, which are only ever added.
 CATALOG_KEYS = ["workspace", "drugs", "regimens", "skipped", "errors"]

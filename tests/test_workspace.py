@@ -317,7 +317,7 @@ BAD_ERRORS = [
     ("sources/latin1.txt", 3, "not UTF-8 text (byte 0xe9)"),
     ("sources/nameless.yaml", 2, "missing required field 'generic_name'"),
     ("sources/notes.txt", None, "unknown format: expected a YAML drug record, a drugs.com side-effects page, "
-                                "a cancer.gov drug page or a patient drug sheet"),
+                                "a cancer.gov drug page, a patient drug sheet, a DailyMed SPL label or an openFDA drug label"),
     ("sources/b-quillorex.yaml", None, "a second YAML record for QUILLOREX (the first is sources/a-quillorex.yaml); "
                                        "this one is ignored"),
 ]

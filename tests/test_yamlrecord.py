@@ -83,7 +83,7 @@ BAD = [
         urgent_signs:
           - Purple fingernails
         colour: blue
-        """, 4, "unknown field 'colour' in record (known: brands, care_team_notes, description, generic_name, how_it_works, "
+        """, 4, "unknown field 'colour' in record (known: brands, care_team_notes, description, emergency_signs, generic_name, how_it_works, "
                 "pronunciation, reminders, serious_warnings, side_effects, sources, urgent_signs, uses)"),
     ("unknown key in an item", """\
         generic_name: vexaprolin

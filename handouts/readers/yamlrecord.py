@@ -23,7 +23,7 @@ _SIGNATURE = re.compile(r"^(generic_name|urgent_signs|serious_warnings|side_effe
 
 SINGLE_FIELDS = ("pronunciation", "description", "how_it_works")
 # care_team_notes: sentences for prescribers a reader kept out of the printed page (issue 12).
-LIST_FIELDS = ("uses", "serious_warnings", "urgent_signs", "side_effects", "reminders", "care_team_notes")
+LIST_FIELDS = ("uses", "serious_warnings", "emergency_signs", "urgent_signs", "side_effects", "reminders", "care_team_notes")
 TOP_KEYS = frozenset(("generic_name", "brands", "sources", *SINGLE_FIELDS, *LIST_FIELDS))
 ITEM_KEYS = frozenset(("text", "title", "frequency", "source"))
 BRAND_KEYS = frozenset(("name", "country", "qualifier", "discontinued", "source"))
