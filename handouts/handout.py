@@ -77,6 +77,17 @@ def must_keep(reminder: Item) -> bool:
     return bool(_MUST_KEEP.search(f"{reminder.title or ''} {reminder.text}"))
 
 
+# What a must-keep reminder is about, in the words the page's "left out" note uses.
+_TOPICS = (("pregnancy", r"pregnan|contracept|birth control"), ("breastfeeding", r"breastfe"),
+           ("driving", r"\bdriv"), ("your pump or IV line", r"\bpump|catheter|\bIV line|\bline care|\bport\b"),
+           ("when to call", r"\bcall\b"))
+
+
+def must_keep_topics(reminders: list[Item]) -> list[str]:
+    text = " ".join(f"{r.title or ''} {r.text}" for r in reminders)
+    return [topic for topic, pattern in _TOPICS if re.search(pattern, text, re.I)]
+
+
 def effects(record: DrugRecord) -> list[overlap.Effect]:
     """The side effects the page lists: those the urgent tiers already name are left out."""
     return overlap.resolve(record).shown
@@ -87,14 +98,21 @@ def footer_lines(brand) -> tuple[str, ...]:
     return tuple(i for i, present in ((FOOTER_NOTE, brand.footer), (FOOTER_ADDRESS, brand.clinic)) if present)
 
 
+def last_resort(record: DrugRecord) -> list[str]:
+    """The must-keep reminders (pregnancy, driving, line care), last first: left out only when
+    the page cannot hold them with the urgent content even at the smallest type, which would
+    otherwise leave the patient with no handout at all. The page then names each one."""
+    return [f"rm-{n}" for n in reversed(range(len(record.reminders))) if must_keep(record.reminders[n])]
+
+
 def cut_order(record: DrugRecord, footer: tuple[str, ...] = ()) -> list[str]:
     """Ids of the content the fitter may leave out, first to go first.
 
     How it works goes first, then the brand's footer note and address line; then side effects that point to a worse form in the urgent
     box (the box already tells the patient when to call); then the tails of the side effects
     and of the optional reminders in turn, the longer list first, so neither section
-    vanishes while the other stays whole; the "Say it:" line last of all. Urgent content and
-    must-keep reminders are never in it."""
+    vanishes while the other stays whole; the "Say it:" line last of all. Urgent content is
+    never in it, nor are must-keep reminders (see ``last_resort``)."""
     order = [HOW] if record.how_it_works else []
     order += list(footer)
     shown = effects(record)
@@ -138,6 +156,10 @@ class Cuts:
             gone = sum(i.startswith(prefix + "-") for i in self.omitted)
             if gone:
                 out.append(f"{gone} of {total} {name}")
+        topics = must_keep_topics([r for n, r in enumerate(record.reminders)
+                                   if f"rm-{n}" in self.omitted and must_keep(r)])
+        if topics:
+            out.append("ask your care team about " + ", ".join(topics))
         return out
 
 

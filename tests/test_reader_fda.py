@@ -249,7 +249,8 @@ def test_build_prints_the_emergency_tier_first_and_refuses_the_professional_labe
     upper = page.upper()
     urgent = upper.index("CALL YOUR CARE TEAM RIGHT AWAY")
     emergency = upper.index("CALL 911 OR GET EMERGENCY HELP RIGHT AWAY IF YOU HAVE:")
-    assert urgent < emergency < page.index("Trouble breathing") < page.index("Yellow skin or eyes")
+    # The emergency tier opens the urgent block, above "call your care team" and its signs.
+    assert emergency < page.index("Trouble breathing") < urgent < page.index("Yellow skin or eyes")
     assert "Monitor" not in page and "Withhold" not in page
 
 
