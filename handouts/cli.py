@@ -115,7 +115,9 @@ def show(root: Path, as_json: bool, drug: str):
 @cli.command()
 @click.argument("files", nargs=-1, required=True, type=click.Path(dir_okay=False, path_type=Path))
 @click.option("--save", is_flag=True, help="Write each record beside its document as <name>.yaml instead of printing it.")
-def extract(files: tuple[Path, ...], save: bool):
+@click.option("-w", "--workspace", "root", type=click.Path(file_okay=False, path_type=Path), default=None,
+              help="The workspace whose brand names the clinic [default: the one FILE is in, else '.'].")
+def extract(files: tuple[Path, ...], save: bool, root: Path | None):
     """Print the record each raw document FILE yields, as an editable YAML record.
 
     Comments at its head give the document's kind, the number of items in each
@@ -126,15 +128,17 @@ def extract(files: tuple[Path, ...], save: bool):
     """
     failed = False
     printed = 0
+    today = dt.date.today()
     for path in files:
+        clinic = extract_module.clinic_name(root or extract_module.workspace_of(path))
         try:
             if save:
-                target = extract_module.save_beside(path)
+                target = extract_module.save_beside(path, clinic, today)
                 click.echo(f"saved {target}")
                 for line in extract_module.saved_summary(target):
                     click.echo(f"    {line}")
                 continue
-            text = extract_module.record_yaml(path)
+            text = extract_module.record_yaml(path, clinic, today)
         except InputError as error:
             click.echo(f"error: {error}", err=True)
             failed = True

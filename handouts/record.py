@@ -26,6 +26,7 @@ class Source:
     language: str | None = None
     last_reviewed: dt.date | None = None
     review_frequency: str | None = None  # as the source says it: "quarterly", "annually", ...
+    reviewed_by: str | None = None  # a clinic source: who checked the clinic's own words
 
 
 @dataclass

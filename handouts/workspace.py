@@ -8,6 +8,7 @@ from __future__ import annotations
 
 import hashlib
 import os
+import re
 import stat
 from dataclasses import dataclass, field
 from pathlib import Path
@@ -171,13 +172,57 @@ def load(root: Path) -> Catalog:
             catalog.regimens.append(document)
         else:
             catalog.skipped.append(document)
+    unread = list(catalog.errors)  # before grouping adds its own: the files that were not read
     for group in _group(records, catalog.errors):
         drug = _drug(group, catalog.errors)
         drug.digests = {f: digests[f] for f in drug.files if f in digests}
+        drug.problems = _unread_record_first(drug, unread, root) or _with_next_step(drug)
         catalog.drugs.append(drug)
     catalog.drugs.sort(key=lambda d: d.slug)
     catalog.warnings.extend(_name_files(catalog.drugs))
     return catalog
+
+
+NO_URGENT = "no urgent warning signs: cannot make a handout"
+
+
+def _with_next_step(drug: Drug) -> list[str]:
+    """The problems, with the one line that says what to do about a record with nothing urgent."""
+    if NO_URGENT not in drug.problems:
+        return drug.problems
+    records = [f for f in drug.files if f.endswith((".yaml", ".yml"))]
+    if records:
+        step = f"fill in urgent_signs in {records[0]}"
+    else:
+        step = f"handouts extract {drug.files[0]} --save, then fill in urgent_signs in {Path(drug.files[0]).with_suffix('.yaml')}"
+    return [f"{p}; next: {step}" if p == NO_URGENT else p for p in drug.problems]
+
+
+def _unread_record_first(drug: Drug, unread: list[InputError], root: Path) -> list[str]:
+    """A YAML record of this drug that could not be read, as the drug's first problem.
+
+    Without it the handout would be made from the raw documents alone (or fail for a reason that
+    is only a consequence, "no urgent warning signs"): the pharmacist's edit must be fixed first.
+    The record is this drug's when it sits beside one of its documents under the same name, or
+    names the drug on its `generic_name:` line."""
+    stems = {str(Path(f).with_suffix("")) for f in drug.files}
+    for error in unread:
+        name = str(error.path or "")
+        if not name.endswith((".yaml", ".yml")):
+            continue
+        if str(Path(name).with_suffix("")) in stems or _names_drug(root / name, drug):
+            return [f"{error}: fix this first (the record is not read)"]
+    return []
+
+
+def _names_drug(path: Path, drug: Drug) -> bool:
+    try:
+        with path.open(encoding="utf-8", errors="replace") as file:
+            head = file.read(65536)  # generic_name sits near the top
+    except OSError:
+        return False
+    match = re.search(r"(?m)^generic_name:\s*['\"]?([^'\"#\n]+)", head)
+    return bool(match) and name_key(match.group(1)) == name_key(drug.name)
 
 
 def _name_files(drugs: list[Drug]) -> list[str]:

@@ -21,6 +21,11 @@ from .conftest import FIXTURES, REPO, seed
 
 RECORDS = FIXTURES / "records"
 NO_SIGNS = "no urgent warning signs: cannot make a handout"
+
+
+def no_signs(record: str) -> str:
+    """The problem, with its next step (issue 16)."""
+    return f"{NO_SIGNS}; next: fill in urgent_signs in {record}"
 UNKNOWN_FORMAT = ("unknown format: expected a YAML drug record, a drugs.com side-effects page, "
                   "a cancer.gov drug page or a patient drug sheet")
 
@@ -70,7 +75,7 @@ def fictional(make_workspace) -> Path:
 LIST_LINES = [
     "quillorex (Quillo)",
     "    sources/quillorex.yaml  [yaml; no review date]",
-    f"    PROBLEM: {NO_SIGNS}",
+    f"    PROBLEM: {no_signs('sources/quillorex.yaml')}",
     "vexaprolin (Vexapro, Vexalin)",
     "    sources/vexaprolin.yaml#label  [Fictional Press; last reviewed 2025-06-01, reviewed annually]",
     "    sources/vexaprolin.yaml#leaflet  [Vexaprolin leaflet; last reviewed 2024-03-03]",
@@ -137,7 +142,7 @@ def test_list_json_shape(fictional):
         "sources": [{"file": "sources/quillorex.yaml", "kind": "yaml",
                      "publisher": None, "title": None, "url": None, "license": None, "language": None,
                      "last_reviewed": None, "review_frequency": None}],
-        "problems": [NO_SIGNS], "notes": [],
+        "problems": [no_signs("sources/quillorex.yaml")], "notes": [],
     }
     assert vexaprolin["brands"] == ["Vexapro", "Vexalin"]
     assert vexaprolin["problems"] == []
@@ -212,7 +217,7 @@ def test_list_reports_each_bad_file_on_one_line_and_lists_the_rest(bad):
     assert result.stdout.splitlines() == [
         "quillorex (Quillo)",
         "    sources/a-quillorex.yaml  [yaml; no review date]",
-        f"    PROBLEM: {NO_SIGNS}",
+        f"    PROBLEM: {no_signs('sources/a-quillorex.yaml')}",
         "vexaprolin (Vexapro, Vexalin)",
         "    sources/vexaprolin.yaml#label  [Fictional Press; last reviewed 2025-06-01, reviewed annually]",
         "    sources/vexaprolin.yaml#leaflet  [Vexaprolin leaflet; last reviewed 2024-03-03]",
@@ -298,7 +303,7 @@ def test_show_uses_the_current_folder_as_workspace(fictional):
         "    - Pretend itchy elbows.    <- sources/quillorex.yaml",
         "  sources:",
         "    sources/quillorex.yaml  [yaml; no review date]",
-        f"  PROBLEM: {NO_SIGNS}",
+        f"  PROBLEM: {no_signs('sources/quillorex.yaml')}",
     ]
 
 
@@ -431,12 +436,19 @@ def test_extract_of_a_fictional_sheet_round_trips(make_workspace, tmp_path):
     assert result.exit_code == 0, result.output
     body = result.stdout.split("\n", 1)[1]
     data = yaml.safe_load(body)
-    assert list(data) == ["generic_name", "brands", "description", "how_it_works", "uses", "serious_warnings",
-                          "urgent_signs", "side_effects", "reminders", "sources"]
+    # Every section of the record format, the empty ones as slots (issue 16).
+    assert list(data) == ["generic_name", "brands", "pronunciation", "description", "how_it_works", "uses",
+                          "serious_warnings", "urgent_signs", "side_effects", "reminders", "care_team_notes",
+                          "sources"]
+    assert data["pronunciation"] is None and data["care_team_notes"] is None
     assert data["generic_name"] == "zentomab"
     assert data["brands"][:2] == [{"name": "Zentra", "country": "United States", "qualifier": "tablets"},
                                   {"name": "Zentrix", "country": "United States", "qualifier": "oral suspension"}]
-    assert data["sources"] == [{"id": "s1", "title": "zentomab", "last_reviewed": dt.date(2025, 10, 20)}]
+    assert data["sources"] == [
+        {"id": "s1", "title": "zentomab", "last_reviewed": dt.date(2025, 10, 20)},
+        {"id": "clinic", "kind": "clinic", "publisher": "Our clinic", "last_reviewed": dt.date.today(),
+         "reviewed_by": None},
+    ]
     root = make_workspace({"zentomab.yaml": result.stdout})
     listed = run("list", "-w", str(root))
     assert listed.exit_code == 0, listed.output
@@ -474,9 +486,8 @@ def test_extract_bad_files_one_line_each_status_2(tmp_path):
     ]
     # The good file among them is still extracted.
     # Its summary comments (issue 12) come between the header and the record.
-    assert f"# extracted from {good}; edit, then save in sources/ as a YAML record\n# kind: patient-sheet;" in (
-        result.stdout
-    )
+    assert f"# extracted from {good}; edit, then save in sources/ as a YAML record\n" in result.stdout
+    assert "\n# kind: patient-sheet;" in result.stdout
     assert "\ngeneric_name: zentomab\n" in result.stdout
 
 
