@@ -149,8 +149,11 @@ def load(root: Path) -> Catalog:
     records: list[DrugRecord] = []
     digests: dict[str, str] = {}
     files, catalog.errors = _scan(root)
+    scanned = len(catalog.errors)
+    texts: dict[str, bytes] = {}  # what each file that failed to read held, to tell whose record it was
     for path in files:
         name = relative_name(path, root)
+        data = b""
         try:
             data = limits.read_file(path.resolve(), name, follow=False)
             digests[name] = hashlib.sha256(data).hexdigest()
@@ -159,6 +162,7 @@ def load(root: Path) -> Catalog:
                 limits.check_record(document, name)
         except InputError as error:
             catalog.errors.append(error)
+            texts[name] = data
             continue
         except RecursionError:
             catalog.errors.append(InputError(name, f"nested too deeply to read (more than {limits.MAX_NESTING} levels)"))
@@ -172,11 +176,11 @@ def load(root: Path) -> Catalog:
             catalog.regimens.append(document)
         else:
             catalog.skipped.append(document)
-    unread = list(catalog.errors)  # before grouping adds its own: the files that were not read
+    unread = catalog.errors[scanned:]  # the files read but not understood (not links, FIFOs, ...)
     for group in _group(records, catalog.errors):
         drug = _drug(group, catalog.errors)
         drug.digests = {f: digests[f] for f in drug.files if f in digests}
-        drug.problems = _unread_record_first(drug, unread, root) or _with_next_step(drug)
+        drug.problems = _unread_record_first(drug, unread, texts) or _with_next_step(drug)
         catalog.drugs.append(drug)
     catalog.drugs.sort(key=lambda d: d.slug)
     catalog.warnings.extend(_name_files(catalog.drugs))
@@ -198,7 +202,7 @@ def _with_next_step(drug: Drug) -> list[str]:
     return [f"{p}; next: {step}" if p == NO_URGENT else p for p in drug.problems]
 
 
-def _unread_record_first(drug: Drug, unread: list[InputError], root: Path) -> list[str]:
+def _unread_record_first(drug: Drug, unread: list[InputError], texts: dict[str, bytes]) -> list[str]:
     """A YAML record of this drug that could not be read, as the drug's first problem.
 
     Without it the handout would be made from the raw documents alone (or fail for a reason that
@@ -210,18 +214,13 @@ def _unread_record_first(drug: Drug, unread: list[InputError], root: Path) -> li
         name = str(error.path or "")
         if not name.endswith((".yaml", ".yml")):
             continue
-        if str(Path(name).with_suffix("")) in stems or _names_drug(root / name, drug):
+        if str(Path(name).with_suffix("")) in stems or _names_drug(texts.get(name, b""), drug):
             return [f"{error}: fix this first (the record is not read)"]
     return []
 
 
-def _names_drug(path: Path, drug: Drug) -> bool:
-    try:
-        with path.open(encoding="utf-8", errors="replace") as file:
-            head = file.read(65536)  # generic_name sits near the top
-    except OSError:
-        return False
-    match = re.search(r"(?m)^generic_name:\s*['\"]?([^'\"#\n]+)", head)
+def _names_drug(data: bytes, drug: Drug) -> bool:
+    match = re.search(r"(?m)^generic_name:\s*['\"]?([^'\"#\n]+)", data[:65536].decode("utf-8", "replace"))
     return bool(match) and name_key(match.group(1)) == name_key(drug.name)
 
 

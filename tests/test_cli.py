@@ -442,8 +442,9 @@ def test_extract_of_a_fictional_sheet_round_trips(make_workspace, tmp_path):
                           "sources"]
     assert data["pronunciation"] is None and data["care_team_notes"] is None
     assert data["generic_name"] == "zentomab"
-    assert data["brands"][:2] == [{"name": "Zentra", "country": "United States", "qualifier": "tablets"},
-                                  {"name": "Zentrix", "country": "United States", "qualifier": "oral suspension"}]
+    assert data["brands"][:2] == [{"name": "Zentra", "country": "United States", "qualifier": "tablets", "source": "s1"},
+                                  {"name": "Zentrix", "country": "United States", "qualifier": "oral suspension",
+                                   "source": "s1"}]
     assert data["sources"] == [
         {"id": "s1", "title": "zentomab", "last_reviewed": dt.date(2025, 10, 20)},
         {"id": "clinic", "kind": "clinic", "publisher": "Our clinic", "last_reviewed": dt.date.today(),
