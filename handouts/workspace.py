@@ -13,7 +13,7 @@ import stat
 from dataclasses import dataclass, field
 from pathlib import Path
 
-from . import limits, merge
+from . import limits, merge, suggest
 from . import slug as slug_module
 from .errors import InputError
 from .readers import read_document, yamlrecord
@@ -67,7 +67,8 @@ class Catalog:
             names = ", ".join(d.name for d in found)
             raise InputError(None, f"{name!r} names more than one drug ({names}): use the generic name")
         if not found:
-            raise InputError(None, f"no drug called {name!r} in {self.root / SOURCES}")
+            known = {n: _label(d) for d in self.drugs for n in (d.name, *d.record.brand_names)}
+            raise InputError(None, f"no drug called {name!r} in {self.root / SOURCES}{suggest.did_you_mean(name, known)}")
         return found[0]
 
     def find_regimen(self, name: str) -> Regimen:
@@ -75,7 +76,14 @@ class Catalog:
         for regimen in self.regimens:
             if name_key(regimen.name) == key:
                 return regimen
-        raise InputError(None, f"no combination called {name!r} in {self.root / SOURCES}")
+        known = {r.name: r.name for r in self.regimens}
+        raise InputError(None, f"no combination called {name!r} in {self.root / SOURCES}{suggest.did_you_mean(name, known)}")
+
+
+def _label(drug: Drug) -> str:
+    """How a suggestion names a drug: "Blincyto (blinatumomab)", by its first brand when it has one."""
+    brands = drug.record.brand_names
+    return f"{brands[0]} ({drug.name})" if brands else drug.name
 
 
 def source_files(root: Path) -> list[Path]:
