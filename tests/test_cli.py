@@ -105,8 +105,9 @@ def test_every_command_has_help_text():
 def test_group_help_lists_every_command():
     result = run("--help")
     assert result.exit_code == 0
-    listed = result.output.split("Commands:")[1].splitlines()
-    assert sorted(line.split()[0] for line in listed if line.strip()) == sorted(cli.commands)
+    listed = result.output.split("Commands:")[1].split("Examples:")[0].splitlines()
+    assert sorted(line.split()[0] for line in listed
+                  if line.strip() and line.startswith("  ") and not line.startswith("   ")) == sorted(cli.commands)
     for name, command in cli.commands.items():
         line = next(line for line in listed if line.split()[:1] == [name])
         assert line.split(None, 1)[1].rstrip(".")[:30] == command.help.strip()[:30].rstrip("."), name
@@ -525,3 +526,28 @@ def test_python_m_handouts_list_in_the_shipped_workspace(shipped_workspace):
         "    sources/inotuzumab-ozogamicin.yaml#nci  [National Cancer Institute; last reviewed 2025-12-30, "
         "reviewed quarterly]",
     ]
+
+
+# --- help that teaches (issue 16) ----------------------------------------------------------------------
+
+
+def test_every_commands_help_ends_with_examples_of_itself():
+    assert cli.commands, "no commands?"
+    for name in cli.commands:
+        result = run(name, "--help")
+        assert result.exit_code == 0, name
+        lines = result.stdout.rstrip("\n").split("\n")
+        start = lines.index("  Examples:")
+        examples = lines[start + 1:]
+        assert 2 <= len(examples) <= 3, (name, examples)
+        assert all(line.startswith(f"    handouts {name}") for line in examples), (name, examples)
+
+
+def test_the_command_list_gives_whole_descriptions_and_dates_read_as_dates():
+    result = run("--help")
+    assert "..." not in result.stdout.split("Commands:")[1]
+    assert "away\" page, and each drug's one-page handout." in result.stdout
+    assert "  Examples:\n    handouts init" in result.stdout
+    for command in ("build", "check"):
+        text = run(command, "--help").stdout
+        assert "%Y" not in text and "YYYY-MM-DD" in text, command
