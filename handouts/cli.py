@@ -111,6 +111,7 @@ def list_command(root: Path, as_json: bool):
         for line in views.catalog_lines(catalog):
             click.echo(line)
         print_errors(catalog.errors)
+        print_warnings(catalog.warnings)
     if catalog.errors:
         raise SystemExit(2)
 
@@ -405,7 +406,8 @@ def brands(root: Path):
 def init(folder: Path, brand_name: str):
     """Make a new workspace in FOLDER, ready to build, with a brand folder to fill in.
 
-    Creates sources/ (with an example drug record), styles/brands/BRAND/,
+    Creates sources/ (with an example drug record in sources/examples/, which
+    gives way to any document you add about the same drug), styles/brands/BRAND/,
     templates/ and handouts.toml, then prints the next steps.
     """
     try:

@@ -6,7 +6,7 @@ import re
 import shutil
 from pathlib import Path
 
-from . import assets, brand, config
+from . import assets, brand, config, workspace
 from .errors import InputError
 
 BRAND_TEMPLATE = """\
@@ -40,6 +40,16 @@ they win over these.
 """
 
 
+EXAMPLES_README = """\
+An example drug record, made by `handouts init` so a new workspace builds at once.
+
+It is listed and built as an example. As soon as sources/ holds any other document about the same
+drug (a cancer.gov page, a drugs.com page, a patient sheet or your own YAML record), the example gives
+way to it: it is not merged with your documents, and `handouts list` says it was set aside.
+Delete this folder when you no longer need it.
+"""
+
+
 def init(target: Path, brand_name: str) -> list[str]:
     """Create the workspace; returns the next steps to print."""
     if not re.fullmatch(r"[A-Za-z0-9][A-Za-z0-9_-]*", brand_name):
@@ -56,13 +66,17 @@ def init(target: Path, brand_name: str) -> list[str]:
         folder.mkdir(parents=True)
         clinic = brand_name.replace("-", " ").replace("_", " ").title()
         (folder / brand.BRAND_FILE).write_text(BRAND_TEMPLATE.format(name=brand_name, clinic=clinic))
-    shutil.copy(assets.example_source(), target / "sources" / assets.example_source().name)
+    examples = target / "sources" / workspace.EXAMPLES
+    examples.mkdir()
+    shutil.copy(assets.example_source(), examples / assets.example_source().name)
+    (examples / "README.txt").write_text(EXAMPLES_README)
     (target / "templates" / "README.txt").write_text(TEMPLATES_README)
     (target / config.CONFIG_FILE).write_text(f'# handouts workspace settings\nbrand = "{brand_name}"\n')
     return [
         f"Made a handouts workspace in {target}",
         f"1. Fill in your clinic's details in {folder / brand.BRAND_FILE}, then check them: "
         f"handouts brands -w {target}",
-        f"2. Put drug documents in {target / 'sources'} (an example record is there), then: handouts list -w {target}",
+        f"2. Put drug documents in {target / 'sources'}, then: handouts list -w {target}"
+        f" (the example in {examples} gives way to any document you add about the same drug)",
         f"3. Make the handouts: handouts build -w {target}",
     ]

@@ -21,6 +21,9 @@ from .readers.text import generic_words, name_key
 from .record import DrugRecord, Regimen, Skipped
 
 SOURCES = "sources"
+# sources/examples/: records `init` puts in a new workspace. They give way to any real document
+# about the same drug, so an example never overrides what a clinic adds.
+EXAMPLES = "examples"
 
 
 @dataclass
@@ -186,7 +189,7 @@ def load(root: Path) -> Catalog:
             catalog.skipped.append(document)
     unread = catalog.errors[scanned:]  # the files read but not understood (not links, FIFOs, ...)
     for group in _group(records, catalog.errors):
-        drug = _drug(group, catalog.errors)
+        drug = _drug(_set_examples_aside(group, catalog.warnings), catalog.errors)
         drug.digests = {f: digests[f] for f in drug.files if f in digests}
         drug.problems = _unread_record_first(drug, unread, texts) or _with_next_step(drug)
         catalog.drugs.append(drug)
@@ -307,6 +310,22 @@ def _brand_clash(record: DrugRecord, other: DrugRecord, shared: set[str]) -> Inp
     )
 
 
+def is_example(file: str) -> bool:
+    return Path(file).parts[:2] == (SOURCES, EXAMPLES)
+
+
+def _set_examples_aside(records: list[DrugRecord], warnings: list[str]) -> list[DrugRecord]:
+    """The records of one drug without the examples, when any real document is about it too."""
+    real = [r for r in records if not is_example(r.sources[0].file)]
+    if not real or len(real) == len(records):
+        return records
+    for example in records:
+        if is_example(example.sources[0].file):
+            warnings.append(f"{example.sources[0].file}: the example record of {example.generic_name} is set aside: "
+                            f"{real[0].sources[0].file} is about the same drug")
+    return real
+
+
 def _drug(records: list[DrugRecord], errors: list[InputError]) -> Drug:
     yaml_records = [r for r in records if r.sources[0].kind == yamlrecord.KIND]
     for extra in yaml_records[1:]:
@@ -318,4 +337,6 @@ def _drug(records: list[DrugRecord], errors: list[InputError]) -> Drug:
     kept = [r for r in records if id(r) not in ignored]
     record = merge.merge(kept)
     files = sorted({s.file for r in kept for s in r.sources})
+    if all(is_example(f) for f in files):
+        record.notes.append(f"example: made by handouts init; it gives way to any document you add about {record.generic_name}")
     return Drug(record=record, files=files, problems=record.problems())

@@ -155,3 +155,29 @@ def test_failure_summary_groups_identical_reasons_in_a_stable_order(make_workspa
     # Each drug's own next step is on its own line.
     assert "FAILED kappamab: no urgent warning signs: cannot make a handout; next: fill in urgent_signs in " \
            "sources/kappamab.yaml" in outputs[0]
+
+
+def test_inits_example_gives_way_to_a_real_document_about_the_same_drug(tmp_path):
+    root = tmp_path / "clinic"
+    assert run("init", str(root)).exit_code == 0
+    example = "sources/examples/blinatumomab.yaml"
+    assert (root / example).is_file()
+    alone = run("list", "-w", str(root))
+    assert alone.stdout.splitlines()[0] == "blinatumomab (Blincyto)"
+    assert ("    NOTE: example: made by handouts init; it gives way to any document you add about blinatumomab"
+            in alone.stdout.splitlines())
+    assert run("build", "-w", str(root)).exit_code == 0  # a new workspace builds at once
+    (root / "sources" / "blinatumomab.md").write_text(
+        (FIXTURES / "cancergov" / "plimorasib.md").read_text().replace("Plimorasib", "Blinatumomab")
+        .replace("plimorasib", "blinatumomab").replace("Plimora", "Blincyto"))
+    listed = run("list", "-w", str(root))
+    assert listed.stdout.splitlines()[:2] == [
+        "Blinatumomab (Blincyto, Blincyto Kit)",
+        "    sources/blinatumomab.md  [National Cancer Institute; last reviewed 2023-09-09, reviewed quarterly]",
+    ]
+    assert "examples/" not in listed.stdout and "not in it" not in listed.output
+    assert listed.stderr.splitlines() == [
+        f"warning: {example}: the example record of blinatumomab is set aside: sources/blinatumomab.md is about "
+        "the same drug"]
+    shown = json.loads(run("show", "--json", "-w", str(root), "Blincyto").stdout)
+    assert shown["files"] == ["sources/blinatumomab.md"] and not shown["record"].get("urgent_signs")
