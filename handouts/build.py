@@ -141,7 +141,10 @@ def chosen_brand(root: Path, options: BuildOptions) -> Brand:
     overrides = root / "templates"
     if overrides.is_dir():
         references.check_folder(overrides, [root, assets.styles_dir(), assets.templates_dir()])
-    return brand_module.load(root, options.brand or config.load(root).brand)
+    brand = brand_module.load(root, options.brand or config.load(root).brand)
+    if options.strict:  # a weight the templates use with no face: bold text would print as regular
+        brand_module.require_faces(brand)
+    return brand
 
 
 class Interrupted(KeyboardInterrupt):

@@ -20,10 +20,12 @@ clinic = "{clinic}"
 write_in_phones = true                    # blank lines to write numbers on; false once phone_day is set
 # emergency = "Call 911 or go to the nearest emergency room if you cannot breathe."
 # website = "clinic.example.org"
-# logo = "logo.svg"                       # an SVG or PNG file in this folder
+# logo = "logo.svg"                       # an SVG, PNG or JPEG file in this folder
 # primary = "#1d3557"                     # headings: needs 4.5:1 contrast on white
 # accent = "#9b1c1c"                      # the urgent bar behind white text: 4.5:1 too
-# font = "MyFont.woff2"                   # a font file in this folder
+# font = "MyFont-Regular.ttf"             # a font family in this folder (.ttf, .otf, .woff, .woff2):
+# font_bold = "MyFont-Bold.ttf"           #   the regular face, the bold one (headings, urgent titles)
+# font_italic = "MyFont-Italic.ttf"       #   and the italic one; an OFL font such as Atkinson Hyperlegible
 # fever_f = 100.4                         # your clinic's fever threshold (or fever_c = 38.0)
 # footer = "Questions? Call the pharmacy team."
 # paper = "letter"                        # or "a4"
