@@ -90,8 +90,9 @@ DEFAULT = Brand()
 TOML_KEYS = tuple(f.name for f in fields(Brand) if f.name not in ("name", "folder", "warnings", "logo_uri"))
 
 # The faces styles/handout.css prints with: regular, bold (weight 700: headings, the urgent titles,
-# the disclaimer) and italic (lead-ins, pronunciation). A brand font without one of them has its
-# text drawn in the regular face (bold and italic vanish): `handouts brands` warns, --strict fails.
+# the disclaimer) and italic (lead-ins, pronunciation). A brand font without one of them has that
+# text faked from the regular face (smeared or slanted, and pdffonts still says "Bold"):
+# `handouts brands` warns, --strict fails.
 USED_FACES = ("font_bold", "font_italic")
 FONT_KINDS = (".woff2", ".woff", ".ttf", ".otf")
 LOGO_KINDS = (".svg", ".png", ".jpg", ".jpeg")
@@ -178,7 +179,8 @@ def read(folder: Path, root: Path) -> Brand:
 
 def _missing_face_warning(path: Path, key: str) -> str:
     what = "bold (headings, the urgent titles)" if key == "font_bold" else "italic (lead-ins, how to say the name)"
-    return f"{path}: the brand font has no {key[5:]} face: its {what} text would print as regular; {write(key)}"
+    return (f"{path}: the brand font has no {key[5:]} face: its {what} text would be faked from the regular "
+            f"face; {write(key)}")
 
 
 def require_faces(brand: Brand) -> None:

@@ -873,6 +873,19 @@ def pdffonts(path: Path) -> list[str]:
     return [line.split()[0].split("+", 1)[-1] for line in out.splitlines()[2:] if line.strip()]
 
 
+def embedded_weights(path: Path) -> dict[str, int]:
+    """Each embedded font's weight class, as its own OS/2 table says."""
+    from fontTools.ttLib import TTFont
+
+    weights = {}
+    for font in pypdf.PdfReader(path).pages[0]["/Resources"]["/Font"].values():
+        font = font.get_object()
+        descriptor = font["/DescendantFonts"][0].get_object()["/FontDescriptor"].get_object()
+        data = descriptor["/FontFile2"].get_object().get_data()
+        weights[str(font["/BaseFont"]).split("+", 1)[-1]] = TTFont(io.BytesIO(data))["OS/2"].usWeightClass
+    return weights
+
+
 @pytest.fixture
 def liberation() -> dict[str, bytes]:
     """An OFL font family (Liberation Sans 2, Debian's fonts-liberation2), read from the system."""
@@ -888,22 +901,26 @@ def test_a_brand_font_family_prints_its_bold_and_italic_faces(ws, liberation):
     names = pdffonts(ws / "out" / "feveramab.pdf")
     # Bold: the headings and the urgent titles; italic: the lead-in lines. WeasyPrint names each
     # embedded face after its @font-face family: one face each, none of them synthesised or Atkinson.
+    # (A face WeasyPrint fakes is named too: "Brand-Font-Oblique" for a slanted regular face, and
+    # "Brand-Font-Bold" for a smeared one, which the weight in the embedded font file tells apart.)
     assert {"Brand-Font", "Brand-Font-Bold", "Brand-Font-Italic"} <= set(names), names
     assert not any(n.startswith("AtkinsonHyperlegible") for n in names), names
+    assert embedded_weights(ws / "out" / "feveramab.pdf")["Brand-Font-Bold"] == 700
     assert "Fever" in urgent_block(pdfread.text(ws / "out" / "feveramab.pdf"))
 
 
 def test_a_brand_font_without_its_bold_face_warns_and_fails_under_strict(ws, liberation):
     add_brand(ws, "regular", toml(font=FACES["font"], font_italic=FACES["font_italic"]), liberation)
     checked = run("brands", "-w", ws)
-    assert any("the brand font has no bold face: its bold (headings, the urgent titles) text would print as "
-               'regular; write font_bold = "MyFont-Bold.ttf"' in line for line in lines(checked)), checked.output
+    assert any("the brand font has no bold face: its bold (headings, the urgent titles) text would be faked "
+               'from the regular face; write font_bold = "MyFont-Bold.ttf"' in line for line in lines(checked)), checked.output
     strict = run_build(ws, "--brand", "regular")
     assert strict.exit_code == 2
-    assert strict.output.strip().endswith('would print as regular; write font_bold = "MyFont-Bold.ttf" (--strict)')
+    assert strict.output.strip().endswith('from the regular face; write font_bold = "MyFont-Bold.ttf" (--strict)')
     assert not (ws / "out" / "feveramab.pdf").exists()
     relaxed = run("build", *JOBS, "-w", ws, "--brand", "regular")
     assert relaxed.exit_code == 0, relaxed.output
+    assert embedded_weights(ws / "out" / "feveramab.pdf")["Brand-Font-Bold"] == 400  # faked
 
 
 def jpeg(path: Path, size: tuple[int, int], orientation: int | None = None) -> Path:
