@@ -968,3 +968,17 @@ def test_brand_messages_say_what_to_write(ws, values, message):
 
 def test_every_brand_key_has_an_example_to_write():
     assert set(brand_module.EXAMPLES) == set(brand_module.TOML_KEYS)
+
+
+def test_an_svg_logos_own_text_is_left_out_of_the_type_size_bars(ws):
+    logo = ('<svg xmlns="http://www.w3.org/2000/svg" width="240" height="60"><rect width="60" height="60" '
+            'fill="#0b4f6c"/><text x="70" y="30" font-size="22">Lakeside</text>'
+            '<text x="70" y="52" font-size="9">CANCER CARE</text></svg>')
+    add_brand(ws, "lettered", toml(logo="logo.svg"), {"logo.svg": logo})
+    built = run_build(ws, "--brand", "lettered")
+    assert built.exit_code == 0, built.output
+    assert "CANCERCARE" in pdfread.text(ws / "out" / "feveramab.pdf").replace(" ", "")  # drawn, about 4.5 pt
+    checked = run("check", "-w", ws, "--brand", "lettered")
+    body = next(line for line in lines(checked) if "smallest body type" in line)
+    assert float(body.split("smallest body type: ")[1].split(" pt")[0]) >= 10, body
+    assert "FAIL" not in body
