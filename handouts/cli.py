@@ -418,5 +418,37 @@ def init(folder: Path, brand_name: str):
         click.echo(line)
 
 
+@cli.command(epilog=examples("handouts serve", "handouts serve --port 8123 -w ~/clinic",
+                             "handouts serve --brand northside --paper a4"))
+@workspace_option
+@build_options("output", "jobs", "force", "strict")
+@click.option("--port", type=click.IntRange(0, 65535), default=8000, show_default=True,
+              help="Port on 127.0.0.1 to listen on (0: any free port).")
+def serve(root: Path, port: int, **kwargs):
+    """Preview every handout in your browser while you edit, rebuilt as you save.
+
+    Serves http://127.0.0.1:PORT/ (this computer only): every drug with its
+    status and problems, each handout as its real PDF and as HTML with each
+    item marked with the source it came from. A change to a file in sources/,
+    styles/ or templates/ rebuilds the handouts (into out/preview/) and the
+    page reloads itself. Ctrl-C stops it.
+    """
+    from . import serve as serve_module
+
+    def ready(url: str) -> None:
+        click.echo(f"Previewing {root} at {url}  (Ctrl-C to stop)")
+
+    def rebuilt(state) -> None:
+        click.echo(f"{state.built_at} rebuilt: {serve_module.counts(state)}")
+
+    load_catalog(root)  # no sources/: one line, before anything listens
+    try:
+        serve_module.serve(root, options_from(kwargs), port, ready, rebuilt)
+    except InputError as error:
+        raise UsageExit(str(error)) from None
+    except KeyboardInterrupt:
+        click.echo("stopped")
+
+
 def main():
     cli(prog_name="handouts")
