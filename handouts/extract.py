@@ -44,10 +44,10 @@ def record_yaml(path: Path, clinic: str, today: dt.date) -> str:
     # merge() of one record puts professional percentages on the plain-words side effects.
     record = merge([document])
     record.sources.append(clinic_source(clinic, today))
-    header = (f"# extracted from {path}; edit, then save in sources/ as a YAML record\n"
-              f"# Items without 'source:' are credited to {clinic} (the 'clinic' source at the end).\n")
+    header = f"# extracted from {path}; edit, then save in sources/ as a YAML record\n"
     summary = "".join(f"# {line}\n" for line in summary_lines(document))
-    return header + summary + sections(yamlrecord.to_yaml_data(record))
+    credit = f"# Items without 'source:' are credited to {clinic} (the 'clinic' source at the end).\n"
+    return header + summary + credit + sections(yamlrecord.to_yaml_data(record))
 
 
 def clinic_source(clinic: str, today: dt.date) -> Source:
@@ -111,10 +111,5 @@ def save_beside(path: Path, clinic: str, today: dt.date) -> Path:
 
 def saved_summary(target: Path) -> list[str]:
     """The summary comment lines at the head of a record ``save_beside`` wrote, without their "# "."""
-    lines = target.read_text(encoding="utf-8").split("\n")[2:]
-    out = []
-    for line in lines:
-        if not line.startswith("# "):
-            break
-        out.append(line[2:])
-    return out
+    lines = target.read_text(encoding="utf-8").split("\n")[1:]
+    return [line[2:] for line in lines if line.startswith(("# kind: ", "# ignored: "))]
