@@ -114,8 +114,7 @@ def _type_sizes(page: pdfinspect.Inspection) -> list[Figure]:
     ends = [t for t in (top_of(h) for h in (*OTHER_HEADINGS, FOOTER_START)) if t is not None]
     footer_top = top_of(FOOTER_START) or page.page_height
     urgent_end = min((t for t in ends if urgent_top is None or t > urgent_top), default=footer_top)
-    # The text of an SVG logo is the logo's lettering, drawn inside its Figure: not the handout's type.
-    visible = [c for c in page.chars if c.text.strip() and c.top < footer_top and c.tag != "Figure"]
+    visible = [c for c in page.chars if c.text.strip() and c.top < footer_top]
     urgent = [c.size for c in visible if urgent_top is not None and urgent_top <= c.top < urgent_end]
     body = [c.size for c in visible]
     return [_size_figure("smallest urgent type", urgent, 11.0), _size_figure("smallest body type", body, 10.0)]

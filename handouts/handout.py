@@ -71,7 +71,6 @@ class SourceLine:
     publisher: str
     reviewed: dt.date | None
     url: str | None
-    clinic: bool = False  # the clinic's own words: "<clinic> pharmacy, reviewed <date>"
 
 
 @dataclass
@@ -191,9 +190,7 @@ def _source_lines(sources: list[Source]) -> list[SourceLine]:
     lines: dict[str, SourceLine] = {}
     for source in sources:
         name = source.publisher or source.title or re.sub(r".*/", "", source.file)
-        clinic = source.kind == "clinic"
-        name = f"{name} pharmacy" if clinic else name
-        line = lines.setdefault(name, SourceLine(name, source.last_reviewed, source.url, clinic))
+        line = lines.setdefault(name, SourceLine(name, source.last_reviewed, source.url))
         if source.last_reviewed and (line.reviewed is None or source.last_reviewed > line.reviewed):
             line.reviewed = source.last_reviewed
         line.url = line.url or source.url
