@@ -71,6 +71,7 @@ class SourceLine:
     publisher: str
     reviewed: dt.date | None
     url: str | None
+    clinic: bool = False  # the clinic's own words: "<clinic> pharmacy, reviewed <date>"
 
 
 @dataclass
@@ -190,7 +191,9 @@ def _source_lines(sources: list[Source]) -> list[SourceLine]:
     lines: dict[str, SourceLine] = {}
     for source in sources:
         name = source.publisher or source.title or re.sub(r".*/", "", source.file)
-        line = lines.setdefault(name, SourceLine(name, source.last_reviewed, source.url))
+        clinic = source.kind == "clinic"
+        name = f"{name} pharmacy" if clinic else name
+        line = lines.setdefault(name, SourceLine(name, source.last_reviewed, source.url, clinic))
         if source.last_reviewed and (line.reviewed is None or source.last_reviewed > line.reviewed):
             line.reviewed = source.last_reviewed
         line.url = line.url or source.url

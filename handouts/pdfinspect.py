@@ -17,6 +17,7 @@ class Char:
     size: float
     top: float  # points from the top of the page
     mcid: int | None
+    tag: str | None = None  # the marked content's tag: "Figure" for the text of an SVG logo
 
 
 @dataclass
@@ -35,7 +36,7 @@ def fold(value: str) -> str:
 def inspect(path: Path) -> Inspection:
     with pdfplumber.open(path) as pdf:
         first = pdf.pages[0]
-        chars = [Char(c["text"], float(c["size"]), float(c["top"]), c.get("mcid")) for c in first.chars]
+        chars = [Char(c["text"], float(c["size"]), float(c["top"]), c.get("mcid"), c.get("tag")) for c in first.chars]
         raw = " ".join(page.extract_text() or "" for page in pdf.pages)
         # A line broken after a hyphen ("made-" / "up") reads as one word again.
         text = fold(re.sub(r"-\n(?=\w)", "-", raw))
