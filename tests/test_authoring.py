@@ -181,3 +181,17 @@ def test_inits_example_gives_way_to_a_real_document_about_the_same_drug(tmp_path
         "the same drug"]
     shown = json.loads(run("show", "--json", "-w", str(root), "Blincyto").stdout)
     assert shown["files"] == ["sources/blinatumomab.md"] and not shown["record"].get("urgent_signs")
+
+
+def test_check_asks_who_reviewed_the_clinics_words(make_workspace):
+    root = page(make_workspace)
+    run("extract", "--save", str(root / "sources" / "plimorasib.md"))
+    record = root / "sources" / "plimorasib.yaml"
+    add_signs(record, "- text: A made-up purple rash")
+    before = run("check", "-w", str(root), "plimorasib").stdout.splitlines()
+    assert f"  WARN citation: {CLINIC}: missing reviewed_by (bar: publisher and reviewer)" in before
+    record.write_text(record.read_text().replace("  reviewed_by:   # your name", "  reviewed_by: A. Pharmacist  #"))
+    after = run("check", "-w", str(root), "plimorasib").stdout.splitlines()
+    assert f"  PASS citation: {CLINIC}: complete (bar: publisher and reviewer)" in after
+    shown = json.loads(run("show", "--json", "-w", str(root), "plimorasib").stdout)
+    assert [s.get("reviewed_by") for s in shown["record"]["sources"] if s["kind"] == "clinic"] == ["A. Pharmacist"]
