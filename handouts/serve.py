@@ -16,7 +16,6 @@ import html as html_escape
 import http.server
 import os
 import threading
-import time
 import urllib.parse
 from dataclasses import dataclass, field
 from pathlib import Path
@@ -79,6 +78,8 @@ class Preview:
                 state.entries = {d.filename[:-4]: Entry(d, r) for d, r in zip(catalog.drugs, results)}
             except (InputError, BuildError) as error:
                 state.problem = str(error)
+            except Exception as exc:  # noqa: BLE001 - the watcher must outlive one bad rebuild
+                state.problem = f"a bug in handouts: {type(exc).__name__}: {exc}"
             self.state = state
             return state
 
@@ -277,7 +278,6 @@ def serve(root: Path, options: BuildOptions, port: int, on_ready, on_rebuild) ->
     finally:
         preview.stop()
         httpd.server_close()
-        time.sleep(0)  # let the watcher see the stop
 
 
 def counts(state: State) -> str:
