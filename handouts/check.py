@@ -127,7 +127,8 @@ def _type_sizes(page: pdfinspect.Inspection) -> list[Figure]:
     ends = [t for t in (top_of(h) for h in (*OTHER_HEADINGS, FOOTER_START)) if t is not None]
     footer_top = top_of(FOOTER_START) or page.page_height
     urgent_end = min((t for t in ends if urgent_top is None or t > urgent_top), default=footer_top)
-    visible = [c for c in page.chars if c.text.strip() and c.top < footer_top]
+    # The text of an SVG logo is the logo's lettering, drawn inside its Figure: not the handout's type.
+    visible = [c for c in page.chars if c.text.strip() and c.top < footer_top and c.tag != "Figure"]
     urgent = [c.size for c in visible if urgent_top is not None and urgent_top <= c.top < urgent_end]
     body = [c.size for c in visible]
     return [_size_figure("smallest urgent type", urgent, 11.0), _size_figure("smallest body type", body, 10.0)]
@@ -309,9 +310,13 @@ def _freshness(drug: Drug, as_of: dt.date) -> list[Figure]:
         else:
             figures.append(Figure(f"freshness: {label}", PASS, f"reviewed {source.last_reviewed}" + (f", due {due}" if due else ""),
                                   "a review date, not overdue"))
-        missing = [k for k in ("publisher", "url", "license") if not getattr(source, k)]
+        # The clinic's own words (kind: clinic) are cited by who checked them, not by an address.
+        clinic = source.kind == "clinic"
+        needed = ("publisher", "reviewed_by") if clinic else ("publisher", "url", "license")
+        missing = [k for k in needed if not getattr(source, k, None)]
         figures.append(Figure(f"citation: {label}", WARN if missing else PASS,
-                              "missing " + ", ".join(missing) if missing else "complete", "publisher, address and licence"))
+                              "missing " + ", ".join(missing) if missing else "complete",
+                              "publisher and reviewer" if clinic else "publisher, address and licence"))
     return figures
 
 

@@ -169,6 +169,7 @@ class SourceLine:
     reviewed: dt.date | None
     due: dt.date | None  # this source's own next review, when it says how often it is reviewed
     url: str | None
+    clinic: bool = False  # the clinic's own words: "<clinic> pharmacy, reviewed <date>"
 
 
 @dataclass
@@ -349,7 +350,9 @@ def _source_lines(sources: list[Source]) -> list[SourceLine]:
     lines: list[SourceLine] = []
     for source in sources:
         name = source.publisher or source.title or re.sub(r".*/", "", source.file)
-        line = SourceLine(name, source.last_reviewed, review.due_date(source), source.url)
+        clinic = source.kind == "clinic"
+        name = f"{name} pharmacy" if clinic else name
+        line = SourceLine(name, source.last_reviewed, review.due_date(source), source.url, clinic)
         if all((l.publisher, l.reviewed, l.due) != (line.publisher, line.reviewed, line.due) for l in lines):
             lines.append(line)
     return lines

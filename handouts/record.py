@@ -35,6 +35,7 @@ class Source:
     version: str | None = None
     original_packager: bool | None = None  # the maker's own label, not a repackager's
     prescription: bool | None = None
+    reviewed_by: str | None = None  # a clinic source: who checked the clinic's own words
 
 
 @dataclass

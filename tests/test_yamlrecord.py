@@ -98,8 +98,8 @@ BAD = [
         sources:
           - id: label
             reviewed: 2025-01-01
-        """, 6, "unknown field 'reviewed' in a source (known: id, language, last_reviewed, license, publisher, "
-                "review_frequency, title, url)"),
+        """, 6, "unknown field 'reviewed' in a source (known: id, kind, language, last_reviewed, license, "
+                "publisher, review_frequency, reviewed_by, title, url)"),
     ("missing generic_name", """\
         # a record someone forgot to name
         brands:
