@@ -120,6 +120,7 @@ EXAMPLES = {
     "fever_f": "fever_f = 100.4",
     "fever_c": "fever_c = 38.0",
     "footer": 'footer = "Questions? Call the pharmacy team."',
+    "more_info_url": 'more_info_url = "https://northside.example.org/medicines"',
     "paper": 'paper = "letter" (or "a4")',
 }
 

@@ -381,7 +381,8 @@ def check(root: Path, as_json: bool, as_of, drugs, **kwargs):
         raise SystemExit(1)
 
 
-@cli.command(epilog=examples("handouts brands", "handouts brands -w ~/clinic"))
+@cli.command(epilog=examples("handouts fetch blinatumomab", "handouts fetch --set-id SETID",
+                              "handouts fetch --from-sources"))
 @workspace_option
 @click.argument("drugs", nargs=-1)
 @click.option("--set-id", "set_ids", multiple=True, metavar="SETID",
@@ -424,7 +425,7 @@ def fetch(root: Path, drugs: tuple[str, ...], set_ids: tuple[str, ...], from_sou
         raise SystemExit(1)
 
 
-@cli.command()
+@cli.command(epilog=examples("handouts brands", "handouts brands -w ~/clinic"))
 @workspace_option
 def brands(root: Path):
     """List the brands this workspace can print with, and any problems they have.

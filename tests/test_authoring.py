@@ -93,7 +93,7 @@ def test_a_sign_written_by_hand_is_cited_to_the_clinic_in_show_and_in_the_footer
     text = pdfread.text(root / "out" / "plimorasib.pdf")
     assert "A made-up purple rash that spreads fast" in text
     assert f"{CLINIC} pharmacy, reviewed {LONG_TODAY}" in text
-    assert "National Cancer Institute (reviewed September 9, 2023)" in text
+    assert "National Cancer Institute (reviewed September 9, 2023" in text
 
 
 def test_an_unused_clinic_slot_is_not_cited(make_workspace):
