@@ -16,7 +16,7 @@ import threading
 import time
 from concurrent.futures import ProcessPoolExecutor, as_completed
 from concurrent.futures.process import BrokenProcessPool
-from dataclasses import dataclass, field
+from dataclasses import dataclass, field, replace
 from pathlib import Path
 from typing import Callable
 
@@ -28,7 +28,7 @@ from .brand import DEFAULT, Brand
 from .atomic import write_atomically
 from .errors import BuildError, InputError
 from .handout import Cuts, plan
-from .options import PAPERS, BuildOptions
+from .options import PAPERS, BuildOptions, output_file
 from .workspace import Catalog, Drug
 
 
@@ -175,6 +175,7 @@ def build(
     """
     drugs = select(catalog, names)
     brand = brand or chosen_brand(root, options)
+    drugs, options = _one_file(drugs, options)
     output = options.output or root / "out"
     try:
         output.mkdir(parents=True, exist_ok=True)
@@ -184,6 +185,18 @@ def build(
         raise InputError(output, "is a file, not a folder for the PDFs")
     with inputs.locked(output, on_wait):
         return _build_locked(root, drugs, options, brand, output, on_result)
+
+
+def _one_file(drugs: list[Drug], options: BuildOptions) -> tuple[list[Drug], BuildOptions]:
+    """``-o FILE.pdf``: one drug, written to that file (its folder holds the manifest), or an error."""
+    file = output_file(options)
+    if file is None:
+        return drugs, options
+    if len(drugs) != 1:
+        raise InputError(file, f"names one PDF, but {len(drugs)} handouts were asked for: give -o a folder")
+    if file.is_dir():
+        raise InputError(file, "is a folder: give -o a file name ending in .pdf, or the folder itself without .pdf")
+    return [replace(drugs[0], stem=file.stem)], replace(options, output=file.parent)
 
 
 def _build_locked(root, drugs, options, brand, output, on_result) -> list[Result]:

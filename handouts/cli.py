@@ -172,8 +172,8 @@ def _click_kwargs(default, meta: dict) -> dict:
     elif meta.get("type") == "int":
         kwargs["type"] = click.IntRange(min=0)
         kwargs["default"] = None
-    elif meta.get("type") == "dir":
-        kwargs["type"] = click.Path(file_okay=False, path_type=Path)
+    elif meta.get("type") == "path":  # a folder, or a file ending in .pdf: the command decides
+        kwargs["type"] = click.Path(path_type=Path)
     return kwargs
 
 

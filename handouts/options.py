@@ -17,8 +17,9 @@ PAPERS = ("letter", "a4")
 class BuildOptions:
     output: Path | None = field(
         default=None,
-        metadata={"flags": ("-o", "--output"), "type": "dir",
-                  "help": "Folder the PDFs are written to [default: out/ in the workspace]."},
+        metadata={"flags": ("-o", "--output"), "type": "path",
+                  "help": "Folder the PDFs are written to, or a file name ending in .pdf for a packet or a "
+                          "single handout [default: out/ in the workspace]."},
     )
     paper: str = field(
         default="",
@@ -50,6 +51,12 @@ class BuildOptions:
         metadata={"flags": ("--strict",), "is_flag": True,
                   "help": "Treat WeasyPrint warnings (missing font, bad CSS, missing image) as errors."},
     )
+
+
+def output_file(options: BuildOptions) -> Path | None:
+    """The file ``-o`` names when it ends in .pdf (a packet, or one handout); None for a folder."""
+    output = options.output
+    return output if output is not None and output.suffix.lower() == ".pdf" else None
 
 
 def option_table() -> list[tuple[str, object, dict]]:
