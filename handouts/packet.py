@@ -132,7 +132,9 @@ def make(root: Path, catalog: Catalog, spec: PacketSpec, options: BuildOptions) 
     it, as ...-incomplete.pdf."""
     drugs, missing, title = resolve(catalog, spec)
     options = _merged_options(options, spec)
-    ctx = context(root, options, chosen_brand(root, options))
+    # A build into the same folder fitted these handouts already: each is laid out once, with its fit.
+    folder = output_file(options).parent if output_file(options) else options.output or root / "out"
+    ctx = context(root, options, chosen_brand(root, options), fits_from=folder)
     made = options.date or max(filter(None, (review.newest_review(d.record.sources) for d in drugs)), default=None)
     handouts, failed = [], []
     for drug in drugs:
