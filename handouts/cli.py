@@ -315,8 +315,10 @@ def packet(root: Path, drugs, packet_file, regimen, title, duplex, **kwargs):
 @build_options("output", "date", "jobs", "force")
 @click.option("--as-of", "as_of", type=click.DateTime(formats=["%Y-%m-%d"]),
               help="The day freshness is judged on (YYYY-MM-DD) [default: today].")
+@click.option("--packet", "packet_arg", is_flag=False, flag_value="", default=None, metavar="[FILE.toml]",
+              help="Check a packet: the one a packet file describes, or of the DRUGs named.")
 @click.argument("drugs", nargs=-1)
-def check(root: Path, as_json: bool, as_of, drugs, **kwargs):
+def check(root: Path, as_json: bool, as_of, packet_arg, drugs, **kwargs):
     """Build each handout and measure it against the standards patients need.
 
     Per drug: one page; urgent block first (in the text and the PDF tags); the
@@ -324,6 +326,11 @@ def check(root: Path, as_json: bool, as_of, drugs, **kwargs):
     of the source text and of the templates' own words; source freshness and
     citations; a number to call. Exits 1 when any bar fails (with --strict,
     when any warns).
+
+    With --packet (a packet file, or the DRUGs named), the packet too: the
+    combined page's urgent-first order, every urgent sign of every drug on it,
+    its type floor, the printable area of every page, the cover's page list,
+    and each handout page identical to that drug's own PDF.
     """
     catalog = load_catalog(root)
     print_errors(catalog.errors)
@@ -333,9 +340,17 @@ def check(root: Path, as_json: bool, as_of, drugs, **kwargs):
     options = options_from(kwargs)
     strict = options.strict
     try:
-        used_brand, reports = check_module.check(root, catalog, drugs, options, day)
+        if packet_arg is None:
+            used_brand, reports = check_module.check(root, catalog, drugs, options, day)
+        else:
+            from . import packetcheck
+
+            spec = packetcheck.spec_from(packet_arg, drugs)
+            used_brand, reports = packetcheck.check_packet(root, catalog, spec, options, day)
     except InputError as error:
         raise UsageExit(str(error)) from None
+    except BuildError as error:
+        raise click.ClickException(str(error)) from None
     if as_json:
         print_json(check_module.report_data(used_brand, reports, day, strict))
     else:

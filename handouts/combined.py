@@ -62,8 +62,9 @@ class Entry:
         return self.untitled
 
 
-def printed_name(drug: Drug) -> str:
-    return drug.name[:1].upper() + drug.name[1:]
+def printed_name(name: str) -> str:
+    """A drug's name as the packet prints it: "Inotuzumab ozogamicin"."""
+    return name[:1].upper() + name[1:]
 
 
 def group_key(title: str) -> str:
@@ -86,7 +87,7 @@ def entries(drugs: list[Drug]) -> list[Entry]:
 
     Within warnings and within groups, those more drugs share come first (they matter whichever
     medicine caused them), then in the order the drugs list them."""
-    names = [printed_name(d) for d in drugs]
+    names = [printed_name(d.name) for d in drugs]
     warnings: dict[str, Entry] = {}
     groups: dict[str, Entry] = {}
     other = Entry(OTHER_SIGNS, [], [], untitled=True)

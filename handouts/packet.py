@@ -131,7 +131,7 @@ def make(root: Path, catalog: Catalog, spec: PacketSpec, options: BuildOptions) 
     folder. A packet missing a drug that failed is written beside the last good one, never over
     it, as ...-incomplete.pdf."""
     drugs, missing, title = resolve(catalog, spec)
-    options = _merged_options(options, spec)
+    options = merged_options(options, spec)
     # A build into the same folder fitted these handouts already: each is laid out once, with its fit.
     folder = output_file(options).parent if output_file(options) else options.output or root / "out"
     ctx = context(root, options, chosen_brand(root, options), fits_from=folder)
@@ -167,7 +167,7 @@ def packet_path(root: Path, options: BuildOptions, title: str, incomplete: bool 
     return path.with_name(f"{path.stem}-incomplete.pdf") if incomplete else path
 
 
-def _merged_options(options: BuildOptions, spec: PacketSpec) -> BuildOptions:
+def merged_options(options: BuildOptions, spec: PacketSpec) -> BuildOptions:
     """Command-line options win over the packet file's."""
     return replace(options, paper=options.paper or spec.paper or "", brand=options.brand or spec.brand)
 
@@ -180,7 +180,7 @@ def _assemble(urgent_pages, handouts, blank, duplex: bool):
     for drug, document in handouts:
         if duplex and (1 + len(pages)) % 2 == 1:  # the next page would be even: a back
             pages.append(blank)
-        parts.append(Part(combined.printed_name(drug), 2 + len(pages)))
+        parts.append(Part(combined.printed_name(drug.name), 2 + len(pages)))
         pages.extend(document.pages)
     return pages, parts
 
@@ -192,7 +192,7 @@ def _page(ctx: Context, template: str, values: dict):
 
 def _combined_page(ctx: Context, drugs: list[Drug], made: dt.date | None) -> combined.Laid:
     entries = combined.entries(drugs)
-    names = [combined.printed_name(d) for d in drugs]
+    names = [combined.printed_name(d.name) for d in drugs]
     sign_text = " ".join(f"{e.title or ''} {s.text}" for e in entries for s in e.signs)
 
     def render(scale: float, break_before: int | None):
