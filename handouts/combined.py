@@ -56,11 +56,6 @@ class Entry:
     titles: list[str] = field(default_factory=list)  # the titles merged into it, as the sources word them
     untitled: bool = False  # the signs no group holds, under OTHER_SIGNS
 
-    @property
-    def mark_signs(self) -> bool:
-        """The "Other signs" entry names the drugs of each sign; every other entry names its own."""
-        return self.untitled
-
 
 def printed_name(name: str) -> str:
     """A drug's name as the packet prints it: "Inotuzumab ozogamicin"."""

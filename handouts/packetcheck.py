@@ -133,7 +133,7 @@ def _printable(pages) -> Figure:
                 outside.append(f"page {number}: {what} {gap / 72:.2f} in from the {side} edge")
                 break
     return Figure("printable area", FAIL if outside else PASS,
-                  f"{len(outside)} pages past it" if outside else "every page inside",
+                  f"{len(outside)} page{'s' if len(outside) > 1 else ''} past it" if outside else "every page inside",
                   f"everything {PRINTABLE_MARGIN_PT / 72:.2g} in or more from the edges", "; ".join(outside))
 
 
