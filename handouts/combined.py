@@ -86,7 +86,7 @@ def entries(drugs: list[Drug]) -> list[Entry]:
     warnings: dict[str, Entry] = {}
     groups: dict[str, Entry] = {}
     other = Entry(OTHER_SIGNS, [], [], untitled=True)
-    other_keys: dict[str, Sign] = {}
+    keys: dict[int, dict[str, Sign]] = {}  # per entry, its signs by their key
     for drug, name in zip(drugs, names):
         for item in drug.record.serious_warnings:
             entry = warnings.setdefault(item_key(f"{item.title or ''} {item.text}"),
@@ -97,12 +97,10 @@ def entries(drugs: list[Drug]) -> list[Entry]:
             if item.title and split_signs(item.text):
                 entry = groups.setdefault(group_key(item.title) or item_key(item.title), Entry(item.title, [], []))
                 _add(entry.titles, item.title)
-                _merge_signs(entry.signs, split_signs(item.text), name, {})
-                _add(entry.drugs, name)
             else:
-                text = f"{item.title}: {item.text}" if item.title else item.text
-                _merge_signs(other.signs, split_signs(text) or [text], name, other_keys)
-                _add(other.drugs, name)
+                entry = other
+            _merge_signs(entry, _signs_of(item), name, keys.setdefault(id(entry), {}))
+            _add(entry.drugs, name)
     for entry in groups.values():
         entry.title = min(entry.titles, key=len)  # "Allergic reaction" over "Signs of an allergic reaction"
     ordered = _by_sharing(list(warnings.values())) + _by_sharing(list(groups.values()))
@@ -118,15 +116,20 @@ def _add(names: list[str], name: str) -> None:
         names.append(name)
 
 
-def _merge_signs(signs: list[Sign], texts: list[str], drug: str, keys: dict[str, Sign]) -> None:
-    if not keys:
-        keys.update({item_key(s.text): s for s in signs})
+def _merge_signs(entry: Entry, texts: list[str], drug: str, keys: dict[str, Sign]) -> None:
     for text in texts:
         sign = keys.get(item_key(text))
         if sign is None:
             sign = keys[item_key(text)] = Sign(text, [])
-            signs.append(sign)
+            entry.signs.append(sign)
         _add(sign.drugs, drug)
+
+
+def _signs_of(item) -> list[str]:
+    """A group's signs one by one; a sign with no group title is a sentence, kept whole."""
+    if item.title and split_signs(item.text):
+        return split_signs(item.text)
+    return [f"{item.title}: {item.text}" if item.title else item.text]
 
 
 def _by_sharing(found: list[Entry]) -> list[Entry]:
@@ -136,14 +139,7 @@ def _by_sharing(found: list[Entry]) -> list[Entry]:
 def every_sign(drug: Drug) -> list[str]:
     """Each single urgent sign and whole serious warning of a drug, as the combined page prints it."""
     record = drug.record
-    found = [w.text for w in record.serious_warnings]
-    for item in record.urgent_signs:
-        if item.title and split_signs(item.text):
-            found += split_signs(item.text)
-        else:
-            text = f"{item.title}: {item.text}" if item.title else item.text
-            found += split_signs(text) or [text]
-    return found
+    return [w.text for w in record.serious_warnings] + [s for item in record.urgent_signs for s in _signs_of(item)]
 
 
 # --- fitting ------------------------------------------------------------------------------
