@@ -249,8 +249,6 @@ def _one_file(drugs: list[Drug], options: BuildOptions) -> tuple[list[Drug], Bui
         return drugs, options
     if len(drugs) != 1:
         raise InputError(file, f"names one PDF, but {len(drugs)} handouts were asked for: give -o a folder")
-    if file.is_dir():
-        raise InputError(file, "is a folder: give -o a file name ending in .pdf, or the folder itself without .pdf")
     return [replace(drugs[0], stem=file.stem)], replace(options, output=file.parent)
 
 

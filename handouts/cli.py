@@ -316,7 +316,7 @@ def packet(root: Path, drugs, packet_file, regimen, title, duplex, **kwargs):
 @click.option("--as-of", "as_of", type=click.DateTime(formats=["%Y-%m-%d"]),
               help="The day freshness is judged on (YYYY-MM-DD) [default: today].")
 @click.option("--packet", "packet_arg", is_flag=False, flag_value="", default=None, metavar="[FILE.toml]",
-              help="Check a packet: the one a packet file describes, or of the DRUGs named.")
+              help="Check the packet a packet file describes, or the packet of the DRUGs named, then its drugs.")
 @click.argument("drugs", nargs=-1)
 def check(root: Path, as_json: bool, as_of, packet_arg, drugs, **kwargs):
     """Build each handout and measure it against the standards patients need.

@@ -10,6 +10,8 @@ import datetime as dt
 from dataclasses import dataclass, field, fields
 from pathlib import Path
 
+from .errors import InputError
+
 PAPERS = ("letter", "a4")
 
 
@@ -56,7 +58,12 @@ class BuildOptions:
 def output_file(options: BuildOptions) -> Path | None:
     """The file ``-o`` names when it ends in .pdf (a packet, or one handout); None for a folder."""
     output = options.output
-    return output if output is not None and output.suffix.lower() == ".pdf" else None
+    if output is None or output.suffix.lower() != ".pdf":
+        return None
+    if output.is_dir():
+        # What "-o x.pdf" made before it named a file: never write into it, never replace it.
+        raise InputError(output, "is a folder: give -o a file name ending in .pdf, or the folder itself without .pdf")
+    return output
 
 
 def option_table() -> list[tuple[str, object, dict]]:

@@ -162,8 +162,6 @@ def packet_path(root: Path, options: BuildOptions, title: str, incomplete: bool 
     """Where the packet goes: the file ``-o`` names, or packet-TITLE.pdf in the output folder;
     an incomplete packet beside it, named so."""
     path = output_file(options) or (options.output or root / "out") / f"packet-{_slug(title)}.pdf"
-    if path.is_dir():
-        raise InputError(path, "is a folder: give -o a file name ending in .pdf, or the folder's parent")
     return path.with_name(f"{path.stem}-incomplete.pdf") if incomplete else path
 
 

@@ -540,9 +540,16 @@ def test_o_file_pdf_names_the_packet_and_the_single_handout(regimen4):
     assert several.output.strip().splitlines() == [
         f"Error: {regimen4 / 'x.pdf'}: names one PDF, but 2 handouts were asked for: give -o a folder"]
     assert not (regimen4 / "x.pdf").exists()
-    # A folder is still a folder.
+    # A folder is still a folder; a folder an older version made of "-o x.pdf" is named, never written into.
     folder = invoke("build", "--strict", "-w", str(regimen4), "corvimab", "-o", str(regimen4 / "pdfs"))
     assert folder.exit_code == 0 and (regimen4 / "pdfs" / "corvimab.pdf").is_file()
+    (regimen4 / "old.pdf").mkdir()
+    for command in (["packet", "corvimab", "dulotinib"], ["build", "corvimab"]):
+        made = invoke(*command, "--strict", "-w", str(regimen4), "-o", str(regimen4 / "old.pdf"))
+        assert made.exit_code == 2
+        assert made.output.strip() == (f"Error: {regimen4 / 'old.pdf'}: is a folder: give -o a file name ending "
+                                       "in .pdf, or the folder itself without .pdf"), made.output
+        assert not list((regimen4 / "old.pdf").iterdir())
 
 
 def test_an_incomplete_packet_never_overwrites_the_good_one(regimen4):
