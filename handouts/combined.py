@@ -177,6 +177,7 @@ def lay_out(render: Render, line_px: Callable[[float], float], at_floor: bool = 
     if len(document.pages) > 1:
         moved = _balanced_break(_page_contents(document), line_px(scale))
         if moved is not None:
+            document = None
             document, markup = render(scale, moved)
             passes += 1
     return Laid(document, markup, scale, passes, moved)
