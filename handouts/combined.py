@@ -21,6 +21,7 @@ from .readers.text import item_key
 from .workspace import Drug
 
 OTHER_SIGNS = "Other signs"
+EMERGENCY_SIGNS = "Call 911 or get emergency help right away if you have"
 # "Signs of", "Symptoms of", "Signs and symptoms of" say nothing a patient needs, and an article
 # neither: "Signs of an allergic reaction" is the group "Allergic reaction".
 _TITLE_PREFIX = re.compile(
@@ -54,7 +55,9 @@ class Entry:
     warning: bool = False  # a serious warning: its text is one sign, never split
     shared: bool = True  # every drug in the packet has it: no drug names printed
     titles: list[str] = field(default_factory=list)  # the titles merged into it, as the sources word them
-    untitled: bool = False  # the signs no group holds, under OTHER_SIGNS
+    untitled: bool = False  # the signs no group holds, under OTHER_SIGNS; or the emergency tier
+    emergency: bool = False  # the emergency tier ("call 911 if"), printed at the top with the numbers
+    number: int = 0  # its place on the page, for the fitter's measures and a moved page break
 
 
 def printed_name(name: str) -> str:
@@ -78,7 +81,7 @@ def split_signs(text: str) -> list[str]:
 
 
 def entries(drugs: list[Drug]) -> list[Entry]:
-    """The combined page's entries: serious warnings, then symptom groups, then untitled signs.
+    """The combined page's entries: the emergency tier, serious warnings, symptom groups, untitled signs.
 
     Within warnings and within groups, those more drugs share come first (they matter whichever
     medicine caused them), then in the order the drugs list them."""
@@ -86,8 +89,12 @@ def entries(drugs: list[Drug]) -> list[Entry]:
     warnings: dict[str, Entry] = {}
     groups: dict[str, Entry] = {}
     other = Entry(OTHER_SIGNS, [], [], untitled=True)
+    emergency = Entry(EMERGENCY_SIGNS, [], [], untitled=True, emergency=True)
     keys: dict[int, dict[str, Sign]] = {}  # per entry, its signs by their key
     for drug, name in zip(drugs, names):
+        for item in emergency_signs(drug):
+            _merge_signs(emergency, [_whole(item)], name, keys.setdefault(id(emergency), {}))
+            _add(emergency.drugs, name)
         for item in drug.record.serious_warnings:
             entry = warnings.setdefault(item_key(f"{item.title or ''} {item.text}"),
                                         Entry(item.title, [Sign(item.text, [])], [], warning=True))
@@ -103,12 +110,20 @@ def entries(drugs: list[Drug]) -> list[Entry]:
             _add(entry.drugs, name)
     for entry in groups.values():
         entry.title = min(entry.titles, key=len)  # "Allergic reaction" over "Signs of an allergic reaction"
-    ordered = _by_sharing(list(warnings.values())) + _by_sharing(list(groups.values()))
+    ordered = [emergency] if emergency.signs else []
+    ordered += _by_sharing(list(warnings.values())) + _by_sharing(list(groups.values()))
     if other.signs:
         ordered.append(other)
-    for entry in ordered:
+    for number, entry in enumerate(ordered):
         entry.shared = len(entry.drugs) == len(names)
+        entry.number = number
     return ordered
+
+
+def emergency_signs(drug: Drug) -> list:
+    """The drug's emergency tier ("get emergency help right away if ..."), which records read from
+    FDA Medication Guides have; a record from before that tier has none."""
+    return list(getattr(drug.record, "emergency_signs", None) or [])
 
 
 def _add(names: list[str], name: str) -> None:
@@ -129,7 +144,11 @@ def _signs_of(item) -> list[str]:
     """A group's signs one by one; a sign with no group title is a sentence, kept whole."""
     if item.title and split_signs(item.text):
         return split_signs(item.text)
-    return [f"{item.title}: {item.text}" if item.title else item.text]
+    return [_whole(item)]
+
+
+def _whole(item) -> str:
+    return f"{item.title}: {item.text}" if item.title else item.text
 
 
 def _by_sharing(found: list[Entry]) -> list[Entry]:
@@ -137,9 +156,11 @@ def _by_sharing(found: list[Entry]) -> list[Entry]:
 
 
 def every_sign(drug: Drug) -> list[str]:
-    """Each single urgent sign and whole serious warning of a drug, as the combined page prints it."""
+    """Each emergency sign, whole serious warning and single urgent sign of a drug, as the combined
+    page prints it."""
     record = drug.record
-    return [w.text for w in record.serious_warnings] + [s for item in record.urgent_signs for s in _signs_of(item)]
+    return ([_whole(item) for item in emergency_signs(drug)] + [w.text for w in record.serious_warnings]
+            + [s for item in record.urgent_signs for s in _signs_of(item)])
 
 
 # --- fitting ------------------------------------------------------------------------------

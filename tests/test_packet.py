@@ -571,3 +571,22 @@ def test_an_incomplete_packet_never_overwrites_the_good_one(regimen4):
         (PACKETS / "regimen4" / "dulotinib.yaml").read_text(encoding="utf-8"), encoding="utf-8")
     mended = invoke("packet", "--strict", "-w", str(regimen4), "corvimab", "dulotinib", "-o", str(target))
     assert mended.exit_code == 0 and not incomplete.exists() and target.read_bytes() == before
+
+
+def test_the_emergency_tier_comes_once_at_the_top_with_the_numbers(make_workspace):
+    """Records read from FDA Medication Guides have an emergency tier ("get emergency help right
+    away if ..."): the combined page puts every drug's, once, under the emergency line."""
+    root = make_workspace({"alfamab.yaml": record("alfamab"), "betamab.yaml": record("betamab")})
+    catalog = workspace.load(root)
+    from handouts.record import Item
+
+    for drug in catalog.drugs:
+        drug.record.emergency_signs = [Item("A made-up emergency sign both have"), Item(f"{drug.name} emergency sign")]
+    result = packet.make(root, catalog, packet.PacketSpec(drugs=("alfamab", "betamab")), BuildOptions(strict=True))
+    page = page_texts(result.path)[1]
+    order = ["In an emergency, call 911", f"{combined.EMERGENCY_SIGNS}:", "A made-up emergency sign both have \u2022",
+             "alfamab emergency sign (from Alfamab)", "betamab emergency sign (from Betamab)",
+             "Call your care team right away", "Daytime:", "Other signs:"]
+    assert [page.index(text) for text in order] == sorted(page.index(text) for text in order)
+    assert page.count("A made-up emergency sign both have") == 1
+    assert combined.every_sign(catalog.drugs[0])[:2] == ["A made-up emergency sign both have", "alfamab emergency sign"]
