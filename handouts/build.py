@@ -112,9 +112,20 @@ class RememberedFits:
         return entry.fit
 
 
-def stored_fit(cuts: Cuts) -> dict:
-    """A fit as plain data for the manifest: the Cuts' fields and the scale, nothing of the fitter."""
-    return {"cuts": dataclasses.asdict(cuts), "scale": cuts.scale}
+# Fitted's own fields: the layout itself, and what a remembered fit sets anew.
+_LAYOUT_FIELDS = ("document", "html", "cuts", "passes")
+
+
+def stored_fit(fitted: fit.Fitted) -> dict:
+    """A fit as plain data for the manifest: the Cuts' fields (sets as sorted lists) and the scale,
+    and any figures the fitter measured beside them (plain numbers), nothing of how it fitted."""
+    measured = {f.name: getattr(fitted, f.name) for f in dataclasses.fields(fitted) if f.name not in _LAYOUT_FIELDS}
+    return {"cuts": {k: _plain(v) for k, v in dataclasses.asdict(fitted.cuts).items()}, "scale": fitted.cuts.scale,
+            "measured": {k: v for k, v in measured.items() if isinstance(v, (int, float, str, bool, type(None)))}}
+
+
+def _plain(value):
+    return sorted(value) if isinstance(value, (set, frozenset)) else list(value) if isinstance(value, tuple) else value
 
 
 def _stored_cuts(fit_data: dict | None) -> Cuts | None:
@@ -122,7 +133,11 @@ def _stored_cuts(fit_data: dict | None) -> Cuts | None:
     if not isinstance(fit_data, dict) or not isinstance(fit_data.get("cuts"), dict):
         return None
     try:
-        return replace(Cuts(**fit_data["cuts"]), scale=float(fit_data["scale"]))
+        values = dict(fit_data["cuts"])
+        for f in dataclasses.fields(Cuts):  # a set or tuple comes back as the type the field holds
+            if f.name in values and isinstance(f.default, (set, frozenset, tuple)):
+                values[f.name] = type(f.default)(values[f.name])
+        return replace(Cuts(**values), scale=float(fit_data["scale"]))
     except (TypeError, ValueError, KeyError):
         return None
 
@@ -156,10 +171,10 @@ def fitted(drug: Drug, ctx: Context, made: dt.date | None = None, known: dict | 
     if cuts is not None:
         try:
             document, page = layout(cuts)
+            if len(document.pages) == 1:
+                return fit.Fitted(document=document, html=page, cuts=cuts, passes=1, **known.get("measured", {}))
         except (TypeError, ValueError, AttributeError):
-            document = None  # fields a changed Cuts no longer means: fit afresh
-        if document is not None and len(document.pages) == 1:
-            return fit.Fitted(document=document, html=page, cuts=cuts, passes=1)
+            pass  # fields a changed Cuts or Fitted no longer means: fit afresh
     return fit.fit(drug.record, layout)
 
 
@@ -183,7 +198,7 @@ def build_drug(drug: Drug, ctx: Context, known: dict | None = None) -> Result:
         drug.name, "built", target, passes=result.passes,
         dropped=result.cuts.dropped(drug.record), scale=result.cuts.scale,
         warnings=sorted(set(ctx.renderer.warnings)), digest=hashlib.sha256(data).hexdigest(),
-        fit=stored_fit(result.cuts),
+        fit=stored_fit(result),
     )
 
 
