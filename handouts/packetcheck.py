@@ -64,7 +64,8 @@ def _packet_figures(made: packet.PacketResult, drugs, singles: list[build.Result
     urgent = parts[packet.COMBINED_TITLE]
     with pdfplumber.open(made.path) as pdf:
         pages = pdf.pages
-        texts = [fold(p.extract_text() or "") for p in pages]
+        # A line broken after a hyphen ("life-" / "threatening") reads as one word again.
+        texts = [fold(re.sub(r"-\n(?=\w)", "-", p.extract_text() or "")) for p in pages]
         combined_pages = pages[urgent.first_page - 1:(urgent.last_page or urgent.first_page)]
         combined_text = " ".join(texts[urgent.first_page - 1:(urgent.last_page or urgent.first_page)])
         figures = [

@@ -35,7 +35,8 @@ def invoke(*args: str, env: dict | None = None):
 
 def page_texts(path: Path) -> list[str]:
     with pdfplumber.open(path) as pdf:
-        return [pdfread.fold(page.extract_text() or "") for page in pdf.pages]
+        # Like pdfread.text: a line broken after a hyphen ("life-" / "threatening") reads as one word.
+        return [pdfread.fold(re.sub(r"-\n(?=\w)", "-", page.extract_text() or "")) for page in pdf.pages]
 
 
 def outline(path: Path) -> list[tuple[int, str, int]]:
