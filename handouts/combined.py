@@ -55,8 +55,8 @@ class Entry:
     warning: bool = False  # a serious warning: its text is one sign, never split
     shared: bool = True  # every drug in the packet has it: no drug names printed
     titles: list[str] = field(default_factory=list)  # the titles merged into it, as the sources word them
-    untitled: bool = False  # the signs no group holds, under OTHER_SIGNS; or the emergency tier
-    emergency: bool = False  # the emergency tier ("call 911 if"), printed at the top with the numbers
+    untitled: bool = False  # signs no group holds, under OTHER_SIGNS
+    emergency: bool = False  # the emergency tier ("call 911 if"), at the top; each sign names its drugs
     number: int = 0  # its place on the page, for the fitter's measures and a moved page break
 
 
@@ -88,8 +88,8 @@ def entries(drugs: list[Drug]) -> list[Entry]:
     names = [printed_name(d.name) for d in drugs]
     warnings: dict[str, Entry] = {}
     groups: dict[str, Entry] = {}
-    other = Entry(OTHER_SIGNS, [], [], untitled=True)
-    emergency = Entry(EMERGENCY_SIGNS, [], [], untitled=True, emergency=True)
+    loose = Entry(OTHER_SIGNS, [], [], untitled=True)  # every sign no group holds, split by drugs below
+    emergency = Entry(EMERGENCY_SIGNS, [], [], emergency=True)
     keys: dict[int, dict[str, Sign]] = {}  # per entry, its signs by their key
     for drug, name in zip(drugs, names):
         for item in emergency_signs(drug):
@@ -105,19 +105,28 @@ def entries(drugs: list[Drug]) -> list[Entry]:
                 entry = groups.setdefault(group_key(item.title) or item_key(item.title), Entry(item.title, [], []))
                 _add(entry.titles, item.title)
             else:
-                entry = other
+                entry = loose
             _merge_signs(entry, _signs_of(item), name, keys.setdefault(id(entry), {}))
             _add(entry.drugs, name)
     for entry in groups.values():
         entry.title = min(entry.titles, key=len)  # "Allergic reaction" over "Signs of an allergic reaction"
     ordered = [emergency] if emergency.signs else []
     ordered += _by_sharing(list(warnings.values())) + _by_sharing(list(groups.values()))
-    if other.signs:
-        ordered.append(other)
+    ordered += _by_sharing(_by_drugs(loose))
     for number, entry in enumerate(ordered):
         entry.shared = len(entry.drugs) == len(names)
         entry.number = number
     return ordered
+
+
+def _by_drugs(loose: Entry) -> list[Entry]:
+    """The signs no group holds, one entry per set of drugs: each entry names its drugs once, and
+    is never longer than the list one drug's handout holds on its page, so it never breaks."""
+    runs: dict[tuple[str, ...], Entry] = {}
+    for sign in loose.signs:
+        run = runs.setdefault(tuple(sign.drugs), Entry(OTHER_SIGNS, [], list(sign.drugs), untitled=True))
+        run.signs.append(sign)
+    return list(runs.values())
 
 
 def emergency_signs(drug: Drug) -> list:
