@@ -193,7 +193,7 @@ def _page(ctx: Context, template: str, values: dict):
 def _combined_page(ctx: Context, drugs: list[Drug], made: dt.date | None) -> combined.Laid:
     entries = combined.entries(drugs)
     names = [combined.printed_name(d.name) for d in drugs]
-    sign_text = " ".join(f"{e.title or ''} {s.text}" for e in entries for s in e.signs)
+    sign_text = " ".join(f"{e.title or ''} " + " ".join(s.text for s in e.signs) for e in entries)
 
     def render(scale: float, break_before: int | None):
         markup = ctx.env.get_template("packet_urgent.html").render(
