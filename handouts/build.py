@@ -324,16 +324,23 @@ def _build_locked(root, drugs, options, brand, output, on_result) -> list[Result
 
 @contextlib.contextmanager
 def _ctrl_c_waits():
-    """Hold Ctrl-C back for a moment: it is delivered (as KeyboardInterrupt) when the block ends."""
-    mask = getattr(signal, "pthread_sigmask", None)
-    if mask is None:  # Windows
+    """Hold Ctrl-C back for a moment: it is delivered (as KeyboardInterrupt) when the block ends.
+
+    A signal mask is not enough: SIGINT may land on another thread (the pool's manager), and
+    Python then raises KeyboardInterrupt in the main thread all the same. So for the block the
+    handler only notes the Ctrl-C. Outside the main thread no handler can be set: no deferral."""
+    pressed = []
+    try:
+        before = signal.signal(signal.SIGINT, lambda signum, frame: pressed.append(signum))
+    except ValueError:  # not the main thread
         yield
         return
-    before = mask(signal.SIG_BLOCK, {signal.SIGINT})
     try:
         yield
     finally:
-        mask(signal.SIG_SETMASK, before)
+        signal.signal(signal.SIGINT, before)
+    if pressed:
+        raise KeyboardInterrupt
 
 
 def _remember(manifest: dict[str, inputs.Entry], drug: Drug, fingerprint: str, result: Result) -> None:

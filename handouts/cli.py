@@ -303,7 +303,7 @@ def progress_reporter(total: int):
             click.echo(line)
 
 
-@cli.command(epilog=examples("handouts packet blinatumomab inotuzumab", "handouts packet --regimen FOLFIRI --duplex", "handouts packet --file packets/clinic.toml --print"))
+@cli.command(epilog=examples("handouts packet Blincyto Besponsa", "handouts packet --regimen FOLFIRI --duplex", "handouts packet --file packets/clinic.toml --print"))
 @workspace_option
 @build_options("jobs", "force")
 @print_options
