@@ -7,7 +7,11 @@ corrected by each real layout) chooses the largest type at which the content tha
 cut fits, at most full size, and then gives back whole items in priority order while the
 model says they fit (see ``handout.cut_order``). Each choice is checked by a real layout:
 one that overflows cuts more, one that fits with room for more gives back more, and a give
-back that overflows falls back to the last layout that fitted, at no extra pass.
+back that overflows falls back to the last layout that fitted, at no extra pass. A give back
+starts from the fitted page's own cuts (nothing it kept is cut again). The model counts the
+"not on this page" note's lines from its text, drops a group's heading with its last item,
+balances reminders in columns at their line breaks, and does not trust the balance of a list
+the first (overflowing) layout broke over two pages.
 
 Urgent content and the must-keep reminders are never cut: if they alone cannot fit at the
 smallest type, the drug fails with the overflow.
@@ -20,6 +24,7 @@ from dataclasses import dataclass, field, replace
 from typing import Callable
 
 from weasyprint import Document
+from weasyprint.formatting_structure.boxes import LineBox, TextBox
 
 from .errors import BuildError
 from .handout import Cuts, cut_order, last_resort
@@ -41,6 +46,9 @@ CONTENT_ALLOWANCE = 1.0 / 12
 PT_PER_PX = 0.75
 MM_PER_PX = 25.4 / 96
 LINE_HEIGHT = 1.25  # styles/handout.css: html line-height
+NOTE_TEXT = "Not on this page, for room: {}. Ask your care team for them."
+NOTE_RULE = 4.0  # px of the note's rule and the space under it (styles/handout.css: .dropped)
+LINE_FILL = 0.93  # how full a wrapped line is, where a paragraph has one line to tell
 
 
 @dataclass
@@ -65,6 +73,13 @@ class Measure:
     available: float  # px of content area on one page
     heights: dict[str, float]  # element id -> px
     lists: dict[str, str] = field(default_factory=dict)  # list item id -> id of its list, in page order
+    # Each paragraph of the flow: (lines its text fills at this size, px per line, lines, weight)
+    lines: list[tuple[float, float, int, float]] = field(default_factory=list)
+    text: tuple[int, float] = (0, 0.0)  # characters of the flow's text and their px of width
+    width: float = 0.0  # px of the flow's widest line
+    rows: dict[str, tuple[int, float]] = field(default_factory=dict)  # element id -> (lines, px per line)
+    labels: dict[str, float] = field(default_factory=dict)  # list id -> px of the heading over it
+    split: frozenset[str] = frozenset()  # ids of elements laid out over more than one page
 
     @property
     def overflow(self) -> float:
@@ -119,15 +134,52 @@ class _Model:
     k: float = 1.0
     growth: float = GROWTH
     seen: list[tuple[float, frozenset[str], float]] = field(default_factory=list)  # (scale, omitted, px)
+    paragraphs: list[tuple[float, float, int, float]] = field(default_factory=list)  # Measure.lines at full size
+    # The "not on this page" note is as long as what it names: its characters for a set left out,
+    # at the flow's px per character, in lines of the flow's width.
+    note_chars: Callable[[frozenset[str]], int] | None = None
+    px_per_char: float = 0.0
+    width: float = 0.0
+    rows: dict[str, tuple[int, float]] = field(default_factory=dict)  # Measure.rows
+    labels: dict[str, float] = field(default_factory=dict)  # Measure.labels
+    split: frozenset[str] = frozenset()  # Measure.split
+    at: float = 1.0  # the type scale the note's lines are counted at: the last one chosen
+
+    def _note(self, omitted: frozenset[str]) -> float:
+        if self.note_chars is None or self.px_per_char <= 0 or self.width <= 0:
+            return self.note
+        lines = max(1, math.ceil(self.note_chars(omitted) * self.px_per_char * self.at / (self.width * LINE_FILL)))
+        return lines * _line(Cuts()) + NOTE_RULE
+
+    def curve(self, scale: float) -> float:
+        """The flow's height at ``scale`` as a share of its full-size height. Each paragraph
+        keeps its measured lines, plus or minus the whole lines its text gains or loses at this
+        size; line heights and the space between blocks scale with the type."""
+        if not self.paragraphs or self.flow <= 0:
+            return scale ** self.growth
+        in_lines = sum(w * n * h for _, h, n, w in self.paragraphs)
+        other = max(0.0, self.flow - in_lines)
+        lines = sum(w * h * max(1, n + math.ceil(scale * u - 1e-6) - math.ceil(u - 1e-6))
+                    for u, h, n, w in self.paragraphs)
+        return scale * (other + lines) / (other + in_lines)
 
     def _parts(self, omitted: frozenset[str]) -> tuple[float, float]:
         """(flow px at full size, fixed px) with ``omitted`` left out."""
         flow, fixed = self.flow, self.fixed
         in_lists = set()
+        gone = {section for prefix, section in _SECTIONS.items() if section in self.sections
+                and all(i in omitted for i in self.savings if i.startswith(prefix))}
         for list_id, (items, measured) in self.lists.items():
-            present = [h for i, h in items if i not in omitted]
-            flow -= measured - (_columns(present, list_id) * measured / _columns([h for _, h in items], list_id)
-                                if present else 0.0)
+            present = [(i, h) for i, h in items if i not in omitted]
+            if list_id in self.split:
+                # A list the first layout broke over two pages was not balanced as one: its items
+                # are what tells its height.
+                flow -= measured - (_columns(present, list_id, self.rows) if present else 0.0)
+            else:
+                flow -= measured - (_columns(present, list_id, self.rows) * measured / _columns(items, list_id, self.rows)
+                                    if present else 0.0)
+            if not present and _SECTIONS.get(list_id.split("-")[0] + "-") not in gone:
+                flow -= self.labels.get(list_id, 0.0)  # an empty group loses its heading too
             in_lists.update(i for i, _ in items)
         footer_text = self.footer_text
         for item in omitted:
@@ -144,24 +196,25 @@ class _Model:
             if present and all(i in omitted for i in present) and section in self.sections:
                 flow -= self.sections[section]
         if omitted:
-            flow += self.note
+            flow += self._note(omitted)
         return flow, fixed
 
     def predict(self, scale: float, omitted: frozenset[str]) -> float:
         flow, fixed = self._parts(omitted)
-        return self.k * flow * scale ** self.growth + fixed
+        return self.k * flow * self.curve(scale) + fixed
 
     def learn(self, cuts: Cuts, measure: Measure) -> None:
         """Correct the model by a real layout; two layouts of the same content at different
         type sizes also say how this page's flow grows with the type."""
+        self.at = cuts.scale
         flow, fixed = self._parts(cuts.omitted)
-        for scale, omitted, needed in self.seen:
+        for scale, omitted, needed in self.seen if not self.paragraphs else ():
             if omitted == cuts.omitted and abs(scale - cuts.scale) > 0.005 and min(needed, measure.needed) > fixed:
                 growth = math.log((needed - fixed) / (measure.needed - fixed)) / math.log(scale / cuts.scale)
                 self.growth = min(2.5, max(1.0, growth))
         self.seen.append((cuts.scale, cuts.omitted, measure.needed))
         if flow > 0 and measure.needed > fixed:
-            self.k = (measure.needed - fixed) / (flow * cuts.scale ** self.growth)
+            self.k = (measure.needed - fixed) / (flow * self.curve(cuts.scale))
 
     def choose(self, order: list[str], safety: float = 1.0) -> Cuts:
         """Type and content for the page, in the order README "The page" gives.
@@ -174,12 +227,27 @@ class _Model:
         everything = frozenset(order)
         keep = self._largest_scale(everything, target)
         low = max(MIN_SCALE, keep - CONTENT_ALLOWANCE)
+        self.at = low
         omitted = set(everything)
         for item in reversed(order):  # highest priority first
             trial = frozenset(omitted - {item})
             if self.predict(low, trial) <= target:
                 omitted = set(trial)
         scale = max(low, self._largest_scale(frozenset(omitted), target))
+        scale = MIN_SCALE if scale < MIN_SCALE + 1e-3 else round(scale, 4)
+        return Cuts(scale=scale, omitted=frozenset(omitted))
+
+    def give_back(self, had: Cuts, order: list[str], safety: float = 1.0) -> Cuts:
+        """After a layout that fitted with room: what it left out comes back, highest priority
+        first, at its type size, while the model (just corrected on that very layout) says it
+        fits; then the type grows to fill what is left. Nothing it kept is cut."""
+        target = self.available * SAFETY * safety
+        self.at = had.scale
+        omitted = set(had.omitted)
+        for item in reversed(order):
+            if item in omitted and self.predict(had.scale, frozenset(omitted - {item})) <= target:
+                omitted.discard(item)
+        scale = max(had.scale, self._largest_scale(frozenset(omitted), target))
         scale = MIN_SCALE if scale < MIN_SCALE + 1e-3 else round(scale, 4)
         return Cuts(scale=scale, omitted=frozenset(omitted))
 
@@ -190,22 +258,33 @@ class _Model:
         room = target - fixed
         if room <= 0 or flow <= 0:
             return MIN_SCALE
-        return max(MIN_SCALE, (room / (self.k * flow)) ** (1 / self.growth))
+        if self.k * flow * self.curve(MIN_SCALE) >= room:
+            return MIN_SCALE
+        low, high = MIN_SCALE, 1.0  # the curve has steps: the largest scale at which it fits
+        for _ in range(30):
+            mid = (low + high) / 2
+            low, high = (mid, high) if self.k * flow * self.curve(mid) <= room else (low, mid)
+        return low
 
 
 def fit(record: DrugRecord, layout: Layout, footer: tuple[str, ...] = ()) -> Fitted:
     order = cut_order(record, footer)
     document, html = layout(Cuts())
     first = (document, html, measure_layout(document))
+
+    def note(omitted: frozenset[str]) -> int:
+        # templates/_dropped.html: the note names what is left out
+        return len(NOTE_TEXT.format("; ".join(Cuts(omitted=omitted).dropped(record))))
+
     try:
-        return _fit(layout, order, first)
+        return _fit(layout, order, first, note)
     except _Overflow as overflow:
         last = last_resort(record)
         if not last:
             raise BuildError(str(overflow)) from None
     # Must-keep reminders may go too, named on the page, rather than no handout at all.
     try:
-        return _fit(layout, order + last, first)
+        return _fit(layout, order + last, first, note)
     except _Overflow as overflow:
         raise BuildError(str(overflow)) from None
 
@@ -214,27 +293,29 @@ class _Overflow(Exception):
     """Everything the fitter may leave out is out, at the smallest type, and the page still overflows."""
 
 
-def _fit(layout: Layout, order: list[str], first: tuple[Document, str, Measure]) -> Fitted:
+def _fit(layout: Layout, order: list[str], first: tuple[Document, str, Measure],
+         note: Callable[[frozenset[str]], int] | None = None) -> Fitted:
     """Fit from the first layout (everything at full size); ``order`` is what may go, first to go first."""
     cuts = Cuts()
     document, html, measure = first
     if measure.fits:
         return Fitted(document, html, cuts, 1, measure.available - measure.needed)
-    model = _model(measure, order)
+    model = _model(measure, order, note)
     best: Fitted | None = None
     passes, overflowed = 1, 0
     while passes < MAX_PASSES:
         # After a layout that overflowed, aim lower: the model erred once on this page.
         # A give back after a layout that fitted is judged by a model just corrected on this
         # very page: it may aim closer to the edge.
-        wanted = model.choose(order, OVERFLOWED_SAFETY ** overflowed * (TRIAL_SAFETY if best else 1.0))
         if best is not None:
+            wanted = model.give_back(best.cuts, order, TRIAL_SAFETY)
             # The last layout fitted. It is final when nothing is left out (a page a little too
             # long shrinks once, a touch more than it needs), when less than a line is left,
             # when the model gives nothing back there, or when it already corrected an overflow.
             if not best.cuts.omitted or best.empty < _line(best.cuts) or not _more(wanted, best.cuts) or overflowed:
                 return best
-        elif wanted == cuts:  # the last layout overflowed and the model would lay out the same
+        elif (wanted := model.choose(order, OVERFLOWED_SAFETY ** overflowed)) == cuts:
+            # the last layout overflowed and the model would lay out the same
             wanted = _less(cuts, order)
             if wanted is None:
                 over = measure.overflow
@@ -268,7 +349,7 @@ def _line(cuts: Cuts) -> float:
     return BODY_PT * cuts.scale * LINE_HEIGHT / PT_PER_PX
 
 
-def _model(measure: Measure, order: list[str]) -> _Model:
+def _model(measure: Measure, order: list[str], note: Callable[[frozenset[str]], int] | None = None) -> _Model:
     savings = {i: measure.saving(i) for i in order}
     sections = {}
     for prefix, section in _SECTIONS.items():
@@ -282,23 +363,29 @@ def _model(measure: Measure, order: list[str]) -> _Model:
         if list_id in measure.heights and item in measure.heights:
             lists.setdefault(list_id, ([], measure.heights[list_id]))[0].append((item, measure.heights[item]))
     # Only lists whose items the fitter may cut are modelled; others never change.
-    lists = {k: v for k, v in lists.items() if any(i in savings for i, _ in v[0]) and _columns([h for _, h in v[0]], k) > 0}
+    lists = {k: v for k, v in lists.items() if any(i in savings for i, _ in v[0]) and _columns(v[0], k) > 0}
     # The "not on this page" note: a line or two.
     return _Model(measure.needed - fixed, fixed, savings, sections, 1.6 * _line(Cuts()), measure.available, lists,
-                  measure.heights.get("footer-text", 0.0), measure.heights.get("qr", 0.0))
+                  measure.heights.get("footer-text", 0.0), measure.heights.get("qr", 0.0),
+                  paragraphs=measure.lines, note_chars=note, rows=measure.rows, labels=measure.labels,
+                  split=measure.split,
+                  px_per_char=measure.text[1] / measure.text[0] if measure.text[0] else 0.0, width=measure.width)
 
 
-def _columns(heights: list[float], list_id: str) -> float:
-    """Height of a two-column list of items of these heights, as CSS columns balance it: items
-    kept whole (side effects) split where the taller column is shortest; reminders may
-    break between lines, so their columns come out even."""
-    if not heights:
+def _columns(items: list[tuple[str, float]], list_id: str, rows: dict[str, tuple[int, float]] | None = None) -> float:
+    """Height of a two-column list of items of these heights, as CSS columns balance it: the
+    taller column at the break where it is shortest. Side effects are kept whole; a reminder
+    may break between its lines, two lines at least on either side (styles/handout.css)."""
+    if not items:
         return 0.0
-    if list_id.startswith("rm-"):
-        return max(sum(heights) / 2, max(heights) / 2)
-    total = best = sum(heights)
+    total = sum(h for _, h in items)
+    best = total
     before = 0.0
-    for h in heights:
+    for item, h in items:
+        n, line = (rows or {}).get(item, (0, 0.0)) if list_id.startswith("rm-") else (0, 0.0)
+        for j in range(2, n - 1):  # inside the item, after line j
+            cut = before + j * line
+            best = min(best, max(cut, total - cut))
         before += h
         best = min(best, max(before, total - before))
     return best
@@ -347,6 +434,10 @@ def _shrunk_scale(cuts: Cuts, measure: Measure) -> float:
 def measure_layout(document: Document) -> Measure:
     heights: dict[str, float] = {}
     lists: dict[str, str] = {}
+    paragraphs: list = []
+    labels: dict[str, float] = {}
+    on_page: list[set[str]] = []
+    text = [0, 0.0, 0.0]  # characters, their px, the widest line's px
     needed = 0.0
     available = 0.0
     for page in document.pages:
@@ -355,8 +446,69 @@ def measure_layout(document: Document) -> Measure:
         # The page's other children are margin boxes: not part of the flow.
         for root in (b for b in page_box.children if getattr(b, "element_tag", None) == "html"):
             needed += _flow_height(root)
-            _collect_heights(root, heights, lists)
-    return Measure(len(document.pages), needed, available, heights, lists)
+            page_heights: dict[str, float] = {}
+            _collect_heights(root, page_heights, lists)
+            for key, value in page_heights.items():
+                heights[key] = heights.get(key, 0.0) + value
+            on_page.append(set(page_heights))
+            main = _find(root, "main")
+            if main is not None:
+                _collect_lines(main, paragraphs, text)
+            if main is not None:
+                _collect_labels(main, labels)
+    rows = {i: (n, h) for i, n, h in text[3:]}
+    split = frozenset(i for i in heights if sum(i in page for page in on_page) > 1)
+    return Measure(len(document.pages), needed, available, heights, lists, paragraphs, (text[0], text[1]), text[2], rows,
+                   labels, split)
+
+
+def _collect_labels(box, labels: dict[str, float]) -> None:
+    """The heading over each list that has one (a group of side effects): it goes with its
+    list's last item."""
+    before = None
+    for child in getattr(box, "children", ()):
+        element = getattr(child, "element", None)
+        element_id = element.get("id") if element is not None else None
+        if element_id and "-list" in element_id and before is not None:
+            labels[element_id] = labels.get(element_id, 0.0) + before.margin_height()
+        before = child if getattr(child, "element_tag", None) in ("h3", "h4") and not element_id else None
+        _collect_labels(child, labels)
+
+
+def _collect_lines(box, out: list, text: list, weight: float = 1.0) -> None:
+    """The wrapped text of the flow, paragraph by paragraph: what decides how its height
+    changes with the type, since a paragraph gains or loses whole lines as its text grows.
+    A paragraph in one of n balanced columns adds about 1/n of its height to the page."""
+    style = getattr(box, "style", None)
+    columns = style["column_count"] if style is not None else "auto"
+    if isinstance(columns, int) and columns > 1:
+        weight /= columns
+    children = getattr(box, "children", ())
+    rows = [c for c in children if isinstance(c, LineBox)]
+    if rows and box.width > 0:
+        widths = [sum(c.margin_width() for c in row.children) for row in rows]
+        # How full a wrapped line gets: measured where the paragraph wraps, else typical.
+        fill = sum(widths[:-1]) / ((len(rows) - 1) * box.width) if len(rows) > 1 else LINE_FILL
+        fill = min(1.0, max(0.75, fill))
+        out.append((sum(widths) / (box.width * fill), sum(r.margin_height() for r in rows) / len(rows), len(rows),
+                    weight))
+        for row in rows:
+            for piece in _texts(row):
+                text[0] += len(piece.text)
+                text[1] += piece.width
+        text[2] = max(text[2], box.width)
+        if box.element is not None and box.element.get("id"):
+            text.append((box.element.get("id"), len(rows), out[-1][1]))
+        return
+    for child in children:
+        _collect_lines(child, out, text, weight)
+
+
+def _texts(box):
+    if isinstance(box, TextBox):
+        yield box
+    for child in getattr(box, "children", ()):
+        yield from _texts(child)
 
 
 def _flow_height(root) -> float:
