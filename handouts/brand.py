@@ -11,7 +11,7 @@ from __future__ import annotations
 import io
 import re
 from xml.etree import ElementTree
-from dataclasses import dataclass, field, fields
+from dataclasses import dataclass, field, fields, replace
 from pathlib import Path
 
 from . import assets, contrast, references, tomlfile
@@ -35,7 +35,7 @@ class Brand:
     phone_day: str | None = None
     phone_after_hours: str | None = None
     write_in_phones: bool = True  # print lines to write the care team's numbers on by hand
-    emergency: str = "In an emergency, call 911 or go to the nearest emergency room."
+    emergency: str | None = None  # None: the catalogue's "In an emergency, call 911 ...", in the page's language
     website: str | None = None
     logo: Path | None = None
     primary: str = "#1d3557"
@@ -48,6 +48,29 @@ class Brand:
     paper: str = "letter"
     folder: Path | None = None  # for brand.css and template overrides
     warnings: tuple[str, ...] = field(default=(), compare=False)
+    # Per-language forms of the brand's texts, from `emergency.es = "..."`: (key, language, text).
+    texts: tuple[tuple[str, str, str], ...] = ()
+
+    def in_language(self, code: str) -> Brand:
+        """The brand with its texts in language ``code``: a text the brand sets in English must
+        have that language's form (emergency, footer, department); names and addresses may not."""
+        from .i18n import base, is_english
+
+        if is_english(code):
+            return self
+        values, missing = {}, []
+        for key in LANGUAGE_KEYS:
+            forms = {lang: text for k, lang, text in self.texts if k == key}
+            text = forms.get(code) or forms.get(base(code))
+            if text:
+                values[key] = text
+            elif getattr(self, key) and key in MUST_TRANSLATE:
+                missing.append(key)
+        if missing:
+            where = self.folder / BRAND_FILE if self.folder else None
+            raise InputError(where, f"{missing[0]} has no form in language {base(code)!r}: add "
+                                    f"{missing[0]}.{base(code)} = \"...\" (nothing is printed half in English)")
+        return replace(self, **values)
 
     @property
     def write_in_numbers(self) -> bool:
@@ -67,9 +90,12 @@ class Brand:
 
 
 DEFAULT = Brand()
+# Texts a brand may give per language (`footer.es = "..."`); those it must give for a language it prints in.
+LANGUAGE_KEYS = ("clinic", "department", "address", "emergency", "footer")
+MUST_TRANSLATE = ("department", "emergency", "footer")
 
 # Keys of brand.toml: every Brand field a clinic sets (not the ones we derive).
-TOML_KEYS = tuple(f.name for f in fields(Brand) if f.name not in ("name", "folder", "warnings"))
+TOML_KEYS = tuple(f.name for f in fields(Brand) if f.name not in ("name", "folder", "warnings", "texts"))
 
 
 def brand_dirs(root: Path) -> list[Path]:
@@ -109,7 +135,9 @@ def load(root: Path, name: str | None) -> Brand:
 def read(folder: Path, root: Path) -> Brand:
     path = folder / BRAND_FILE
     data = tomlfile.read(path, TOML_KEYS)
+    texts = _language_forms(path, data)
     values = {key: _value(path, key, data[key]) for key in data}
+    values["texts"] = texts
     values.update(_paths(folder, path, values, root))
     values.update(_fever(path, values))
     brand = Brand(name=folder.name, folder=folder, **values)
@@ -117,6 +145,30 @@ def read(folder: Path, root: Path) -> Brand:
     warnings = _check_phones(path, brand)
     references.check_folder(folder, _allowed_roots(root, folder))
     return Brand(**{**brand.__dict__, "warnings": tuple(warnings)})
+
+
+def _language_forms(path: Path, data: dict) -> tuple[tuple[str, str, str], ...]:
+    """Take `emergency = {en = "...", es = "..."}` (written `emergency.es = "..."`) out of ``data``:
+    its English form stays the text, the others are returned."""
+    from .i18n import normal
+
+    forms = []
+    for key in LANGUAGE_KEYS:
+        if not isinstance(data.get(key), dict):
+            continue
+        table = data.pop(key)
+        for code, text in table.items():
+            try:
+                code = normal(code)
+            except InputError:
+                raise InputError(path, f"{key}.{code}: not a language code (use e.g. {key}.es)") from None
+            if not isinstance(text, str) or not text.strip():
+                raise InputError(path, f"{key}.{code} must be text")
+            if code == "en":
+                data[key] = text
+            else:
+                forms.append((key, code, text.strip()))
+    return tuple(forms)
 
 
 def _allowed_roots(root: Path, folder: Path) -> list[Path]:

@@ -22,7 +22,7 @@ from typing import Callable
 
 import jinja2
 
-from . import assets, config, fit, html, inputs, pdf, references, review
+from . import assets, config, fit, html, i18n, inputs, pdf, references, review, translation
 from . import brand as brand_module
 from .brand import DEFAULT, Brand
 from .atomic import write_atomically
@@ -63,6 +63,7 @@ class Context:
     brand: Brand
     renderer: pdf.Renderer
     env: object
+    language: i18n.Language | None = None  # the page's words; None: English
 
     @property
     def paper(self) -> str:
@@ -84,7 +85,14 @@ def context(root: Path, options: BuildOptions, brand: Brand = DEFAULT) -> Contex
     renderer = pdf.Renderer(
         stylesheets=stylesheets, roots=[root, assets.styles_dir(), assets.templates_dir()], strict=options.strict
     )
-    return Context(root=root, options=options, brand=brand, renderer=renderer, env=html.environment(root, brand))
+    language = i18n.chosen(root, options.lang)
+    return Context(root=root, options=options, brand=brand, renderer=renderer,
+                   env=html.environment(root, brand, language), language=language)
+
+
+def in_language(root: Path, catalog: Catalog, options: BuildOptions) -> Catalog:
+    """The catalogue in the build's language: each drug's record in it, or a drug that fails saying so."""
+    return translation.localised(catalog, i18n.chosen(root, options.lang))
 
 
 def select(catalog: Catalog, names: tuple[str, ...] | list[str]) -> list[Drug]:
@@ -152,7 +160,8 @@ def chosen_brand(root: Path, options: BuildOptions) -> Brand:
     overrides = root / "templates"
     if overrides.is_dir():
         references.check_folder(overrides, [root, assets.styles_dir(), assets.templates_dir()])
-    return brand_module.load(root, options.brand or config.load(root).brand)
+    brand = brand_module.load(root, options.brand or config.load(root).brand)
+    return brand.in_language(i18n.chosen(root, options.lang).code)
 
 
 class Interrupted(KeyboardInterrupt):
@@ -184,7 +193,7 @@ def build(
     that another build holds the output folder. Ctrl-C raises Interrupted, and a manifest
     that cannot be written UnsavedManifest, each after the handouts already made are recorded.
     """
-    drugs = select(catalog, names)
+    drugs = select(in_language(root, catalog, options), names)
     brand = brand or chosen_brand(root, options)
     output = options.output or root / "out"
     try:

@@ -115,7 +115,11 @@ def show(root: Path, as_json: bool, drug: str):
 @cli.command()
 @click.argument("files", nargs=-1, required=True, type=click.Path(dir_okay=False, path_type=Path))
 @click.option("--save", is_flag=True, help="Write each record beside its document as <name>.yaml instead of printing it.")
-def extract(files: tuple[Path, ...], save: bool):
+@click.option("--translate", "translate_to", metavar="LANG",
+              help="Print a translation skeleton in LANG (e.g. es) for each drug named (FILES are drug names "
+                   "in the workspace): the English of each item as a comment beside an empty slot.")
+@workspace_option
+def extract(files: tuple[Path, ...], save: bool, translate_to: str | None, root: Path):
     """Print the record each raw document FILE yields, as an editable YAML record.
 
     Comments at its head give the document's kind, the number of items in each
@@ -124,6 +128,17 @@ def extract(files: tuple[Path, ...], save: bool):
     YAML record overrides the raw documents field by field. Several files
     print as several YAML documents separated by '---'; save each on its own.
     """
+    if translate_to:
+        from . import translation
+
+        catalog = load_catalog(root)
+        for n, name in enumerate(files):
+            try:
+                text = translation.skeleton(catalog.find(str(name)).record, translate_to)
+            except InputError as error:
+                raise UsageExit(str(error)) from None
+            click.echo(("---\n" if n else "") + text, nl=False)
+        return
     failed = False
     printed = 0
     for path in files:

@@ -17,7 +17,8 @@ from dataclasses import dataclass, field
 from urllib.parse import urlparse
 
 from . import overlap, review
-from .record import DrugRecord, Item, Source
+from .i18n import N_
+from .record import DrugRecord, Item, Source, record_language
 
 # A sign this short may share a line: in columns (a few of them), or running on (many).
 SHORT_SIGN = 48
@@ -27,6 +28,9 @@ INLINE_RUN = 12
 # Order and patient wording of the frequency groups drugs.com uses.
 FREQUENCY_ORDER = ("More common", "Less common", "Rare", "Incidence not known")
 FREQUENCY_LABELS = {"Incidence not known": "How often is not known"}
+# The labels as the page prints them, translated there (a record in another language may use
+# these English labels as the names of the groups, or its own words, printed as written).
+HOW_COMMON = (N_("More common"), N_("Less common"), N_("Rare"), N_("How often is not known"))
 
 
 @dataclass
@@ -136,6 +140,30 @@ class Cuts:
 
 
 @dataclass
+class LeftOut:
+    """One kind of content the fitter left out, for the page's note, in the page's language."""
+
+    what: str  # "how", "address", "note", "side_effects" or "reminders"
+    gone: int = 0
+    total: int = 0
+
+
+def left_out(cuts: Cuts, record: DrugRecord) -> list[LeftOut]:
+    out = []
+    if HOW in cuts.omitted and record.how_it_works:
+        out.append(LeftOut("how"))
+    if FOOTER_ADDRESS in cuts.omitted:
+        out.append(LeftOut("address"))
+    if FOOTER_NOTE in cuts.omitted:
+        out.append(LeftOut("note"))
+    for prefix, total, what in (("se", len(effects(record)), "side_effects"), ("rm", len(record.reminders), "reminders")):
+        gone = sum(i.startswith(prefix + "-") for i in cuts.omitted)
+        if gone:
+            out.append(LeftOut(what, gone, total))
+    return out
+
+
+@dataclass
 class SourceLine:
     publisher: str
     reviewed: dt.date | None
@@ -150,6 +178,10 @@ class Link:
     url: str
     name: str  # "the full list of side effects at Drugs.com"
     full_list: bool  # the page it opens lists the side effects in full
+    # What the page prints, in its language: "nci", "guide", "full_list", "page" or "more_info",
+    # and the publisher or clinic it names.
+    kind: str = "page"
+    where: str = ""
 
 
 @dataclass
@@ -166,6 +198,7 @@ class Handout:
     how_it_works: str | None
     uses: list[Item]
     dropped: list[str]
+    left_out: list[LeftOut]
     sources: list[SourceLine]
     link: Link | None
     made: dt.date | None
@@ -204,10 +237,11 @@ def plan(record: DrugRecord, cuts: Cuts, made: dt.date | None = None,
         how_it_works=record.how_it_works.text if record.how_it_works and cuts.how_it_works else None,
         uses=list(record.uses),
         dropped=cuts.dropped(record),
+        left_out=left_out(cuts, record),
         sources=_source_lines(record.sources),
         link=link(record, more_info_url, clinic),
         made=made,
-        language=next((s.language for s in record.sources if s.language), "en"),
+        language=record_language(record).replace("_", "-"),
         clinic_address=FOOTER_ADDRESS not in cuts.omitted,
         clinic_note=FOOTER_NOTE not in cuts.omitted,
     )
@@ -234,13 +268,25 @@ def link(record: DrugRecord, more_info_url: str | None = None, clinic: str | Non
     listings = [s for s in web if rank(s)[0] or "side effect" in (s.title or "").lower()]
     if listings:
         best = max(listings, key=rank)
-        return Link(best.url.strip(), _link_name(best, full_list=True), True)
+        return Link(best.url.strip(), _link_name(best, full_list=True), True, *_link_kind(best, True))
     if is_web_address(more_info_url):
-        return Link(more_info_url.strip(), f"more information from {clinic or 'your care team'}", False)
+        return Link(more_info_url.strip(), f"more information from {clinic or 'your care team'}", False,
+                    "more_info", clinic or "")
     if web:
         best = max(web, key=rank)
-        return Link(best.url.strip(), _link_name(best, full_list=False), False)
+        return Link(best.url.strip(), _link_name(best, full_list=False), False, *_link_kind(best, False))
     return None
+
+
+def _link_kind(source: Source, full_list: bool) -> tuple[str, str]:
+    """What the code opens, as data the template words in the page's language."""
+    publisher = source.publisher or ""
+    title = source.title or ""
+    if source.kind == "cancer.gov" or "National Cancer Institute" in publisher or "cancer.gov" in (source.url or ""):
+        return "nci", ""
+    if "medication guide" in title.lower():
+        return "guide", ""
+    return ("full_list" if full_list else "page"), publisher or title
 
 
 def _link_name(source: Source, full_list: bool) -> str:
@@ -325,16 +371,21 @@ def _source_lines(sources: list[Source]) -> list[SourceLine]:
     return lines
 
 
-def percent_words(frequency: str | None) -> str | None:
-    """"28%" as a patient reads it best: "about 3 in 10 people in studies"; other wording as given."""
+def percent_words(frequency: str | None, language=None) -> str | None:
+    """"28%" as a patient reads it best: "about 3 in 10 people in studies"; other wording as given
+    (the four drugs.com labels in the page's language)."""
+    from .i18n import language as load_language
+
+    language = language or load_language()
     if not frequency:
         return None
     match = re.fullmatch(r"(\d+(?:\.\d+)?)\s*%", frequency.strip())
     if not match:
-        return frequency
+        label = FREQUENCY_LABELS.get(frequency, frequency)
+        return language.gettext(label) if label in HOW_COMMON else frequency
     value = float(match[1])
     if value >= 10:
-        return f"about {int(value / 10 + 0.5)} in 10 people in studies"
+        return language.gettext("about %(n)s in 10 people in studies") % {"n": int(value / 10 + 0.5)}
     if value >= 1:
-        return f"about {int(value + 0.5)} in 100 people in studies"
-    return "fewer than 1 in 100 people in studies"
+        return language.gettext("about %(n)s in 100 people in studies") % {"n": int(value + 0.5)}
+    return language.gettext("fewer than 1 in 100 people in studies")

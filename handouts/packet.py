@@ -12,10 +12,11 @@ from dataclasses import dataclass, field, replace
 from pathlib import Path
 
 from . import fit, html, pdf, review, tomlfile
-from .build import Context, context, chosen_brand, fitted
+from .build import Context, context, chosen_brand, fitted, in_language
 from .atomic import write_atomically
 from .errors import BuildError, InputError
 from .handout import Cuts, SignGroup, group_signs
+from .i18n import N_
 from .options import PAPERS, BuildOptions
 from .readers.text import item_key
 from .record import Item
@@ -107,14 +108,14 @@ def describe(result: PacketResult) -> list[str]:
     return lines
 
 
-def resolve(catalog: Catalog, spec: PacketSpec) -> tuple[list[Drug], list[str], str]:
+def resolve(catalog: Catalog, spec: PacketSpec, language=None) -> tuple[list[Drug], list[str], str]:
     """The packet's drugs, the regimen drugs that have no handout yet, and the title."""
     names = list(spec.drugs)
     missing: list[str] = []
     title = spec.title
     if spec.regimen:
         regimen = catalog.find_regimen(spec.regimen)
-        title = title or f"{regimen.name}: your medicines"
+        title = title or _words(language, N_("%(regimen)s: your medicines")) % {"regimen": regimen.name}
         for name in regimen.drugs:
             try:
                 catalog.find(name)
@@ -130,7 +131,12 @@ def resolve(catalog: Catalog, spec: PacketSpec) -> tuple[list[Drug], list[str], 
         drug = catalog.find(name)
         if drug not in drugs:
             drugs.append(drug)
-    return drugs, missing, title or "Your medicines"
+    return drugs, missing, title or _words(language, N_("Your medicines"))
+
+
+def _words(language, message: str) -> str:
+    """A page word in the packet's language (see i18n.py)."""
+    return language.gettext(message) if language else message
 
 
 def combined_signs(drugs: list[Drug]) -> list[CombinedSign]:
@@ -163,9 +169,9 @@ def signs_by_drugs(signs: list[CombinedSign], drugs: list[Drug]) -> list[DrugSig
 
 
 def make(root: Path, catalog: Catalog, spec: PacketSpec, options: BuildOptions) -> PacketResult:
-    drugs, missing, title = resolve(catalog, spec)
     options = _merged_options(options, spec)
     ctx = context(root, options, chosen_brand(root, options))
+    drugs, missing, title = resolve(in_language(root, catalog, options), spec, ctx.language)
     made = options.date or max(filter(None, (review.newest_review(d.record.sources) for d in drugs)), default=None)
     handouts, failed = [], []
     for drug in drugs:
@@ -177,7 +183,7 @@ def make(root: Path, catalog: Catalog, spec: PacketSpec, options: BuildOptions) 
         raise BuildError("no handout in the packet could be made: " + "; ".join(f"{d} ({w})" for d, w in failed))
     urgent = _combined_page(ctx, [d for d, _ in handouts], made)
     blank = _page(ctx, "packet_blank.html", {}).pages[0]
-    pages, parts = _assemble(urgent.pages, handouts, blank, spec.duplex)
+    pages, parts = _assemble(urgent.pages, handouts, blank, spec.duplex, _words(ctx.language, N_("When to call us right away")))
     cover = _page(ctx, "packet_cover.html", {"title": title, "parts": parts, "made": made})
     all_pages = cover.pages + pages
     path = (options.output or root / "out") / f"packet-{_slug(title)}.pdf"
@@ -191,11 +197,11 @@ def _merged_options(options: BuildOptions, spec: PacketSpec) -> BuildOptions:
     return replace(options, paper=options.paper or spec.paper or "", brand=options.brand or spec.brand)
 
 
-def _assemble(urgent_pages, handouts, blank, duplex: bool):
+def _assemble(urgent_pages, handouts, blank, duplex: bool, urgent_title: str = "When to call us right away"):
     """Pages after the cover, with each part's first page number; in duplex, blanks keep every
     handout on the front of a sheet (an odd page)."""
     pages = list(urgent_pages)
-    parts = [Part("When to call us right away", 2)]
+    parts = [Part(urgent_title, 2)]
     for drug, document in handouts:
         if duplex and (1 + len(pages)) % 2 == 1:  # the next page would be even: a back
             pages.append(blank)
