@@ -201,7 +201,8 @@ def _bounded_join(pieces) -> str:
     return "".join(parts)
 
 
-_FORMAT_WIDTH = re.compile(r"%[^a-zA-Z%]*?(?:\*|\d{5,})")
+# "%(name)99999s" too: the catalogue's messages name their placeholders.
+_FORMAT_WIDTH = re.compile(r"%(?:\([^)]*\))?[^a-zA-Z%]*?(?:\*|\d{5,})")
 
 
 def _check_format(text) -> None:
