@@ -296,10 +296,17 @@ SPANISH_EASE_TEMPLATES = 70.0
 def spanish_ease(sentences: list[str]) -> float:
     """Fernández-Huerta reading ease of Spanish sentences, from textstat (offline for Spanish:
     its syllables come from Pyphen's dictionary; only English needs a downloaded one)."""
-    from textstat.backend.metrics import fernandez_huerta
-
     text = " ".join(s if s.rstrip()[-1:] in ".!?" else s.rstrip() + "." for s in sentences)
-    return float(fernandez_huerta(re.sub(r"\s+", " ", text), "es"))
+    text = re.sub(r"\s+", " ", text)
+    try:  # textstat 0.7.13 and later: the language per call, no global state
+        from textstat.backend.metrics import fernandez_huerta
+
+        return float(fernandez_huerta(text, "es"))
+    except ImportError:
+        import textstat
+
+        textstat.set_lang("es")
+        return float(textstat.fernandez_huerta(text))
 
 
 def _grade_figure(name: str, value: float, lang: str, source: bool) -> Figure:
