@@ -156,6 +156,8 @@ def left_out(cuts: Cuts, record: DrugRecord) -> list[LeftOut]:
         out.append(LeftOut("address"))
     if FOOTER_NOTE in cuts.omitted:
         out.append(LeftOut("note"))
+    if "say" in cuts.omitted:  # the "Say it:" line, where the fitter may leave it out
+        out.append(LeftOut("say"))
     for prefix, total, what in (("se", len(effects(record)), "side_effects"), ("rm", len(record.reminders), "reminders")):
         gone = sum(i.startswith(prefix + "-") for i in cuts.omitted)
         if gone:
@@ -290,14 +292,11 @@ def _link_kind(source: Source, full_list: bool) -> tuple[str, str]:
 
 
 def _link_name(source: Source, full_list: bool) -> str:
-    publisher = source.publisher or ""
-    title = source.title or ""
-    if source.kind == "cancer.gov" or "National Cancer Institute" in publisher or "cancer.gov" in (source.url or ""):
-        return "the drug's page at the National Cancer Institute"
-    if "medication guide" in title.lower():
-        return "the full Medication Guide"
-    where = publisher or title or "the source"
-    return f"the full list of side effects at {where}" if full_list else f"the drug's page at {where}"
+    """The link's words in English, for reports (the page words them from the catalogue)."""
+    kind, where = _link_kind(source, full_list)
+    return {"nci": "the drug's page at the National Cancer Institute", "guide": "the full Medication Guide",
+            "full_list": f"the full list of side effects at {where or 'the source'}"}.get(
+        kind, f"the drug's page at {where or 'the source'}")
 
 
 def group_signs(signs: list[Item]) -> list[SignGroup]:

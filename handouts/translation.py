@@ -22,9 +22,11 @@ from .handout import record_language
 from .i18n import Language, base, is_english, language as load_language
 from .readers.text import name_key
 from .record import DrugRecord
+from .slug import slug
 
-MAPPED = ("serious_warnings", "urgent_signs")
-TIER_NAMES = {"serious_warnings": "serious warnings", "urgent_signs": "urgent signs"}
+# The tiers whose every item must be translated ("emergency_signs" where records have that tier).
+MAPPED = ("emergency_signs", "serious_warnings", "urgent_signs")
+TIER_NAMES = {"emergency_signs": "emergency signs", "serious_warnings": "serious warnings", "urgent_signs": "urgent signs"}
 
 
 def split(records: list[DrugRecord]) -> tuple[list[DrugRecord], dict[str, list[DrugRecord]]]:
@@ -60,6 +62,12 @@ def localised(catalog, language: Language):
             drugs.append(replace(drug, problems=[missing], stem=f"{drug.stem}.{code}"))
         else:
             drugs.append(replace(found, stem=f"{drug.stem}.{code}"))
+    # A record in the language about a drug with no English record still builds; `check` fails it,
+    # having no original to compare its urgent signs with.
+    originals = {name_key(d.name) for d in catalog.drugs}
+    for key, drug in translated.items():
+        if key not in originals:
+            drugs.append(replace(drug, stem=f"{slug(drug.name)}.{code}"))
     return replace(catalog, drugs=drugs)
 
 
@@ -83,7 +91,9 @@ def compare(original: DrugRecord, translation: DrugRecord) -> list[tuple[str, Fi
     out = []
     positions = translation.translation.of if translation.translation else {}
     for tier in MAPPED:
-        theirs, ours = getattr(original, tier), getattr(translation, tier)
+        theirs, ours = getattr(original, tier, []), getattr(translation, tier, [])
+        if not theirs and not ours and tier == "emergency_signs":
+            continue
         of = positions.get(tier) or list(range(len(ours)))
         stray = [n + 1 for n, o in enumerate(of) if o >= len(theirs)]
         twice = sorted({o + 1 for o in of if of.count(o) > 1})
@@ -134,8 +144,8 @@ def skeleton(record: DrugRecord, code: str, today: dt.date | None = None) -> str
         item = getattr(record, name)
         if item is not None:
             lines += [f"# {name}: {_comment(item.text)}", f"{name}: \"\""]
-    for name in ("serious_warnings", "urgent_signs", "side_effects", "reminders"):
-        items = getattr(record, name)
+    for name in ("emergency_signs", "serious_warnings", "urgent_signs", "side_effects", "reminders"):
+        items = getattr(record, name, [])
         if not items:
             continue
         lines.append(f"{name}:")

@@ -284,3 +284,13 @@ def test_templates_may_use_the_catalogue_but_not_a_format_bomb(ws):
     assert env.from_string('{{ _("Daytime:") }} {{ _("page %(n)s", n=2) }}').render() == "De día: página 2"
     with pytest.raises(Exception, match="format width"):
         env.from_string('{{ _("%(x)99999999s", x=1) }}').render()
+
+
+def test_a_translation_with_no_original_builds_but_fails_the_check(ws):
+    text = (I18N / "velmarizumab.es.yaml").read_text(encoding="utf-8")
+    (ws / "sources" / "solomab.es.yaml").write_text(text.replace("velmarizumab", "solomab").replace("Velmara", "Solora"),
+                                                    encoding="utf-8")
+    assert build(ws, "--lang", "es", "solomab").exit_code == 0
+    result = run("check", "-w", ws, "--lang", "es", "--as-of", DATE, "solomab")
+    assert result.exit_code == 1
+    assert "FAIL translation: original: not found" in result.output, result.output

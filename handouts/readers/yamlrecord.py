@@ -28,7 +28,7 @@ LIST_FIELDS = ("uses", "serious_warnings", "urgent_signs", "side_effects", "remi
 TRANSLATION_KEYS = ("language", "translates", "translated_from_review")
 TOP_KEYS = frozenset(("generic_name", "brands", "sources", *SINGLE_FIELDS, *LIST_FIELDS, *TRANSLATION_KEYS))
 ITEM_KEYS = frozenset(("text", "title", "frequency", "source", "of"))
-MAPPED_FIELDS = ("serious_warnings", "urgent_signs")
+MAPPED_FIELDS = ("emergency_signs", "serious_warnings", "urgent_signs")  # as in translation.MAPPED
 BRAND_KEYS = frozenset(("name", "country", "qualifier", "discontinued", "source"))
 SOURCE_KEYS = frozenset(
     ("id", "publisher", "title", "url", "license", "language", "last_reviewed", "review_frequency")
