@@ -232,10 +232,11 @@ def build(root: Path, drugs: tuple[str, ...], send_to_printer: bool, printer: st
     catalog = load_catalog(root)
     print_errors(catalog.errors)
     print_warnings(catalog.warnings)
+    options = options_from(kwargs)
     try:
-        total = len(build_module.select(catalog, drugs))
+        total = len(build_module.select(build_module.in_language(root, catalog, options), drugs))
         with progress_reporter(total) as report:
-            results = build_module.build(root, catalog, drugs, options_from(kwargs), on_result=report,
+            results = build_module.build(root, catalog, drugs, options, on_result=report,
                                          on_wait=lambda line: click.echo(line, err=True))
     except build_module.Interrupted as stop:
         click.echo(build_module.summary(stop.results))
