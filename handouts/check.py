@@ -148,10 +148,13 @@ def _urgent_first(text: str, drug: Drug, name: str, words: Headings = Headings()
     if start < 0 or (others and min(others) < start):
         return _figure(name, False, "heading not first", "urgent heading before every other section")
     record = drug.record
-    missing = [it.text for it in record.serious_warnings + record.urgent_signs
-               if not 0 <= start < text.find(pdfinspect.fold(it.text)) < (end if end >= 0 else len(text))]
+    stop = end if end >= 0 else len(text)
+    # Emergency signs open the urgent block, above its "call your care team" heading.
+    missing = [it.text for it in record.emergency_signs if not 0 <= text.find(pdfinspect.fold(it.text)) < stop]
+    missing += [it.text for it in record.serious_warnings + record.urgent_signs
+                if not 0 <= start < text.find(pdfinspect.fold(it.text)) < stop]
     detail = f"not in the urgent block: {missing[0]!r}" + (f" and {len(missing) - 1} more" if len(missing) > 1 else "") if missing else ""
-    return _figure(name, not missing, f"{len(record.serious_warnings + record.urgent_signs) - len(missing)} urgent items in place",
+    return _figure(name, not missing, f"{len(record.emergency_signs + record.serious_warnings + record.urgent_signs) - len(missing)} urgent items in place",
                    "heading and every urgent item before other sections", detail)
 
 
@@ -164,7 +167,8 @@ def _type_sizes(page: pdfinspect.Inspection, words: Headings = Headings()) -> li
     ends = [t for t in (top_of(h) for h in (*words.others, words.footer)) if t is not None]
     footer_top = top_of(words.footer) or page.page_height
     urgent_end = min((t for t in ends if urgent_top is None or t > urgent_top), default=footer_top)
-    visible = [c for c in page.chars if c.text.strip() and c.top < footer_top]
+    # The text of an SVG logo is the logo's lettering, drawn inside its Figure: not the handout's type.
+    visible = [c for c in page.chars if c.text.strip() and c.top < footer_top and c.tag != "Figure"]
     urgent = [c.size for c in visible if urgent_top is not None and urgent_top <= c.top < urgent_end]
     body = [c.size for c in visible]
     return [_size_figure("smallest urgent type", urgent, 11.0), _size_figure("smallest body type", body, 10.0)]
@@ -323,7 +327,7 @@ def _grade_figure(name: str, value: float, lang: str, source: bool) -> Figure:
 def _source_grades(drug: Drug) -> list[Figure]:
     record = drug.record
     sections = {
-        "warnings and urgent signs": record.serious_warnings + record.urgent_signs,
+        "warnings and urgent signs": record.emergency_signs + record.serious_warnings + record.urgent_signs,
         "side effects": record.side_effects,
         "safety reminders": record.reminders,
         "how it works": [record.how_it_works] if record.how_it_works else [],
@@ -403,9 +407,13 @@ def _freshness(drug: Drug, as_of: dt.date) -> list[Figure]:
         else:
             figures.append(Figure(f"freshness: {label}", PASS, f"reviewed {source.last_reviewed}" + (f", due {due}" if due else ""),
                                   "a review date, not overdue"))
-        missing = [k for k in ("publisher", "url", "license") if not getattr(source, k)]
+        # The clinic's own words (kind: clinic) are cited by who checked them, not by an address.
+        clinic = source.kind == "clinic"
+        needed = ("publisher", "reviewed_by") if clinic else ("publisher", "url", "license")
+        missing = [k for k in needed if not getattr(source, k, None)]
         figures.append(Figure(f"citation: {label}", WARN if missing else PASS,
-                              "missing " + ", ".join(missing) if missing else "complete", "publisher, address and licence"))
+                              "missing " + ", ".join(missing) if missing else "complete",
+                              "publisher and reviewer" if clinic else "publisher, address and licence"))
     return figures
 
 

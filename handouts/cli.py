@@ -59,17 +59,43 @@ class UsageExit(click.ClickException):
     exit_code = 2
 
 
-@click.group(context_settings={"help_option_names": ["-h", "--help"]})
+def examples(*lines: str) -> str:
+    """The epilog every command's --help ends with: two or three commands to copy, kept as written."""
+    return "\b\nExamples:\n" + "\n".join(f"  {line}" for line in lines)
+
+
+class Commands(click.Group):
+    """The top-level list gives each command's whole first paragraph, wrapped, never cut off with '...'."""
+
+    def format_commands(self, ctx, formatter):
+        rows = []
+        for name in self.list_commands(ctx):
+            command = self.get_command(ctx, name)
+            if command is not None and not command.hidden:
+                first = (command.help or "").split("\n\n")[0]
+                rows.append((name, " ".join(first.split())))
+        if rows:
+            with formatter.section("Commands"):
+                formatter.write_dl(rows)
+
+
+DATE = "YYYY-MM-DD"
+
+
+@click.group(cls=Commands, context_settings={"help_option_names": ["-h", "--help"]},
+             epilog=examples("handouts init my-clinic", "handouts list -w my-clinic",
+                             "handouts build -w my-clinic"))
 @click.version_option(__version__, prog_name="handouts")
 def cli():
     """Make one-page patient drug handouts, urgent warning signs first.
 
     Put drug information documents in sources/, then run `handouts list` to see
-    what they hold and `handouts build` to make the PDFs.
+    what they hold and `handouts build` to make the PDFs. `handouts COMMAND --help`
+    tells more; exit codes and shell completion are in the README.
     """
 
 
-@cli.command("list")
+@cli.command("list", epilog=examples("handouts list", "handouts list -w ~/clinic", "handouts list --json"))
 @workspace_option
 @json_option
 def list_command(root: Path, as_json: bool):
@@ -85,11 +111,12 @@ def list_command(root: Path, as_json: bool):
         for line in views.catalog_lines(catalog):
             click.echo(line)
         print_errors(catalog.errors)
+        print_warnings(catalog.warnings)
     if catalog.errors:
         raise SystemExit(2)
 
 
-@cli.command()
+@cli.command(epilog=examples("handouts show blinatumomab", "handouts show Blincyto --json"))
 @workspace_option
 @json_option
 @click.argument("drug")
@@ -112,26 +139,31 @@ def show(root: Path, as_json: bool, drug: str):
             click.echo(line)
 
 
-@cli.command()
+@cli.command(epilog=examples("handouts extract sources/apalutamide.md", "handouts extract sources/apalutamide.md --save",
+                             "handouts extract --translate es apalutamide"))
 @click.argument("files", nargs=-1, required=True, type=click.Path(dir_okay=False, path_type=Path))
 @click.option("--save", is_flag=True, help="Write each record beside its document as <name>.yaml instead of printing it.")
 @click.option("--translate", "translate_to", metavar="LANG",
               help="Print a translation skeleton in LANG (e.g. es) for each drug named (FILES are drug names "
                    "in the workspace): the English of each item as a comment beside an empty slot.")
-@workspace_option
-def extract(files: tuple[Path, ...], save: bool, translate_to: str | None, root: Path):
+@click.option("-w", "--workspace", "root", type=click.Path(file_okay=False, path_type=Path), default=None,
+              help="The workspace whose brand names the clinic [default: the one FILE is in, else '.'].")
+def extract(files: tuple[Path, ...], save: bool, translate_to: str | None, root: Path | None):
     """Print the record each raw document FILE yields, as an editable YAML record.
 
     Comments at its head give the document's kind, the number of items in each
     part of the handout, and every block of the document left out, with its line.
-    Save it next to the document in sources/ (or use --save) and edit it: a
-    YAML record overrides the raw documents field by field. Several files
-    print as several YAML documents separated by '---'; save each on its own.
+    Every section is written; an empty one is a slot to fill in, with a line
+    saying what goes there. What you add without `source:` is credited to your
+    clinic (the `kind: clinic` source, named after the brand's clinic): write
+    your name in its `reviewed_by:`. Save it next to the document in sources/
+    (or use --save) and edit it: a YAML record overrides the raw documents field
+    by field. Several files print as several YAML documents separated by '---'.
     """
     if translate_to:
         from . import translation
 
-        catalog = load_catalog(root)
+        catalog = load_catalog(root or Path("."))
         for n, name in enumerate(files):
             try:
                 text = translation.skeleton(catalog.find(str(name)).record, translate_to)
@@ -141,15 +173,17 @@ def extract(files: tuple[Path, ...], save: bool, translate_to: str | None, root:
         return
     failed = False
     printed = 0
+    today = dt.date.today()
     for path in files:
+        clinic = extract_module.clinic_name(root or extract_module.workspace_of(path))
         try:
             if save:
-                target = extract_module.save_beside(path)
+                target = extract_module.save_beside(path, clinic, today)
                 click.echo(f"saved {target}")
                 for line in extract_module.saved_summary(target):
                     click.echo(f"    {line}")
                 continue
-            text = extract_module.record_yaml(path)
+            text = extract_module.record_yaml(path, clinic, today)
         except InputError as error:
             click.echo(f"error: {error}", err=True)
             failed = True
@@ -184,6 +218,7 @@ def _click_kwargs(default, meta: dict) -> dict:
         kwargs["default"] = None
     elif meta.get("type") == "date":
         kwargs["type"] = click.DateTime(formats=["%Y-%m-%d"])
+        kwargs["metavar"] = DATE
     elif meta.get("type") == "int":
         kwargs["type"] = click.IntRange(min=0)
         kwargs["default"] = None
@@ -218,7 +253,7 @@ def send_to_printer_paths(paths: list[Path], printer: str | None, copies: int) -
         raise click.ClickException(str(error)) from None
 
 
-@cli.command()
+@cli.command(epilog=examples("handouts build", "handouts build Blincyto --paper a4", "handouts build --brand northside --print"))
 @workspace_option
 @build_options()
 @print_options
@@ -284,7 +319,7 @@ def progress_reporter(total: int):
             click.echo(line)
 
 
-@cli.command()
+@cli.command(epilog=examples("handouts packet blinatumomab inotuzumab", "handouts packet --regimen FOLFIRI --duplex", "handouts packet --file packets/clinic.toml --print"))
 @workspace_option
 @build_options("jobs", "force")
 @print_options
@@ -325,11 +360,11 @@ def packet(root: Path, drugs, packet_file, regimen, title, duplex, **kwargs):
         send_to_printer_paths([result.path], printer_args["printer"], printer_args["copies"])
 
 
-@cli.command()
+@cli.command(epilog=examples("handouts check", "handouts check Blincyto --strict", "handouts check --json --as-of 2026-06-01"))
 @workspace_option
 @json_option
 @build_options("output", "date", "jobs", "force")
-@click.option("--as-of", "as_of", type=click.DateTime(formats=["%Y-%m-%d"]),
+@click.option("--as-of", "as_of", type=click.DateTime(formats=["%Y-%m-%d"]), metavar=DATE,
               help="The day freshness is judged on (YYYY-MM-DD) [default: today].")
 @click.argument("drugs", nargs=-1)
 def check(root: Path, as_json: bool, as_of, drugs, **kwargs):
@@ -362,7 +397,51 @@ def check(root: Path, as_json: bool, as_of, drugs, **kwargs):
         raise SystemExit(1)
 
 
-@cli.command()
+@cli.command(epilog=examples("handouts fetch blinatumomab", "handouts fetch --set-id SETID",
+                              "handouts fetch --from-sources"))
+@workspace_option
+@click.argument("drugs", nargs=-1)
+@click.option("--set-id", "set_ids", multiple=True, metavar="SETID",
+              help="Fetch the label with this DailyMed set id (repeatable).")
+@click.option("--from-sources", is_flag=True,
+              help="Fetch the label each DailyMed link in sources/ points to (cancer.gov pages have one).")
+@click.option("--api-key", envvar="OPENFDA_API_KEY", metavar="KEY",
+              help="openFDA API key, for a higher rate limit [env: OPENFDA_API_KEY].")
+@click.option("--timeout", type=click.FloatRange(min=0.1), metavar="SECONDS",
+              help="Seconds to wait for each answer [default: fetch.timeout in handouts.toml, else 30].")
+def fetch(root: Path, drugs: tuple[str, ...], set_ids: tuple[str, ...], from_sources: bool,
+          api_key: str | None, timeout: float | None):
+    """Fetch FDA labels into sources/: for each DRUG (generic or brand name) from openFDA,
+    for each --set-id from DailyMed, or for the DailyMed links of the pages in sources/.
+
+    Each label is saved under a name that says what it is, e.g.
+    sources/naproxen.openfda-label.json; `handouts list` then shows it. This is
+    the only command that uses the network (addresses: [fetch] in handouts.toml).
+    Exits 1 when anything could not be fetched; the rest is saved.
+    """
+    from . import config
+    from . import fetch as fetch_module
+
+    try:
+        settings = config.load(root).fetch
+        wanted = fetch_module.wanted(root, drugs, set_ids, from_sources)
+    except InputError as error:
+        raise UsageExit(str(error)) from None
+    failed = False
+    with fetch_module.Fetcher(settings, api_key, timeout) as fetcher:
+        for asked, kind in wanted:
+            try:
+                saved = fetch_module.fetch_one(fetcher, root, asked, kind)
+            except fetch_module.FetchError as error:
+                click.echo(f"error: {asked}: {error}", err=True)
+                failed = True
+                continue
+            click.echo(f"saved {workspace.relative_name(saved.path, root)}: {saved.what}")
+    if failed:
+        raise SystemExit(1)
+
+
+@cli.command(epilog=examples("handouts brands", "handouts brands -w ~/clinic"))
 @workspace_option
 def brands(root: Path):
     """List the brands this workspace can print with, and any problems they have.
@@ -380,14 +459,15 @@ def brands(root: Path):
         raise SystemExit(2)
 
 
-@cli.command()
+@cli.command(epilog=examples("handouts init my-clinic", "handouts init ~/clinic --brand riverside"))
 @click.argument("folder", type=click.Path(file_okay=False, path_type=Path))
 @click.option("--brand", "brand_name", default="my-clinic", show_default=True,
               help="Name of the brand folder to create (a built-in brand of that name is copied).")
 def init(folder: Path, brand_name: str):
     """Make a new workspace in FOLDER, ready to build, with a brand folder to fill in.
 
-    Creates sources/ (with an example drug record), styles/brands/BRAND/,
+    Creates sources/ (with an example drug record in sources/examples/, which
+    gives way to any document you add about the same drug), styles/brands/BRAND/,
     templates/ and handouts.toml, then prints the next steps.
     """
     try:
@@ -396,6 +476,38 @@ def init(folder: Path, brand_name: str):
         raise UsageExit(str(error)) from None
     for line in steps:
         click.echo(line)
+
+
+@cli.command(epilog=examples("handouts serve", "handouts serve --port 8123 -w ~/clinic",
+                             "handouts serve --brand northside --paper a4"))
+@workspace_option
+@build_options("output", "jobs", "force", "strict")
+@click.option("--port", type=click.IntRange(0, 65535), default=8000, show_default=True,
+              help="Port on 127.0.0.1 to listen on (0: any free port).")
+def serve(root: Path, port: int, **kwargs):
+    """Preview every handout in your browser while you edit, rebuilt as you save.
+
+    Serves http://127.0.0.1:PORT/ (this computer only): every drug with its
+    status and problems, each handout as its real PDF and as HTML with each
+    item marked with the source it came from. A change to a file in sources/,
+    styles/ or templates/ rebuilds the handouts (into out/preview/) and the
+    page reloads itself. Ctrl-C stops it.
+    """
+    from . import serve as serve_module
+
+    def ready(url: str) -> None:
+        click.echo(f"Previewing {root} at {url}  (Ctrl-C to stop)")
+
+    def rebuilt(state) -> None:
+        click.echo(f"{state.built_at} rebuilt: {serve_module.counts(state)}")
+
+    load_catalog(root)  # no sources/: one line, before anything listens
+    try:
+        serve_module.serve(root, options_from(kwargs), port, ready, rebuilt)
+    except InputError as error:
+        raise UsageExit(str(error)) from None
+    except KeyboardInterrupt:
+        click.echo("stopped")
 
 
 def main():

@@ -29,3 +29,15 @@ def _luminance(color: tuple[float, float, float]) -> float:
 def ratio(foreground: tuple[float, float, float], background: tuple[float, float, float]) -> float:
     lighter, darker = sorted((_luminance(foreground), _luminance(background)), reverse=True)
     return (lighter + 0.05) / (darker + 0.05)
+
+
+def darkened(value: str, minimum: float = MINIMUM) -> str:
+    """The colour ``value``, darkened just enough to reach ``minimum`` contrast on white, as #rrggbb:
+    a suggestion of what to write that keeps the clinic's hue."""
+    color = rgb(value) or (0.0, 0.0, 0.0)
+    for step in range(100, -1, -1):
+        scaled = tuple(c * step / 100 for c in color)
+        hexed = "#" + "".join(f"{round(c * 255):02x}" for c in scaled)
+        if ratio(rgb(hexed), WHITE) >= minimum:
+            return hexed
+    return "#000000"

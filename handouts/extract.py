@@ -1,16 +1,40 @@
-"""`handouts extract`: the record a raw document yields, as a YAML record to save and edit."""
+"""`handouts extract`: the record a raw document yields, as a YAML record to save and edit.
+
+Every section of the record format is written, the empty ones as slots with a line saying what goes
+there, and a source entry for the clinic's own words: what the pharmacist adds is credited to the
+clinic, never to the document it did not come from.
+"""
 
 from __future__ import annotations
 
+import datetime as dt
 from pathlib import Path
 
+import yaml
+
+from . import brand as brand_module
+from . import config
 from .errors import InputError
 from .merge import merge
 from .readers import read_document, yamlrecord
-from .record import DrugRecord, Regimen
+from .record import DrugRecord, Regimen, Source
+
+# What goes in each section, one line each: the comment above an empty slot.
+SLOTS = {
+    "brands": "brand names, one per line (- name: Brandname)",
+    "pronunciation": "how to say the generic name, in syllables (blih-nuh-TOO-moh-mab)",
+    "description": "one plain line: what the medicine is and how it is given",
+    "how_it_works": "two or three plain sentences on how the medicine works",
+    "uses": "what it treats, one per line",
+    "serious_warnings": "boxed or serious warnings, one per line (- title: ...  text: ...)",
+    "urgent_signs": 'signs that mean "call us right now", one per line (- text: ...); printed first',
+    "side_effects": "common, expected side effects, one per line",
+    "reminders": "practical safety reminders for the patient, one per line",
+    "care_team_notes": "notes for the care team, one per line; never printed",
+}
 
 
-def record_yaml(path: Path) -> str:
+def record_yaml(path: Path, clinic: str, today: dt.date) -> str:
     """The YAML record for the drug in ``path``, headed by a comment saying where it came from."""
     document = read_document(path)
     if isinstance(document, Regimen):
@@ -18,9 +42,50 @@ def record_yaml(path: Path) -> str:
     if not isinstance(document, DrugRecord):
         raise InputError(path, f"not a single drug ({document.reason})")
     # merge() of one record puts professional percentages on the plain-words side effects.
+    record = merge([document])
+    record.sources.append(clinic_source(clinic, today))
     header = f"# extracted from {path}; edit, then save in sources/ as a YAML record\n"
     summary = "".join(f"# {line}\n" for line in summary_lines(document))
-    return header + summary + yamlrecord.dump(merge([document]))
+    credit = f"# Items without 'source:' are credited to {clinic} (the 'clinic' source at the end).\n"
+    return header + summary + credit + sections(yamlrecord.to_yaml_data(record))
+
+
+def clinic_source(clinic: str, today: dt.date) -> Source:
+    return Source(key="#clinic", file="", kind=yamlrecord.CLINIC, publisher=clinic, last_reviewed=today)
+
+
+def sections(data: dict) -> str:
+    """Each section of the record format in order; an empty one as a slot to fill in."""
+    out = []
+    for name in ("generic_name", *SLOTS, "sources"):
+        if name in data:
+            out.append(_dump({name: data[name]}))
+        else:
+            out.append(f"# {name}: {SLOTS[name]}\n{name}:\n")
+    text = "".join(out)
+    # The clinic entry's reviewer is the pharmacist's to write in.
+    return text + "  reviewed_by:   # your name: who checked the items credited to the clinic\n"
+
+
+def _dump(data: dict) -> str:
+    return yaml.safe_dump(data, sort_keys=False, allow_unicode=True, width=100)
+
+
+def clinic_name(root: Path) -> str:
+    """The clinic of the workspace's brand, as the clinic source names it."""
+    try:
+        brand = brand_module.load(root, config.load(root).brand)
+    except InputError:
+        brand = brand_module.DEFAULT
+    return brand.clinic or "Our clinic"
+
+
+def workspace_of(path: Path) -> Path:
+    """The workspace a document sits in: the folder above its sources/, else the current folder."""
+    for parent in path.absolute().parents:
+        if parent.name == "sources":
+            return parent.parent
+    return Path(".")
 
 
 def summary_lines(record: DrugRecord) -> list[str]:
@@ -34,12 +99,12 @@ def summary_lines(record: DrugRecord) -> list[str]:
     return lines
 
 
-def save_beside(path: Path) -> Path:
+def save_beside(path: Path, clinic: str, today: dt.date) -> Path:
     """Write the record as <document>.yaml beside the document; never overwrite an edited record."""
     target = path.with_name(f"{path.stem}.yaml")
     if target.exists():
         raise InputError(target, "already exists: not overwritten (it may hold a pharmacist's edits)")
-    text = record_yaml(path)
+    text = record_yaml(path, clinic, today)
     target.write_text(text, encoding="utf-8")
     return target
 
@@ -47,4 +112,4 @@ def save_beside(path: Path) -> Path:
 def saved_summary(target: Path) -> list[str]:
     """The summary comment lines at the head of a record ``save_beside`` wrote, without their "# "."""
     lines = target.read_text(encoding="utf-8").split("\n")[1:]
-    return [line[2:] for line in lines if line.startswith("# ")]
+    return [line[2:] for line in lines if line.startswith(("# kind: ", "# ignored: "))]

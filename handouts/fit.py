@@ -22,7 +22,7 @@ from typing import Callable
 from weasyprint import Document
 
 from .errors import BuildError
-from .handout import Cuts, cut_order
+from .handout import Cuts, cut_order, last_resort
 from .html import BODY_PT, MIN_SCALE
 from .record import DrugRecord
 
@@ -194,12 +194,32 @@ class _Model:
 
 
 def fit(record: DrugRecord, layout: Layout, footer: tuple[str, ...] = ()) -> Fitted:
+    order = cut_order(record, footer)
+    document, html = layout(Cuts())
+    first = (document, html, measure_layout(document))
+    try:
+        return _fit(layout, order, first)
+    except _Overflow as overflow:
+        last = last_resort(record)
+        if not last:
+            raise BuildError(str(overflow)) from None
+    # Must-keep reminders may go too, named on the page, rather than no handout at all.
+    try:
+        return _fit(layout, order + last, first)
+    except _Overflow as overflow:
+        raise BuildError(str(overflow)) from None
+
+
+class _Overflow(Exception):
+    """Everything the fitter may leave out is out, at the smallest type, and the page still overflows."""
+
+
+def _fit(layout: Layout, order: list[str], first: tuple[Document, str, Measure]) -> Fitted:
+    """Fit from the first layout (everything at full size); ``order`` is what may go, first to go first."""
     cuts = Cuts()
-    document, html = layout(cuts)
-    measure = measure_layout(document)
+    document, html, measure = first
     if measure.fits:
         return Fitted(document, html, cuts, 1, measure.available - measure.needed)
-    order = cut_order(record, footer)
     model = _model(measure, order)
     best: Fitted | None = None
     passes, overflowed = 1, 0
@@ -218,7 +238,7 @@ def fit(record: DrugRecord, layout: Layout, footer: tuple[str, ...] = ()) -> Fit
             wanted = _less(cuts, order)
             if wanted is None:
                 over = measure.overflow
-                raise BuildError(
+                raise _Overflow(
                     "the urgent warnings alone do not fit on one page at the smallest type; "
                     f"they overflow by {over * MM_PER_PX:.0f} mm ({over * PT_PER_PX:.0f} pt)"
                 )

@@ -68,15 +68,32 @@ HOW = "how"
 # The brand's lines in the footer (address, note): reference, not advice, so they give way
 # right after how it works.
 FOOTER_NOTE, FOOTER_ADDRESS = "ft-note", "ft-address"
+# The "Say it:" line: the last thing to go, before a page with every must-keep reminder fails.
+SAY = "say"
 # Reminders kept like urgent content: a call-now instruction, pump or line care, pregnancy and
-# contraception, driving.
+# contraception, driving (and the same in a Spanish record: llame, bomba, embarazo, ...).
 _MUST_KEEP = re.compile(
     r"\bcall\b|\bpump|catheter|\bIV line|\bline care|\bport\b|pregnan|contracept|birth control|"
-    r"breastfe|\bdriv", re.I)
+    r"breastfe|\bdriv|\bllam[ae]|\bbomba|catéter|\bvía intravenosa|\bpuerto\b|embaraz|anticoncep|"
+    r"amamant|lactancia|\bconduc(?:ir|e|a)\b|\bmanej(?:ar|e)\b", re.I)
 
 
 def must_keep(reminder: Item) -> bool:
     return bool(_MUST_KEEP.search(f"{reminder.title or ''} {reminder.text}"))
+
+
+# What a must-keep reminder is about, in the words the page's "left out" note uses.
+# Marked for the catalogue: the page prints each in its own language.
+_TOPICS = ((N_("pregnancy"), r"pregnan|contracept|birth control|embaraz|anticoncep"),
+           (N_("breastfeeding"), r"breastfe|amamant|lactancia"), (N_("driving"), r"\bdriv|\bconduc(?:ir|e|a)\b|\bmanej(?:ar|e)\b"),
+           (N_("your pump or IV line"), r"\bpump|catheter|\bIV line|\bline care|\bport\b|\bbomba|catéter|"
+                                        r"\bvía intravenosa|\bpuerto\b"),
+           (N_("when to call"), r"\bcall\b|\bllam[ae]"))
+
+
+def must_keep_topics(reminders: list[Item]) -> list[str]:
+    text = " ".join(f"{r.title or ''} {r.text}" for r in reminders)
+    return [topic for topic, pattern in _TOPICS if re.search(pattern, text, re.I)]
 
 
 def effects(record: DrugRecord) -> list[overlap.Effect]:
@@ -89,14 +106,21 @@ def footer_lines(brand) -> tuple[str, ...]:
     return tuple(i for i, present in ((FOOTER_NOTE, brand.footer), (FOOTER_ADDRESS, brand.clinic)) if present)
 
 
+def last_resort(record: DrugRecord) -> list[str]:
+    """The must-keep reminders (pregnancy, driving, line care), last first: left out only when
+    the page cannot hold them with the urgent content even at the smallest type, which would
+    otherwise leave the patient with no handout at all. The page then names each one."""
+    return [f"rm-{n}" for n in reversed(range(len(record.reminders))) if must_keep(record.reminders[n])]
+
+
 def cut_order(record: DrugRecord, footer: tuple[str, ...] = ()) -> list[str]:
     """Ids of the content the fitter may leave out, first to go first.
 
     How it works goes first, then the brand's footer note and address line; then side effects that point to a worse form in the urgent
     box (the box already tells the patient when to call); then the tails of the side effects
     and of the optional reminders in turn, the longer list first, so neither section
-    vanishes while the other stays whole. Urgent content and must-keep reminders are
-    never in it."""
+    vanishes while the other stays whole; the "Say it:" line last of all. Urgent content is
+    never in it, nor are must-keep reminders (see ``last_resort``)."""
     order = [HOW] if record.how_it_works else []
     order += list(footer)
     shown = effects(record)
@@ -108,6 +132,8 @@ def cut_order(record: DrugRecord, footer: tuple[str, ...] = ()) -> list[str]:
     while tails["se"] or tails["rm"]:
         prefix = "rm" if len(tails["rm"]) >= len(tails["se"]) else "se"
         order.append(tails[prefix].pop())
+    if record.pronunciation:
+        order.append(SAY)
     return order
 
 
@@ -131,11 +157,17 @@ class Cuts:
             out.append("the clinic's address")
         if FOOTER_NOTE in self.omitted:
             out.append("the clinic's note")
+        if SAY in self.omitted:
+            out.append("how to say its name")
         for prefix, total, name in (("se", len(effects(record)), "side effects"),
                                     ("rm", len(record.reminders), "safety reminders")):
             gone = sum(i.startswith(prefix + "-") for i in self.omitted)
             if gone:
                 out.append(f"{gone} of {total} {name}")
+        topics = must_keep_topics([r for n, r in enumerate(record.reminders)
+                                   if f"rm-{n}" in self.omitted and must_keep(r)])
+        if topics:
+            out.append("ask your care team about " + ", ".join(topics))
         return out
 
 
@@ -143,9 +175,10 @@ class Cuts:
 class LeftOut:
     """One kind of content the fitter left out, for the page's note, in the page's language."""
 
-    what: str  # "how", "address", "note", "side_effects" or "reminders"
+    what: str  # "how", "address", "note", "say", "side_effects", "reminders" or "ask" (must-keep topics)
     gone: int = 0
     total: int = 0
+    topics: tuple[str, ...] = ()  # for "ask": what to ask the care team about (catalogue messages)
 
 
 def left_out(cuts: Cuts, record: DrugRecord) -> list[LeftOut]:
@@ -156,12 +189,15 @@ def left_out(cuts: Cuts, record: DrugRecord) -> list[LeftOut]:
         out.append(LeftOut("address"))
     if FOOTER_NOTE in cuts.omitted:
         out.append(LeftOut("note"))
-    if "say" in cuts.omitted:  # the "Say it:" line, where the fitter may leave it out
+    if SAY in cuts.omitted:  # the "Say it:" line, where the fitter may leave it out
         out.append(LeftOut("say"))
     for prefix, total, what in (("se", len(effects(record)), "side_effects"), ("rm", len(record.reminders), "reminders")):
         gone = sum(i.startswith(prefix + "-") for i in cuts.omitted)
         if gone:
             out.append(LeftOut(what, gone, total))
+    topics = must_keep_topics([r for n, r in enumerate(record.reminders) if f"rm-{n}" in cuts.omitted and must_keep(r)])
+    if topics:
+        out.append(LeftOut("ask", topics=tuple(topics)))
     return out
 
 
@@ -171,6 +207,8 @@ class SourceLine:
     reviewed: dt.date | None
     due: dt.date | None  # this source's own next review, when it says how often it is reviewed
     url: str | None
+    clinic: bool = False  # the clinic's own words: "<clinic> pharmacy, reviewed <date>"
+    name: str = ""  # the clinic's name alone, for the page to word "<clinic> pharmacy" in its language
 
 
 @dataclass
@@ -207,11 +245,12 @@ class Handout:
     language: str = "en"
     clinic_address: bool = True  # print the brand's address line in the footer
     clinic_note: bool = True  # print the brand's footer note
+    emergency: list[Item] = field(default_factory=list)  # "call 911 / get emergency help": printed first
 
     @property
     def urgent_text(self) -> str:
         """All urgent words on the page, for the template to ask what they mention."""
-        items = self.warnings + [s for g in self.urgent for s in g.titled + g.sentences + g.short]
+        items = self.emergency + self.warnings + [s for g in self.urgent for s in g.titled + g.sentences + g.short]
         return " ".join(f"{it.title or ''} {it.text}" for it in items)
 
     @property
@@ -230,7 +269,7 @@ def plan(record: DrugRecord, cuts: Cuts, made: dt.date | None = None,
         record=record,
         title=_capitalise(record.generic_name),
         brands=record.brand_names,
-        pronunciation=record.pronunciation.text if record.pronunciation else None,
+        pronunciation=record.pronunciation.text if record.pronunciation and SAY not in cuts.omitted else None,
         treats=_treats(record),
         warnings=list(record.serious_warnings),
         urgent=group_signs(record.urgent_signs),
@@ -246,6 +285,7 @@ def plan(record: DrugRecord, cuts: Cuts, made: dt.date | None = None,
         language=record_language(record).replace("_", "-"),
         clinic_address=FOOTER_ADDRESS not in cuts.omitted,
         clinic_note=FOOTER_NOTE not in cuts.omitted,
+        emergency=list(record.emergency_signs),
     )
 
 
@@ -364,7 +404,9 @@ def _source_lines(sources: list[Source]) -> list[SourceLine]:
     lines: list[SourceLine] = []
     for source in sources:
         name = source.publisher or source.title or re.sub(r".*/", "", source.file)
-        line = SourceLine(name, source.last_reviewed, review.due_date(source), source.url)
+        clinic = source.kind == "clinic"
+        line = SourceLine(f"{name} pharmacy" if clinic else name, source.last_reviewed, review.due_date(source),
+                          source.url, clinic, name if clinic else "")
         if all((l.publisher, l.reviewed, l.due) != (line.publisher, line.reviewed, line.due) for l in lines):
             lines.append(line)
     return lines

@@ -57,6 +57,7 @@ def add_language(env: jinja2.Environment, language: i18n.Language) -> None:
     env.filters["number"] = language.number
     env.filters["any_of"] = language.any_of
     env.filters["all_of"] = language.all_of
+    env.filters["translated"] = lambda messages: [language.gettext(m) for m in messages]
     env.filters["mentions_fever"] = language.mentions_fever
 
 

@@ -16,7 +16,7 @@ from .errors import InputError
 
 MAX_FILE_BYTES = 1_000_000  # one source document
 MAX_ITEMS = 200  # items in one section (urgent signs, side effects, reminders, uses, warnings, brands, sources)
-MAX_ITEM_CHARS = 2_000  # characters in one item or single field (how_it_works, an urgent sign's text)
+MAX_ITEM_CHARS = 5_000  # characters in one item or field; an openFDA Medication Guide section, flattened, runs to 3,200
 MAX_RECORD_CHARS = 50_000  # characters of text in one document's record: ten pages' worth for a one-page handout
 MAX_YAML_ALIASES = 100  # "*name" references in one YAML record
 MAX_YAML_DEPTH = 20  # collections inside collections in one YAML record (a record needs 4)

@@ -13,7 +13,7 @@ import re
 
 from .readers import yamlrecord
 from .readers.text import item_key
-from .record import BrandName, DrugRecord, Item
+from .record import PROFESSIONAL_KINDS, BrandName, DrugRecord, Item
 
 SINGLE_FIELDS = yamlrecord.SINGLE_FIELDS
 LIST_FIELDS = (*yamlrecord.LIST_FIELDS, "frequency_data")
@@ -22,12 +22,31 @@ LIST_FIELDS = (*yamlrecord.LIST_FIELDS, "frequency_data")
 def merge(records: list[DrugRecord]) -> DrugRecord:
     """One record from records about the same drug (at least one)."""
     yaml_records = [r for r in records if _is_yaml(r)]
-    raw = sorted((r for r in records if not _is_yaml(r)), key=_newest_first)
+    raw, choice_notes = _choose_label([r for r in records if not _is_yaml(r)])
+    raw = sorted(raw, key=_newest_first)
     merged = _merge_raw(raw) if raw else None
     for override in yaml_records[:1]:  # the workspace reports a second YAML record as an error
+        # The pharmacist's record gives the patient wording a label written for prescribers lacks.
         merged = _apply_override(merged, override) if merged else override
+    merged.notes[:0] = choice_notes
     _put_numbers_on_side_effects(merged)
     return merged
+
+
+def _choose_label(records: list[DrugRecord]) -> tuple[list[DrugRecord], list[str]]:
+    """Several FDA labels for one drug (repackagers, older versions): keep one, the maker's own
+    prescription label of the newest date, and say which were set aside."""
+    from .readers import openfda
+
+    labels = [r for r in records if r.sources and r.sources[0].kind in PROFESSIONAL_KINDS]
+    if len(labels) < 2:
+        return records, []
+    chosen, aside = openfda.choose(labels)
+    notes = [f"label chosen: {openfda.describe(chosen.sources[0])}"]
+    notes.extend(f"label set aside: {openfda.describe(r.sources[0])}" for r in aside)
+    # Notes a reply or bulk part made choosing inside itself stay with its chosen label.
+    dropped = {id(r) for r in aside}
+    return [r for r in records if id(r) not in dropped], notes
 
 
 def _is_yaml(record: DrugRecord) -> bool:
@@ -47,6 +66,8 @@ def _merge_raw(records: list[DrugRecord]) -> DrugRecord:
     first = records[0]
     merged = DrugRecord(generic_name=first.generic_name)
     for record in records:
+        merged.professional_wording = merged.professional_wording or record.professional_wording
+        merged.notes.extend(record.notes)
         merged.sources.extend(record.sources)
         merged.ignored.extend(record.ignored)
         merged.brands = _unite_brands(merged.brands, record.brands)
@@ -116,6 +137,9 @@ def _apply_override(raw: DrugRecord, override: DrugRecord) -> DrugRecord:
         sources=override.sources + raw.sources,
         notes=list(raw.notes),
         ignored=override.ignored + raw.ignored,
+        # Prescribers' wording stays marked until the YAML record words the urgent part itself: a
+        # record saved by `extract --save` and left as it was still holds the label's own sentences.
+        professional_wording=raw.professional_wording and not _urgent_keys(override) - _urgent_keys(raw),
     )
     for name in (*SINGLE_FIELDS, *LIST_FIELDS):
         mine, theirs = getattr(override, name), getattr(raw, name)
@@ -128,6 +152,10 @@ def _apply_override(raw: DrugRecord, override: DrugRecord) -> DrugRecord:
                     f"{left} item(s) from them are not in it - check they were left out on purpose"
                 )
     return merged
+
+
+def _urgent_keys(record: DrugRecord) -> set[str]:
+    return {_identity(it) for it in record.serious_warnings + record.urgent_signs + record.emergency_signs}
 
 
 _PERCENT = re.compile(r"^\d+(\.\d+)?%$")

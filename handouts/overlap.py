@@ -163,7 +163,7 @@ def terms(text: str, words: Vocabulary = ENGLISH) -> list[Term]:
 def urgent_terms(record: DrugRecord, words: Vocabulary | None = None) -> list[Term]:
     words = words or vocabulary(record)
     found: list[Term] = []
-    for item in record.serious_warnings + record.urgent_signs:
+    for item in record.emergency_signs + record.serious_warnings + record.urgent_signs:
         found.extend(terms(item.text, words))
         if item.title:
             found.extend(terms(item.title, words))

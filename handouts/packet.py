@@ -146,7 +146,7 @@ def combined_signs(drugs: list[Drug]) -> list[CombinedSign]:
     """
     merged: dict[str, CombinedSign] = {}
     for drug in drugs:
-        for item in drug.record.serious_warnings + drug.record.urgent_signs:
+        for item in drug.record.emergency_signs + drug.record.serious_warnings + drug.record.urgent_signs:
             key = item_key(f"{item.title or ''} {item.text}")
             sign = merged.setdefault(key, CombinedSign(item, []))
             if drug.name not in sign.drugs:

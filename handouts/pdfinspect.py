@@ -22,6 +22,7 @@ class Char:
     x1: float = 0.0
     bottom: float = 0.0
     page: int = 1
+    tag: str | None = None  # the marked content's tag: "Figure" for the text of an SVG logo
 
 
 @dataclass
@@ -54,7 +55,7 @@ def inspect(path: Path) -> Inspection:
         first = pdf.pages[0]
         every = [
             Char(c["text"], float(c["size"]), float(c["top"]), c.get("mcid"), float(c["x0"]), float(c["x1"]),
-                 float(c["bottom"]), number)
+                 float(c["bottom"]), number, c.get("tag"))
             for number, page in enumerate(pdf.pages, 1) for c in page.chars
         ]
         chars = [c for c in every if c.page == 1]

@@ -12,6 +12,10 @@ import datetime as dt
 from dataclasses import asdict, dataclass, field
 
 
+# Source kinds whose text may be written for prescribers (FDA labels).
+PROFESSIONAL_KINDS = ("dailymed-spl", "openfda")
+
+
 @dataclass
 class Source:
     """One source document: where the facts came from and how fresh they are."""
@@ -26,6 +30,12 @@ class Source:
     language: str | None = None
     last_reviewed: dt.date | None = None
     review_frequency: str | None = None  # as the source says it: "quarterly", "annually", ...
+    # FDA labels (DailyMed SPL, openFDA): which label and version this is, and who put it out.
+    set_id: str | None = None  # stable across a label's revisions
+    version: str | None = None
+    original_packager: bool | None = None  # the maker's own label, not a repackager's
+    prescription: bool | None = None
+    reviewed_by: str | None = None  # a clinic source: who checked the clinic's own words
 
 
 @dataclass
@@ -93,6 +103,8 @@ class DrugRecord:
     how_it_works: Item | None = None
     uses: list[Item] = field(default_factory=list)
     serious_warnings: list[Item] = field(default_factory=list)  # title + text
+    # "Get emergency help right away / call 911 if ...": printed first inside the urgent block.
+    emergency_signs: list[Item] = field(default_factory=list)
     urgent_signs: list[Item] = field(default_factory=list)  # call the care team right away
     side_effects: list[Item] = field(default_factory=list)  # common or other, plain words
     # Professional frequency data ("Headache (28%)"): jargon, kept to put numbers on side_effects.
@@ -107,6 +119,9 @@ class DrugRecord:
     # The language the record is written in ("es"); None: its sources' (English unless they say).
     language: str | None = None
     translation: TranslationOf | None = None  # what this record translates (see translation.py)
+    # The serious warnings come from text written for prescribers (an FDA label with no patient
+    # section): `build` refuses the record until a YAML record gives the patient wording.
+    professional_wording: bool = False
 
     @property
     def brand_names(self) -> list[str]:
@@ -120,12 +135,18 @@ class DrugRecord:
 
     def tier_counts(self) -> dict[str, int]:
         """How many items each part of the handout gets, urgent tiers first; care-team notes are never printed."""
-        names = ("serious_warnings", "urgent_signs", "side_effects", "reminders", "uses", "care_team_notes")
-        return {name: len(getattr(self, name)) for name in names}
+        names = ("serious_warnings", "emergency_signs", "urgent_signs", "side_effects", "reminders", "uses", "care_team_notes")
+        # The emergency tier only FDA Medication Guides (or a YAML record) give is counted where it is.
+        return {name: len(getattr(self, name)) for name in names
+                if name != "emergency_signs" or self.emergency_signs}
 
     def problems(self) -> list[str]:
         """What stops a handout being made from this record."""
-        if not (self.urgent_signs or self.serious_warnings):
+        if self.professional_wording:
+            where = next((s.file for s in self.sources if s.kind in PROFESSIONAL_KINDS), "FILE")
+            return [f"written for prescribers: save a YAML record with `handouts extract {where} --save` "
+                    "and put it in plain words"]
+        if not (self.urgent_signs or self.serious_warnings or self.emergency_signs):
             return ["no urgent warning signs: cannot make a handout"]
         return []
 

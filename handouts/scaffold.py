@@ -6,7 +6,7 @@ import re
 import shutil
 from pathlib import Path
 
-from . import assets, brand, config
+from . import assets, brand, config, workspace
 from .errors import InputError
 
 BRAND_TEMPLATE = """\
@@ -20,10 +20,12 @@ clinic = "{clinic}"
 write_in_phones = true                    # blank lines to write numbers on; false once phone_day is set
 # emergency = "Call 911 or go to the nearest emergency room if you cannot breathe."
 # website = "clinic.example.org"
-# logo = "logo.svg"                       # an SVG or PNG file in this folder
+# logo = "logo.svg"                       # an SVG, PNG or JPEG file in this folder
 # primary = "#1d3557"                     # headings: needs 4.5:1 contrast on white
 # accent = "#9b1c1c"                      # the urgent bar behind white text: 4.5:1 too
-# font = "MyFont.woff2"                   # a font file in this folder
+# font = "MyFont-Regular.ttf"             # a font family in this folder (.ttf, .otf, .woff, .woff2):
+# font_bold = "MyFont-Bold.ttf"           #   the regular face, the bold one (headings, urgent titles)
+# font_italic = "MyFont-Italic.ttf"       #   and the italic one; an OFL font such as Atkinson Hyperlegible
 # fever_f = 100.4                         # your clinic's fever threshold (or fever_c = 38.0)
 # footer = "Questions? Call the pharmacy team."
 # paper = "letter"                        # or "a4"
@@ -37,6 +39,16 @@ _phones.html, _side_effects.html, _reminders.html, _how_it_works.html, _dropped.
 and it replaces the built-in one. To change one block only, start the file with
 {% extends "builtin/handout.html" %}. A brand folder (styles/brands/NAME/) can hold overrides too;
 they win over these.
+"""
+
+
+EXAMPLES_README = """\
+An example drug record, made by `handouts init` so a new workspace builds at once.
+
+It is listed and built as an example. As soon as sources/ holds any other document about the same
+drug (a cancer.gov page, a drugs.com page, a patient sheet or your own YAML record), the example gives
+way to it: it is not merged with your documents, and `handouts list` says it was set aside.
+Delete this folder when you no longer need it.
 """
 
 
@@ -56,13 +68,17 @@ def init(target: Path, brand_name: str) -> list[str]:
         folder.mkdir(parents=True)
         clinic = brand_name.replace("-", " ").replace("_", " ").title()
         (folder / brand.BRAND_FILE).write_text(BRAND_TEMPLATE.format(name=brand_name, clinic=clinic))
-    shutil.copy(assets.example_source(), target / "sources" / assets.example_source().name)
+    examples = target / "sources" / workspace.EXAMPLES
+    examples.mkdir()
+    shutil.copy(assets.example_source(), examples / assets.example_source().name)
+    (examples / "README.txt").write_text(EXAMPLES_README)
     (target / "templates" / "README.txt").write_text(TEMPLATES_README)
     (target / config.CONFIG_FILE).write_text(f'# handouts workspace settings\nbrand = "{brand_name}"\n')
     return [
         f"Made a handouts workspace in {target}",
         f"1. Fill in your clinic's details in {folder / brand.BRAND_FILE}, then check them: "
         f"handouts brands -w {target}",
-        f"2. Put drug documents in {target / 'sources'} (an example record is there), then: handouts list -w {target}",
+        f"2. Put drug documents in {target / 'sources'}, then: handouts list -w {target}"
+        f" (the example in {examples} gives way to any document you add about the same drug)",
         f"3. Make the handouts: handouts build -w {target}",
     ]

@@ -6,6 +6,7 @@ import re
 import tomllib
 from pathlib import Path
 
+from . import suggest
 from .errors import InputError
 
 
@@ -28,5 +29,6 @@ def read(path: Path, keys: tuple[str, ...] | list[str]) -> dict:
         raise InputError(path, f"cannot read: {getattr(exc, 'strerror', None) or exc}") from None
     unknown = sorted(set(data) - set(keys))
     if unknown:
-        raise InputError(path, f"unknown key {unknown[0]!r} (known: {', '.join(keys)})")
+        hint = suggest.did_you_mean(unknown[0], {k: k for k in keys})
+        raise InputError(path, f"unknown key {unknown[0]!r}{hint} (known: {', '.join(keys)})")
     return data

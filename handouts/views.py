@@ -15,7 +15,7 @@ def error_data(error: InputError) -> dict:
 
 
 def source_data(source: Source) -> dict:
-    return {
+    data = {
         "file": source.file,
         "kind": source.kind,
         "publisher": source.publisher,
@@ -26,6 +26,9 @@ def source_data(source: Source) -> dict:
         "last_reviewed": source.last_reviewed.isoformat() if source.last_reviewed else None,
         "review_frequency": source.review_frequency,
     }
+    if source.set_id:  # FDA labels: which label and which revision of it
+        data.update(set_id=source.set_id, version=source.version)
+    return data
 
 
 def drug_summary(drug: Drug) -> dict:
@@ -77,10 +80,13 @@ def catalog_lines(catalog: Catalog) -> list[str]:
 
 
 def _source_line(source: Source) -> str:
-    reviewed = f"last reviewed {source.last_reviewed.isoformat()}" if source.last_reviewed else "no review date"
+    # A label's date is when it was last revised (its effective time), not a review.
+    verb = "last revised" if source.set_id else "last reviewed"
+    reviewed = f"{verb} {source.last_reviewed.isoformat()}" if source.last_reviewed else "no review date"
     who = source.publisher or source.title or source.kind
     often = f", reviewed {source.review_frequency}" if source.review_frequency else ""
-    return f"{source.key}  [{who}; {reviewed}{often}]"
+    label = f"; set id {source.set_id} version {source.version}" if source.set_id else ""
+    return f"{source.key}  [{who}; {reviewed}{often}{label}]"
 
 
 def record_lines(drug: Drug) -> list[str]:
@@ -94,7 +100,7 @@ def record_lines(drug: Drug) -> list[str]:
         value = getattr(record, name)
         if value:
             lines.append(f"  {name}: {value.text}    <- {value.source}")
-    for name in ("serious_warnings", "urgent_signs", "side_effects", "reminders", "uses", "frequency_data"):
+    for name in ("serious_warnings", "emergency_signs", "urgent_signs", "side_effects", "reminders", "uses", "frequency_data"):
         items: list[Item] = getattr(record, name)
         if items:
             lines.append(f"  {name} ({len(items)}):")
@@ -105,6 +111,8 @@ def record_lines(drug: Drug) -> list[str]:
     lines.extend(f"  ignored: {block.describe()}    <- {block.source}" for block in record.ignored)
     lines.append("  sources:")
     lines.extend(f"    {_source_line(s)}" for s in record.sources)
+    if record.professional_wording:
+        lines.append("  professional wording: the serious warnings come from text for prescribers")
     lines.extend(f"  NOTE: {n}" for n in record.notes)
     lines.extend(f"  PROBLEM: {p}" for p in drug.problems)
     return lines

@@ -8,11 +8,12 @@ from __future__ import annotations
 
 import hashlib
 import os
+import re
 import stat
 from dataclasses import dataclass, field
 from pathlib import Path
 
-from . import limits, merge, translation
+from . import limits, merge, suggest, translation
 from . import slug as slug_module
 from .errors import InputError
 from .readers import read_document, yamlrecord
@@ -20,6 +21,9 @@ from .readers.text import generic_words, name_key
 from .record import DrugRecord, Regimen, Skipped
 
 SOURCES = "sources"
+# sources/examples/: records `init` puts in a new workspace. They give way to any real document
+# about the same drug, so an example never overrides what a clinic adds.
+EXAMPLES = "examples"
 
 
 @dataclass
@@ -68,7 +72,8 @@ class Catalog:
             names = ", ".join(d.name for d in found)
             raise InputError(None, f"{name!r} names more than one drug ({names}): use the generic name")
         if not found:
-            raise InputError(None, f"no drug called {name!r} in {self.root / SOURCES}")
+            known = {n: _label(d) for d in self.drugs for n in (d.name, *d.record.brand_names)}
+            raise InputError(None, f"no drug called {name!r} in {self.root / SOURCES}{suggest.did_you_mean(name, known)}")
         return found[0]
 
     def find_regimen(self, name: str) -> Regimen:
@@ -76,7 +81,14 @@ class Catalog:
         for regimen in self.regimens:
             if name_key(regimen.name) == key:
                 return regimen
-        raise InputError(None, f"no combination called {name!r} in {self.root / SOURCES}")
+        known = {r.name: r.name for r in self.regimens}
+        raise InputError(None, f"no combination called {name!r} in {self.root / SOURCES}{suggest.did_you_mean(name, known)}")
+
+
+def _label(drug: Drug) -> str:
+    """How a suggestion names a drug: "Blincyto (blinatumomab)", by its first brand when it has one."""
+    brands = drug.record.brand_names
+    return f"{brands[0]} ({drug.name})" if brands else drug.name
 
 
 def source_files(root: Path) -> list[Path]:
@@ -150,8 +162,11 @@ def load(root: Path) -> Catalog:
     records: list[DrugRecord] = []
     digests: dict[str, str] = {}
     files, catalog.errors = _scan(root)
+    scanned = len(catalog.errors)
+    texts: dict[str, bytes] = {}  # what each file that failed to read held, to tell whose record it was
     for path in files:
         name = relative_name(path, root)
+        data = b""
         try:
             data = limits.read_file(path.resolve(), name, follow=False)
             digests[name] = hashlib.sha256(data).hexdigest()
@@ -160,6 +175,7 @@ def load(root: Path) -> Catalog:
                 limits.check_record(document, name)
         except InputError as error:
             catalog.errors.append(error)
+            texts[name] = data
             continue
         except RecursionError:
             catalog.errors.append(InputError(name, f"nested too deeply to read (more than {limits.MAX_NESTING} levels)"))
@@ -175,9 +191,11 @@ def load(root: Path) -> Catalog:
             catalog.skipped.append(document)
     # A translation is never merged into its original: each language is a catalogue of its own.
     records, others = translation.split(records)
+    unread = catalog.errors[scanned:]  # the files read but not understood (not links, FIFOs, ...)
     for group in _group(records, catalog.errors):
-        drug = _drug(group, catalog.errors)
+        drug = _drug(_set_examples_aside(group, catalog.warnings), catalog.errors)
         drug.digests = {f: digests[f] for f in drug.files if f in digests}
+        drug.problems = _unread_record_first(drug, unread, texts) or _with_next_step(drug)
         catalog.drugs.append(drug)
     for code, translated in others.items():
         catalog.translations[code] = [_drug(g, catalog.errors) for g in _group(translated, catalog.errors)]
@@ -186,6 +204,43 @@ def load(root: Path) -> Catalog:
     catalog.drugs.sort(key=lambda d: d.slug)
     catalog.warnings.extend(_name_files(catalog.drugs))
     return catalog
+
+
+NO_URGENT = "no urgent warning signs: cannot make a handout"
+
+
+def _with_next_step(drug: Drug) -> list[str]:
+    """The problems, with the one line that says what to do about a record with nothing urgent."""
+    if NO_URGENT not in drug.problems:
+        return drug.problems
+    records = [f for f in drug.files if f.endswith((".yaml", ".yml"))]
+    if records:
+        step = f"fill in urgent_signs in {records[0]}"
+    else:
+        step = f"handouts extract {drug.files[0]} --save, then fill in urgent_signs in {Path(drug.files[0]).with_suffix('.yaml')}"
+    return [f"{p}; next: {step}" if p == NO_URGENT else p for p in drug.problems]
+
+
+def _unread_record_first(drug: Drug, unread: list[InputError], texts: dict[str, bytes]) -> list[str]:
+    """A YAML record of this drug that could not be read, as the drug's first problem.
+
+    Without it the handout would be made from the raw documents alone (or fail for a reason that
+    is only a consequence, "no urgent warning signs"): the pharmacist's edit must be fixed first.
+    The record is this drug's when it sits beside one of its documents under the same name, or
+    names the drug on its `generic_name:` line."""
+    stems = {str(Path(f).with_suffix("")) for f in drug.files}
+    for error in unread:
+        name = str(error.path or "")
+        if not name.endswith((".yaml", ".yml")):
+            continue
+        if str(Path(name).with_suffix("")) in stems or _names_drug(texts.get(name, b""), drug):
+            return [f"{error}: fix this first (the record is not read)"]
+    return []
+
+
+def _names_drug(data: bytes, drug: Drug) -> bool:
+    match = re.search(r"(?m)^generic_name:\s*['\"]?([^'\"#\n]+)", data[:65536].decode("utf-8", "replace"))
+    return bool(match) and name_key(match.group(1)) == name_key(drug.name)
 
 
 def _name_files(drugs: list[Drug]) -> list[str]:
@@ -263,6 +318,22 @@ def _brand_clash(record: DrugRecord, other: DrugRecord, shared: set[str]) -> Inp
     )
 
 
+def is_example(file: str) -> bool:
+    return Path(file).parts[:2] == (SOURCES, EXAMPLES)
+
+
+def _set_examples_aside(records: list[DrugRecord], warnings: list[str]) -> list[DrugRecord]:
+    """The records of one drug without the examples, when any real document is about it too."""
+    real = [r for r in records if not is_example(r.sources[0].file)]
+    if not real or len(real) == len(records):
+        return records
+    for example in records:
+        if is_example(example.sources[0].file):
+            warnings.append(f"{example.sources[0].file}: the example record of {example.generic_name} is set aside: "
+                            f"{real[0].sources[0].file} is about the same drug")
+    return real
+
+
 def _drug(records: list[DrugRecord], errors: list[InputError]) -> Drug:
     yaml_records = [r for r in records if r.sources[0].kind == yamlrecord.KIND]
     for extra in yaml_records[1:]:
@@ -274,4 +345,6 @@ def _drug(records: list[DrugRecord], errors: list[InputError]) -> Drug:
     kept = [r for r in records if id(r) not in ignored]
     record = merge.merge(kept)
     files = sorted({s.file for r in kept for s in r.sources})
+    if all(is_example(f) for f in files):
+        record.notes.append(f"example: made by handouts init; it gives way to any document you add about {record.generic_name}")
     return Drug(record=record, files=files, problems=record.problems())

@@ -84,14 +84,14 @@ def test_broken_records_fail_alone_and_exit_1_naming_them(broken_workspace):
     assert lines == [
         f"built {out / 'alfamab.pdf'}",
         f"FAILED hugamab: {lines[1].split(': ', 1)[1]}",
-        "FAILED nonamab: no urgent warning signs: cannot make a handout",
+        "FAILED nonamab: no urgent warning signs: cannot make a handout; next: fill in urgent_signs in sources/nonamab.yaml",
         f"built {out / 'zetamab.pdf'}",
-        lines[4],
+        "2 built, 0 unchanged, 2 failed:",  # one line per reason, in the order of the reasons
+        "  nonamab: no urgent warning signs: cannot make a handout",
+        f"  hugamab: {lines[1].split(': ', 1)[1]}",
     ]
     assert re.fullmatch(r"FAILED hugamab: the urgent warnings alone do not fit on one page at the smallest "
                         r"type; they overflow by \d+ mm \(\d+ pt\)", lines[1])
-    assert lines[4] == ("2 built, 0 unchanged, 2 failed: hugamab (" + lines[1].split(": ", 1)[1] + "); "
-                        "nonamab (no urgent warning signs: cannot make a handout)")
     assert result.stderr.startswith("error: sources/bad.yaml:3: YAML syntax error")
     assert len(result.stderr.splitlines()) == 1
     assert sorted(p.name for p in out.glob("*.pdf")) == ["alfamab.pdf", "zetamab.pdf"]
@@ -118,14 +118,14 @@ def test_broken_records_through_the_api(broken_workspace):
     assert sorted(r.drug for r in heard) == ["alfamab", "hugamab", "nonamab", "zetamab"]
     by_name = {r.drug: r for r in results}
     assert "overflow by" in by_name["hugamab"].message and by_name["hugamab"].path is None
-    assert by_name["nonamab"].message == "no urgent warning signs: cannot make a handout"
+    assert by_name["nonamab"].message.startswith("no urgent warning signs: cannot make a handout; next: ")
     for name in ("alfamab", "zetamab"):
         assert pdfread.pages(by_name[name].path) == 1
     # Failed drugs have no fingerprint, so the next build tries them again (and only them).
     manifest = inputs.read_manifest(broken_workspace / "out")
     assert sorted(manifest) == ["alfamab.pdf", "hugamab.pdf", "nonamab.pdf", "zetamab.pdf"]
     # Failures are remembered with their inputs, so an unchanged rebuild reports them without a layout.
-    assert manifest["nonamab.pdf"].failed == "no urgent warning signs: cannot make a handout"
+    assert manifest["nonamab.pdf"].failed == by_name["nonamab"].message
     assert manifest["nonamab.pdf"].pdf is None and manifest["alfamab.pdf"].failed is None
     again = build.build(broken_workspace, workspace.load(broken_workspace), (), BuildOptions(strict=True, jobs=1))
     assert [r.status for r in again] == ["unchanged", "failed", "failed", "unchanged"]
@@ -344,8 +344,10 @@ def test_progress_lines_and_summary_when_stderr_is_not_a_terminal(make_workspace
     assert result.stdout.splitlines() == [
         f"unchanged {out / 'alfamab.pdf'}",
         f"built {out / 'betamab.pdf'}",
-        "FAILED nonamab: no urgent warning signs: cannot make a handout",
-        "1 built, 1 unchanged, 1 failed: nonamab (no urgent warning signs: cannot make a handout)",
+        "FAILED nonamab: no urgent warning signs: cannot make a handout; next: fill in urgent_signs in "
+        "sources/nonamab.yaml",
+        "1 built, 1 unchanged, 1 failed:",
+        "  nonamab: no urgent warning signs: cannot make a handout",
     ]
     assert result.exit_code == 1
 

@@ -450,7 +450,8 @@ def test_brands_names_the_file_of_a_broken_brand_and_exits_2(shipped_workspace):
     result = run("brands", "-w", shipped_workspace)
     assert result.exit_code == 2
     assert lines(result) == [
-        f"grey: ERROR {folder / 'brand.toml'}: primary #aaaaaa on white has contrast 2.32:1, below the 4.5:1 minimum",
+        f"grey: ERROR {folder / 'brand.toml'}: primary #aaaaaa on white has contrast 2.32:1, below the 4.5:1 minimum: "
+        "use a darker colour, e.g. #757575",
         f"default: neutral: no clinic name, write-in phone lines  ({BUILTIN_BRANDS / 'default'})",
         f"northside: Northside Cancer Center  ({BUILTIN_BRANDS / 'northside'})",
     ]
@@ -463,7 +464,7 @@ def test_missing_after_hours_phone_is_a_warning_and_the_build_succeeds(ws):
     assert lines(checked)[:2] == [
         f"dayonly: Testing Clinic  ({folder})",
         f"    warning: {folder / 'brand.toml'}: no phone_after_hours: patients will have no number for nights "
-        "and weekends",
+        "and weekends; write phone_after_hours = \"(555) 010-0199\"",
     ]
     built = run_build(ws, "--brand", "dayonly")
     assert built.exit_code == 0, built.output
@@ -484,7 +485,7 @@ def test_known_after_hours_phone_is_printed_beside_a_write_in_daytime_line(ws):
 # (id, brand.toml text, files in the brand folder, file the error names, line, message);
 # "{port}" is the loopback listener's port.
 BAD_BRANDS = [
-    ("logo-missing", toml(logo="logo.png"), {}, "brand.toml", None, "logo file not found: logo.png"),
+    ("logo-missing", toml(logo="logo.png"), {}, "brand.toml", None, "logo file not found: logo.png (put it beside brand.toml)"),
     ("logo-not-png", toml(logo="logo.png"), {"logo.png": b"a text file, not a picture\n"}, "brand.toml", None,
      "logo is not a readable PNG image: logo.png"),
     ("logo-truncated-png", toml(logo="logo.png"), {"logo.png": truncated_png()}, "brand.toml", None,
@@ -494,25 +495,27 @@ BAD_BRANDS = [
     ("logo-html-not-svg", toml(logo="logo.svg"), {"logo.svg": b"<html><body><svg></body></html>"},
      "brand.toml", None, "logo is not a readable SVG image: logo.svg"),
     ("logo-gif", toml(logo="logo.gif"), {"logo.gif": b"GIF89a"}, "brand.toml", None,
-     "logo must be a SVG or PNG file: 'logo.gif'"),
+     "logo must be a SVG, PNG, JPG file: 'logo.gif'"),
     ("logo-outside", toml(logo="../../../../logo.png"), {}, "brand.toml", None,
-     "logo must be a file inside the brand folder, not '../../../../logo.png'"),
+     "logo must be a file inside the brand folder, not '../../../../logo.png': copy it there and write "
+     'logo = "logo.svg" (an SVG, PNG or JPEG file in the brand folder)'),
     ("toml-malformed", 'clinic = "Testing Clinic"\nwrite_in_phones = false\nphone_day = (555) 010-0100\n', {},
      "brand.toml", 3, "malformed TOML: Invalid value"),
     ("unknown-key", toml(colour="red"), {}, "brand.toml", None,
      f"unknown key 'colour' (known: {', '.join(brand_module.TOML_KEYS)})"),
     ("not-a-colour", toml(primary="bluish"), {}, "brand.toml", None,
-     "primary is not a colour: 'bluish' (use e.g. \"#1d3557\")"),
+     "primary is not a colour: 'bluish': write primary = \"#1d3557\" (a # and six hex digits, or a CSS colour name)"),
     ("primary-contrast", toml(primary="#aaaaaa"), {}, "brand.toml", None,
-     "primary #aaaaaa on white has contrast 2.32:1, below the 4.5:1 minimum"),
+     "primary #aaaaaa on white has contrast 2.32:1, below the 4.5:1 minimum: use a darker colour, e.g. #757575"),
     ("accent-contrast", toml(accent="#ff8888"), {}, "brand.toml", None,
-     "accent #ff8888 on white has contrast 2.30:1, below the 4.5:1 minimum"),
+     "accent #ff8888 on white has contrast 2.30:1, below the 4.5:1 minimum: use a darker colour, e.g. #b05e5e"),
     ("no-daytime-phone", toml(phone_day=None), {}, "brand.toml", None,
      "missing phone_day: the urgent block needs a number to call "
      "(or set write_in_phones = true to print lines to write it on)"),
-    ("wrong-type", toml(write_in_phones="no"), {}, "brand.toml", None, "write_in_phones must be true or false"),
+    ("wrong-type", toml(write_in_phones="no"), {}, "brand.toml", None, "write_in_phones must be true or false: write write_in_phones = true"),
     ("fever-mismatch", toml(fever_f=100.4, fever_c=39.0), {}, "brand.toml", None,
-     "fever_f (100.4) and fever_c (39.0) do not describe the same fever threshold"),
+     "fever_f (100.4) and fever_c (39) do not describe the same fever threshold (100.4 °F is 38.0 °C): give one "
+     "of them, e.g. fever_f = 100.4 alone"),
     ("css-remote", toml(), {"brand.css": "/* tint */\nbody { background: url(http://127.0.0.1:{port}/x) }\n"},
      "brand.css", 2, "refers to a remote address (handouts never uses the network): http://127.0.0.1:{port}/x"),
     ("css-passwd", toml(), {"brand.css": "@import url(file:///etc/passwd);\n"}, "brand.css", 1,
@@ -858,3 +861,129 @@ def test_workspace_template_made_url_is_still_refused_by_the_sandbox(ws, listene
         f"Failed to load image at '{listener.url}/pixel.png': ValueError: refused to fetch {listener.url}/pixel.png: "
         "handouts never uses the network"
     ]
+
+
+# --- issue 16: font families, JPEG logos, messages that say what to write ---------------------------
+
+LIBERATION = Path("/usr/share/fonts/truetype/liberation")
+FACES = {"font": "LiberationSans-Regular.ttf", "font_bold": "LiberationSans-Bold.ttf",
+         "font_italic": "LiberationSans-Italic.ttf"}
+
+
+def pdffonts(path: Path) -> list[str]:
+    """The font names `pdffonts` lists, without the subset prefix."""
+    import subprocess
+
+    out = subprocess.run(["pdffonts", str(path)], capture_output=True, text=True, check=True).stdout
+    return [line.split()[0].split("+", 1)[-1] for line in out.splitlines()[2:] if line.strip()]
+
+
+def embedded_weights(path: Path) -> dict[str, int]:
+    """Each embedded font's weight class, as its own OS/2 table says."""
+    from fontTools.ttLib import TTFont
+
+    weights = {}
+    for font in pypdf.PdfReader(path).pages[0]["/Resources"]["/Font"].values():
+        font = font.get_object()
+        descriptor = font["/DescendantFonts"][0].get_object()["/FontDescriptor"].get_object()
+        data = descriptor["/FontFile2"].get_object().get_data()
+        weights[str(font["/BaseFont"]).split("+", 1)[-1]] = TTFont(io.BytesIO(data))["OS/2"].usWeightClass
+    return weights
+
+
+@pytest.fixture
+def liberation() -> dict[str, bytes]:
+    """An OFL font family (Liberation Sans 2, Debian's fonts-liberation2), read from the system."""
+    if not all((LIBERATION / name).is_file() for name in FACES.values()):
+        pytest.skip(f"Liberation Sans not installed in {LIBERATION}")
+    return {name: (LIBERATION / name).read_bytes() for name in FACES.values()}
+
+
+def test_a_brand_font_family_prints_its_bold_and_italic_faces(ws, liberation):
+    add_brand(ws, "family", toml(**FACES), liberation)
+    built = run_build(ws, "--brand", "family")
+    assert built.exit_code == 0, built.output
+    names = pdffonts(ws / "out" / "feveramab.pdf")
+    # Bold: the headings and the urgent titles; italic: the lead-in lines. WeasyPrint names each
+    # embedded face after its @font-face family: one face each, none of them synthesised or Atkinson.
+    # (A face WeasyPrint fakes is named too: "Brand-Font-Oblique" for a slanted regular face, and
+    # "Brand-Font-Bold" for a smeared one, which the weight in the embedded font file tells apart.)
+    assert {"Brand-Font", "Brand-Font-Bold", "Brand-Font-Italic"} <= set(names), names
+    assert not any(n.startswith("AtkinsonHyperlegible") for n in names), names
+    assert embedded_weights(ws / "out" / "feveramab.pdf")["Brand-Font-Bold"] == 700
+    assert "Fever" in urgent_block(pdfread.text(ws / "out" / "feveramab.pdf"))
+
+
+def test_a_brand_font_without_its_bold_face_warns_and_fails_under_strict(ws, liberation):
+    add_brand(ws, "regular", toml(font=FACES["font"], font_italic=FACES["font_italic"]), liberation)
+    checked = run("brands", "-w", ws)
+    assert any("the brand font has no bold face: its bold (headings, the urgent titles) text would be faked "
+               'from the regular face; write font_bold = "MyFont-Bold.ttf"' in line for line in lines(checked)), checked.output
+    strict = run_build(ws, "--brand", "regular")
+    assert strict.exit_code == 2
+    assert strict.output.strip().endswith('from the regular face; write font_bold = "MyFont-Bold.ttf" (--strict)')
+    assert not (ws / "out" / "feveramab.pdf").exists()
+    relaxed = run("build", *JOBS, "-w", ws, "--brand", "regular")
+    assert relaxed.exit_code == 0, relaxed.output
+    assert embedded_weights(ws / "out" / "feveramab.pdf")["Brand-Font-Bold"] == 400  # faked
+
+
+def jpeg(path: Path, size: tuple[int, int], orientation: int | None = None) -> Path:
+    image = Image.new("RGB", size, (20, 83, 45))
+    exif = Image.Exif()
+    if orientation:
+        exif[0x0112] = orientation
+    image.save(path, "JPEG", exif=exif.tobytes())
+    return path
+
+
+def test_a_jpeg_logo_is_printed_upright_and_sized_for_print(ws):
+    folder = add_brand(ws, "photo", toml(logo="sign.jpg"))
+    # Stored 400 wide by 3000 high with "rotate 90°" in its EXIF: upright it is 3000 by 400.
+    jpeg(folder / "sign.jpg", (400, 3000), orientation=6)
+    built = run_build(ws, "--brand", "photo")
+    assert built.exit_code == 0, built.output
+    (size,) = logo_sizes(ws / "out" / "feveramab.pdf")
+    assert size == (1500, 200)  # upright, then no more than 1500 x 300 pixels
+
+
+def test_a_png_logo_keeps_its_size_when_small(ws):
+    folder = add_brand(ws, "small", toml(logo="logo.png"))
+    png(folder / "logo.png")
+    built = run_build(ws, "--brand", "small")
+    assert built.exit_code == 0, built.output
+    assert logo_sizes(ws / "out" / "feveramab.pdf") == [LOGO_SIZE]
+
+
+@pytest.mark.parametrize("values, message", [
+    ({"fever_f": 38}, "fever_f = 38 looks like Celsius: write fever_c = 38 (or fever_f = 100.4)"),
+    ({"fever_c": 100.4}, "fever_c = 100.4 looks like Fahrenheit: write fever_f = 100.4 (or fever_c = 38.0)"),
+    ({"fever_f": 110}, "fever_f = 110 is not a fever threshold (95 to 105 °F): write fever_f = 100.4"),
+    ({"clinic": 5}, 'clinic must be text in quotes: write clinic = "Northside Cancer Center"'),
+    ({"paper": "A5"}, "paper must be one of letter, a4, not 'A5': write paper = \"letter\" (or \"a4\")"),
+    ({"font_bold": "x.ttf"}, 'font_bold or font_italic without font (the regular face): write font = '
+                             '"MyFont-Regular.ttf" (a .ttf, .otf, .woff or .woff2 file in the brand folder)'),
+])
+def test_brand_messages_say_what_to_write(ws, values, message):
+    add_brand(ws, "bad", toml(**values))
+    result = run_build(ws, "--brand", "bad")
+    assert result.exit_code == 2
+    assert result.output.strip().endswith(f"brand.toml: {message}"), result.output
+
+
+def test_every_brand_key_has_an_example_to_write():
+    assert set(brand_module.EXAMPLES) == set(brand_module.TOML_KEYS)
+
+
+def test_an_svg_logos_own_text_is_left_out_of_the_type_size_bars(ws):
+    logo = ('<svg xmlns="http://www.w3.org/2000/svg" width="240" height="60"><rect width="60" height="60" '
+            'fill="#0b4f6c"/><text x="70" y="30" font-size="22">Lakeside</text>'
+            '<text x="70" y="52" font-size="9">CANCER CARE</text></svg>')
+    add_brand(ws, "lettered", toml(logo="logo.svg"), {"logo.svg": logo})
+    built = run_build(ws, "--brand", "lettered")
+    assert built.exit_code == 0, built.output
+    assert "CANCERCARE" in pdfread.text(ws / "out" / "feveramab.pdf").replace(" ", "")  # drawn, about 4.5 pt
+    checked = run("check", "-w", ws, "--brand", "lettered")
+    body = next(line for line in lines(checked) if "smallest body type" in line)
+    assert float(body.split("smallest body type: ")[1].split(" pt")[0]) >= 10, body
+    assert "FAIL" not in body

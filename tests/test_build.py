@@ -187,7 +187,7 @@ def test_impossible_record_exits_1_naming_it(make_workspace):
     root = make_workspace({"huge.yaml": record("hugamab", urgent_signs=urgent), "ok.yaml": record("okamab")})
     result = CliRunner().invoke(cli, ["build", "--strict", "-w", str(root)])
     assert result.exit_code == 1
-    assert "FAILED hugamab" in result.output and "1 built, 0 unchanged, 1 failed: hugamab (the urgent warnings" in result.output
+    assert "FAILED hugamab" in result.output and "1 built, 0 unchanged, 1 failed:\n  hugamab: the urgent warnings" in result.output
     assert "Traceback" not in result.output
 
 

@@ -164,7 +164,8 @@ def test_drug_that_cannot_be_built_fails(make_workspace):
     root = make_workspace({"none.yaml": record("nonamab", urgent_signs=[])})
     result, data = run_check(root)
     assert result.exit_code == 1
-    assert figures(data, "nonamab")["built"]["detail"] == "no urgent warning signs: cannot make a handout"
+    assert figures(data, "nonamab")["built"]["detail"] == (
+        "no urgent warning signs: cannot make a handout; next: fill in urgent_signs in sources/none.yaml")
 
 
 def test_text_report_names_each_figure_and_the_summary(make_workspace):

@@ -21,8 +21,13 @@ from .conftest import FIXTURES, REPO, seed
 
 RECORDS = FIXTURES / "records"
 NO_SIGNS = "no urgent warning signs: cannot make a handout"
+
+
+def no_signs(record: str) -> str:
+    """The problem, with its next step (issue 16)."""
+    return f"{NO_SIGNS}; next: fill in urgent_signs in {record}"
 UNKNOWN_FORMAT = ("unknown format: expected a YAML drug record, a drugs.com side-effects page, "
-                  "a cancer.gov drug page or a patient drug sheet")
+                  "a cancer.gov drug page, a patient drug sheet, a DailyMed SPL label or an openFDA drug label")
 
 # The documented JSON shapes (README "JSON output"): scripts rely on these keys, which are only ever added.
 CATALOG_KEYS = ["workspace", "drugs", "regimens", "skipped", "errors"]
@@ -70,7 +75,7 @@ def fictional(make_workspace) -> Path:
 LIST_LINES = [
     "quillorex (Quillo)",
     "    sources/quillorex.yaml  [yaml; no review date]",
-    f"    PROBLEM: {NO_SIGNS}",
+    f"    PROBLEM: {no_signs('sources/quillorex.yaml')}",
     "vexaprolin (Vexapro, Vexalin)",
     "    sources/vexaprolin.yaml#label  [Fictional Press; last reviewed 2025-06-01, reviewed annually]",
     "    sources/vexaprolin.yaml#leaflet  [Vexaprolin leaflet; last reviewed 2024-03-03]",
@@ -100,8 +105,9 @@ def test_every_command_has_help_text():
 def test_group_help_lists_every_command():
     result = run("--help")
     assert result.exit_code == 0
-    listed = result.output.split("Commands:")[1].splitlines()
-    assert sorted(line.split()[0] for line in listed if line.strip()) == sorted(cli.commands)
+    listed = result.output.split("Commands:")[1].split("Examples:")[0].splitlines()
+    assert sorted(line.split()[0] for line in listed
+                  if line.strip() and line.startswith("  ") and not line.startswith("   ")) == sorted(cli.commands)
     for name, command in cli.commands.items():
         line = next(line for line in listed if line.split()[:1] == [name])
         assert line.split(None, 1)[1].rstrip(".")[:30] == command.help.strip()[:30].rstrip("."), name
@@ -137,7 +143,7 @@ def test_list_json_shape(fictional):
         "sources": [{"file": "sources/quillorex.yaml", "kind": "yaml",
                      "publisher": None, "title": None, "url": None, "license": None, "language": None,
                      "last_reviewed": None, "review_frequency": None}],
-        "problems": [NO_SIGNS], "notes": [],
+        "problems": [no_signs("sources/quillorex.yaml")], "notes": [],
     }
     assert vexaprolin["brands"] == ["Vexapro", "Vexalin"]
     assert vexaprolin["problems"] == []
@@ -212,7 +218,7 @@ def test_list_reports_each_bad_file_on_one_line_and_lists_the_rest(bad):
     assert result.stdout.splitlines() == [
         "quillorex (Quillo)",
         "    sources/a-quillorex.yaml  [yaml; no review date]",
-        f"    PROBLEM: {NO_SIGNS}",
+        f"    PROBLEM: {no_signs('sources/a-quillorex.yaml')}",
         "vexaprolin (Vexapro, Vexalin)",
         "    sources/vexaprolin.yaml#label  [Fictional Press; last reviewed 2025-06-01, reviewed annually]",
         "    sources/vexaprolin.yaml#leaflet  [Vexaprolin leaflet; last reviewed 2024-03-03]",
@@ -298,7 +304,7 @@ def test_show_uses_the_current_folder_as_workspace(fictional):
         "    - Pretend itchy elbows.    <- sources/quillorex.yaml",
         "  sources:",
         "    sources/quillorex.yaml  [yaml; no review date]",
-        f"  PROBLEM: {NO_SIGNS}",
+        f"  PROBLEM: {no_signs('sources/quillorex.yaml')}",
     ]
 
 
@@ -431,12 +437,20 @@ def test_extract_of_a_fictional_sheet_round_trips(make_workspace, tmp_path):
     assert result.exit_code == 0, result.output
     body = result.stdout.split("\n", 1)[1]
     data = yaml.safe_load(body)
-    assert list(data) == ["generic_name", "brands", "description", "how_it_works", "uses", "serious_warnings",
-                          "urgent_signs", "side_effects", "reminders", "sources"]
+    # Every section of the record format, the empty ones as slots (issue 16).
+    assert list(data) == ["generic_name", "brands", "pronunciation", "description", "how_it_works", "uses",
+                          "serious_warnings", "urgent_signs", "side_effects", "reminders", "care_team_notes",
+                          "sources"]
+    assert data["pronunciation"] is None and data["care_team_notes"] is None
     assert data["generic_name"] == "zentomab"
-    assert data["brands"][:2] == [{"name": "Zentra", "country": "United States", "qualifier": "tablets"},
-                                  {"name": "Zentrix", "country": "United States", "qualifier": "oral suspension"}]
-    assert data["sources"] == [{"id": "s1", "title": "zentomab", "last_reviewed": dt.date(2025, 10, 20)}]
+    assert data["brands"][:2] == [{"name": "Zentra", "country": "United States", "qualifier": "tablets", "source": "s1"},
+                                  {"name": "Zentrix", "country": "United States", "qualifier": "oral suspension",
+                                   "source": "s1"}]
+    assert data["sources"] == [
+        {"id": "s1", "title": "zentomab", "last_reviewed": dt.date(2025, 10, 20)},
+        {"id": "clinic", "kind": "clinic", "publisher": "Our clinic", "last_reviewed": dt.date.today(),
+         "reviewed_by": None},
+    ]
     root = make_workspace({"zentomab.yaml": result.stdout})
     listed = run("list", "-w", str(root))
     assert listed.exit_code == 0, listed.output
@@ -474,9 +488,8 @@ def test_extract_bad_files_one_line_each_status_2(tmp_path):
     ]
     # The good file among them is still extracted.
     # Its summary comments (issue 12) come between the header and the record.
-    assert f"# extracted from {good}; edit, then save in sources/ as a YAML record\n# kind: patient-sheet;" in (
-        result.stdout
-    )
+    assert f"# extracted from {good}; edit, then save in sources/ as a YAML record\n" in result.stdout
+    assert "\n# kind: patient-sheet;" in result.stdout
     assert "\ngeneric_name: zentomab\n" in result.stdout
 
 
@@ -514,3 +527,28 @@ def test_python_m_handouts_list_in_the_shipped_workspace(shipped_workspace):
         "    sources/inotuzumab-ozogamicin.yaml#nci  [National Cancer Institute; last reviewed 2025-12-30, "
         "reviewed quarterly]",
     ]
+
+
+# --- help that teaches (issue 16) ----------------------------------------------------------------------
+
+
+def test_every_commands_help_ends_with_examples_of_itself():
+    assert cli.commands, "no commands?"
+    for name in cli.commands:
+        result = run(name, "--help")
+        assert result.exit_code == 0, name
+        lines = result.stdout.rstrip("\n").split("\n")
+        start = lines.index("  Examples:")
+        examples = lines[start + 1:]
+        assert 2 <= len(examples) <= 3, (name, examples)
+        assert all(line.startswith(f"    handouts {name}") for line in examples), (name, examples)
+
+
+def test_the_command_list_gives_whole_descriptions_and_dates_read_as_dates():
+    result = run("--help")
+    assert "..." not in result.stdout.split("Commands:")[1]
+    assert "away\" page, and each drug's one-page handout." in result.stdout
+    assert "  Examples:\n    handouts init" in result.stdout
+    for command in ("build", "check"):
+        text = run(command, "--help").stdout
+        assert "%Y" not in text and "YYYY-MM-DD" in text, command

@@ -278,7 +278,9 @@ def test_a_drug_that_cannot_be_made_is_left_out_and_exits_1(make_workspace):
     path = root / "out" / "packet-your-medicines.pdf"
     assert result.stdout.splitlines() == [
         f"packet {path} (3 pages)", "    page 1: Your medicines", f"    page 2: {COMBINED}",
-        "    page 3: Alfamab", "FAILED nonamab: no urgent warning signs: cannot make a handout",
+        "    page 3: Alfamab",
+        "FAILED nonamab: no urgent warning signs: cannot make a handout; next: fill in urgent_signs in "
+        "sources/nonamab.yaml",
     ]
     assert pdfread.pages(path) == 3
     assert "Nonamab" not in pdfread.text(path)

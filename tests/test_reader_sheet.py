@@ -613,7 +613,7 @@ def test_warning_under_brands_when_its_heading_is_missing_is_an_error_not_a_drop
 # ---------------------------------------------------------------- issue 12: look-alikes and call-now sentences
 
 UNKNOWN_FORMAT = ("unknown format: expected a YAML drug record, a drugs.com side-effects page, "
-                  "a cancer.gov drug page or a patient drug sheet")
+                  "a cancer.gov drug page, a patient drug sheet, a DailyMed SPL label or an openFDA drug label")
 
 
 @pytest.mark.parametrize("name", ["other_publisher.txt", "monograph.txt", "questions.txt"])

@@ -107,7 +107,7 @@ def test_a_name_without_letters_or_digits_fails_naming_its_file(make_workspace):
     assert result.exit_code == 1
     assert "FAILED ???: sources/marks.yaml: the generic name '???' has no letter or digit to name its PDF after" in result.stdout
     assert "FAILED 🙂: sources/emoji.yaml: the generic name '🙂' has no letter or digit" in result.stdout
-    assert lines(result.stdout)[-1].startswith("1 built, 0 unchanged, 2 failed")
+    assert "1 built, 0 unchanged, 2 failed:" in lines(result.stdout)
     assert sorted(p.name for p in (root / "out").iterdir() if not p.name.startswith(".")) == ["okamab.pdf"]
 
 
@@ -249,8 +249,9 @@ def test_a_full_disk_is_not_remembered_as_the_drugs_failure(make_workspace):
     output = done.stdout.splitlines()
     assert "Traceback" not in done.stdout + done.stderr
     assert output[0] == "FAILED alfamab: cannot write out/alfamab.pdf: No space left on device", done
-    assert output[2] == "rc=1"
-    assert output[3:] == ["built out/alfamab.pdf", "1 built, 0 unchanged, 0 failed", "rc=0"], done
+    assert output[1:4] == ["0 built, 0 unchanged, 1 failed:",
+                           "  alfamab: cannot write out/alfamab.pdf: No space left on device", "rc=1"]
+    assert output[4:] == ["built out/alfamab.pdf", "1 built, 0 unchanged, 0 failed", "rc=0"], done
 
 
 # --- 18.6: links and FIFOs in sources/ ---------------------------------------------------------------
@@ -304,10 +305,12 @@ def test_a_read_only_output_folder_gives_one_line_per_drug_and_the_summary(make_
     assert lines(done.stdout) == [
         "FAILED alfamab: cannot write out/alfamab.pdf: Read-only file system",
         "FAILED betamab: cannot write out/betamab.pdf: Read-only file system",
-        "FAILED nonamab: no urgent warning signs: cannot make a handout",
-        "0 built, 0 unchanged, 3 failed: alfamab (cannot write out/alfamab.pdf: Read-only file system); "
-        "betamab (cannot write out/betamab.pdf: Read-only file system); "
-        "nonamab (no urgent warning signs: cannot make a handout)",
+        "FAILED nonamab: no urgent warning signs: cannot make a handout; next: fill in urgent_signs in "
+        "sources/n.yaml",
+        "0 built, 0 unchanged, 3 failed:",
+        "  alfamab: cannot write out/alfamab.pdf: Read-only file system",
+        "  betamab: cannot write out/betamab.pdf: Read-only file system",
+        "  nonamab: no urgent warning signs: cannot make a handout",
     ]
     assert lines(done.stderr) == [f"error: out/{inputs.MANIFEST}: cannot record what was built "
                                   "(Read-only file system): the next build makes these handouts again"]

@@ -22,7 +22,7 @@ from .conftest import FIXTURES, SHARED
 from .pdfread import text as pdf_text
 
 UNKNOWN_FORMAT = ("unknown format: expected a YAML drug record, a drugs.com side-effects page, "
-                  "a cancer.gov drug page or a patient drug sheet")
+                  "a cancer.gov drug page, a patient drug sheet, a DailyMed SPL label or an openFDA drug label")
 
 
 # --- one sentence at a time ------------------------------------------------------------------------

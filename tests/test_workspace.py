@@ -18,6 +18,11 @@ RECORDS = FIXTURES / "records"
 NO_SIGNS = "no urgent warning signs: cannot make a handout"
 
 
+def reasons(drug) -> list[str]:
+    """The problems without the next step each one ends with (issue 16)."""
+    return [p.split("; next: ")[0] for p in drug.problems]
+
+
 def fixture(path: str) -> str:
     return (FIXTURES / path).read_text(encoding="utf-8")
 
@@ -317,7 +322,7 @@ BAD_ERRORS = [
     ("sources/latin1.txt", 3, "not UTF-8 text (byte 0xe9)"),
     ("sources/nameless.yaml", 2, "missing required field 'generic_name'"),
     ("sources/notes.txt", None, "unknown format: expected a YAML drug record, a drugs.com side-effects page, "
-                                "a cancer.gov drug page or a patient drug sheet"),
+                                "a cancer.gov drug page, a patient drug sheet, a DailyMed SPL label or an openFDA drug label"),
     ("sources/b-quillorex.yaml", None, "a second YAML record for QUILLOREX (the first is sources/a-quillorex.yaml); "
                                        "this one is ignored"),
 ]
@@ -342,7 +347,7 @@ def test_drug_without_urgent_signs_is_listed_with_the_problem(make_workspace):
     })
     catalog = workspace.load(root)
     assert catalog.errors == []
-    assert [(d.name, d.problems) for d in catalog.drugs] == [
+    assert [(d.name, reasons(d)) for d in catalog.drugs] == [
         ("Plimorasib", [NO_SIGNS]), ("quillorex", [NO_SIGNS]), ("vexaprolin", []),
     ]
 
@@ -355,7 +360,7 @@ def test_index_pages_are_skipped_and_combinations_are_regimens(make_workspace):
     })
     catalog = workspace.load(root)
     assert catalog.errors == []
-    assert [(d.name, d.problems) for d in catalog.drugs] == [("Zentomab", [NO_SIGNS])]
+    assert [(d.name, reasons(d)) for d in catalog.drugs] == [("Zentomab", [NO_SIGNS])]
     assert [(r.name, r.drugs, r.sources[0].file) for r in catalog.regimens] == [
         ("ZOBLIX", ["Zentomab", "Orvaplatin Sodium", "Blixatrexate"], "sources/zoblix.md"),
     ]
@@ -381,7 +386,10 @@ def test_the_cancergov_corpus_lists_every_page_once(make_workspace, nci_dir):
          "thyroid")
     ]
     # cancer.gov pages carry no warning signs: every drug is listed, none dropped, each with the problem.
-    assert all(d.problems == [NO_SIGNS] for d in catalog.drugs)
+    assert all(reasons(d) == [NO_SIGNS] for d in catalog.drugs)
+    assert catalog.find("inrebic").problems[0].endswith(
+        "; next: handouts extract sources/fedratinibhydrochloride.md --save, then fill in urgent_signs in "
+        "sources/fedratinibhydrochloride.yaml")
     assert catalog.find("inrebic").name == "Fedratinib Hydrochloride"
     assert catalog.find("fedratinib").name == "Fedratinib Hydrochloride"
 

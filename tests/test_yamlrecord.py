@@ -83,9 +83,9 @@ BAD = [
         urgent_signs:
           - Purple fingernails
         colour: blue
-        """, 4, "unknown field 'colour' in record (known: brands, care_team_notes, description, generic_name, how_it_works, "
-                "language, pronunciation, reminders, serious_warnings, side_effects, sources, translated_from_review, "
-                "translates, urgent_signs, uses)"),
+        """, 4, "unknown field 'colour' in record (known: brands, care_team_notes, description, emergency_signs, generic_name, "
+                "how_it_works, language, pronunciation, reminders, serious_warnings, side_effects, sources, "
+                "translated_from_review, translates, urgent_signs, uses)"),
     ("unknown key in an item", """\
         generic_name: vexaprolin
         urgent_signs:
@@ -99,8 +99,8 @@ BAD = [
         sources:
           - id: label
             reviewed: 2025-01-01
-        """, 6, "unknown field 'reviewed' in a source (known: id, language, last_reviewed, license, publisher, "
-                "review_frequency, title, url)"),
+        """, 6, "unknown field 'reviewed' in a source (known: id, kind, language, last_reviewed, license, "
+                "publisher, review_frequency, reviewed_by, title, url)"),
     ("missing generic_name", """\
         # a record someone forgot to name
         brands:

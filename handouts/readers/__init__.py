@@ -16,9 +16,10 @@ from ..record import Document, DrugRecord
 
 # Most specific first: YAML records and front-matter pages announce themselves. Imported when
 # first needed, so a workspace of YAML records never compiles the raw-document readers' patterns.
-READERS = ("yamlrecord", "cancergov", "drugscom", "sheet")
+READERS = ("spl", "openfda", "yamlrecord", "cancergov", "drugscom", "sheet")
 
-FORMATS = "a YAML drug record, a drugs.com side-effects page, a cancer.gov drug page or a patient drug sheet"
+FORMATS = ("a YAML drug record, a drugs.com side-effects page, a cancer.gov drug page, a patient drug sheet, "
+           "a DailyMed SPL label or an openFDA drug label")
 
 
 def read_text(path: Path, name: str | None = None, data: bytes | None = None) -> str:
@@ -67,11 +68,35 @@ def detect(text: str):
 def read_document(path: Path, name: str | None = None, data: bytes | None = None) -> Document:
     """Read one file (or its bytes, already read) into a Document; ``name`` is how errors and provenance name it."""
     name = name or str(path)
+    if _is_zip(path):
+        from . import openfda
+
+        document = openfda.read_zip(path, name)
+        return _settled(document)
     text = read_text(path, name, data)
     reader = detect(text)
     if reader is None:
         raise InputError(name, f"unknown format: expected {FORMATS}")
-    document = reader.read(text, name)
+    return _settled(reader.read(text, name))
+
+
+def _is_zip(path: Path) -> bool:
+    """A zip that may be an openFDA bulk part, told by its first bytes; office documents (.docx, .odt),
+    which are zips too, are left to be reported as binary files."""
+    import zipfile
+
+    try:
+        with path.open("rb") as stream:
+            if stream.read(4) != b"PK\x03\x04":
+                return False
+        with zipfile.ZipFile(path) as archive:
+            names = set(archive.namelist())
+    except (OSError, zipfile.BadZipFile):
+        return False
+    return not names & {"[Content_Types].xml", "mimetype"}
+
+
+def _settled(document: Document) -> Document:
     if isinstance(document, DrugRecord):
         # The raw readers settle their records themselves; a hand-written YAML record is judged the same
         # way, so a call-now sentence typed among the reminders is never one the fitter may cut.

@@ -17,13 +17,16 @@ from ..record import BrandName, DrugRecord, Item, Source, TranslationOf
 from .text import parse_date, squash
 
 KIND = "yaml"
+# A source entry with `kind: clinic` is the clinic's own words: what the pharmacist writes into a
+# record. Items without `source:` are credited to it, never to a document they did not come from.
+CLINIC = "clinic"
 
 # Keys only our own records have at the top level; cancer.gov front matter has none of them.
 _SIGNATURE = re.compile(r"^(generic_name|urgent_signs|serious_warnings|side_effects|how_it_works)\s*:", re.M)
 
 SINGLE_FIELDS = ("pronunciation", "description", "how_it_works")
 # care_team_notes: sentences for prescribers a reader kept out of the printed page (issue 12).
-LIST_FIELDS = ("uses", "serious_warnings", "urgent_signs", "side_effects", "reminders", "care_team_notes")
+LIST_FIELDS = ("uses", "serious_warnings", "emergency_signs", "urgent_signs", "side_effects", "reminders", "care_team_notes")
 # A translated record: its language, the record it translates, and (per urgent item) "of:" (README, "Languages").
 TRANSLATION_KEYS = ("language", "translates", "translated_from_review")
 TOP_KEYS = frozenset(("generic_name", "brands", "sources", *SINGLE_FIELDS, *LIST_FIELDS, *TRANSLATION_KEYS))
@@ -31,7 +34,8 @@ ITEM_KEYS = frozenset(("text", "title", "frequency", "source", "of"))
 MAPPED_FIELDS = ("emergency_signs", "serious_warnings", "urgent_signs")  # as in translation.MAPPED
 BRAND_KEYS = frozenset(("name", "country", "qualifier", "discontinued", "source"))
 SOURCE_KEYS = frozenset(
-    ("id", "publisher", "title", "url", "license", "language", "last_reviewed", "review_frequency")
+    ("id", "kind", "publisher", "title", "url", "license", "language", "last_reviewed", "review_frequency",
+     "reviewed_by")
 )
 
 
@@ -53,7 +57,7 @@ def read(text: str, path: str) -> DrugRecord:
     if "generic_name" not in fields:
         raise InputError(path, "missing required field 'generic_name'", _line(root))
     sources = _sources(fields.get("sources"), path)
-    default = sources[0].key
+    default = default_source(sources).key
     ids = {s.key for s in sources}
     record = DrugRecord(
         generic_name=_text(fields["generic_name"], path, "generic_name"),
@@ -61,7 +65,7 @@ def read(text: str, path: str) -> DrugRecord:
         sources=sources,
     )
     for name in SINGLE_FIELDS:
-        if name in fields:
+        if name in fields and not _is_null(fields[name]):  # an empty slot `extract` wrote
             setattr(record, name, _item(fields[name], path, name, default, ids))
     for name in LIST_FIELDS:
         items = _sequence(fields.get(name), path, name)
@@ -70,6 +74,7 @@ def read(text: str, path: str) -> DrugRecord:
         record.language = _text(fields["language"], path, "language")
     if "translates" in fields:
         record.translation = _translation(fields, path)
+    _drop_uncited_clinic(record)
     return record
 
 
@@ -99,6 +104,23 @@ def _of(node: yaml.Node, path: str, field: str, position: int) -> int:
     if not (isinstance(value, yaml.ScalarNode) and value.value.isdigit() and int(value.value) >= 1):
         raise InputError(path, f"{field}.of must be the number of the original's item it translates (1, 2, ...)", _line(value))
     return int(value.value) - 1
+
+
+def default_source(sources: list[Source]) -> Source:
+    """Whom an item without `source:` is credited to: the clinic's own words when the record has them."""
+    return next((s for s in sources if s.kind == CLINIC), sources[0])
+
+
+def _drop_uncited_clinic(record: DrugRecord) -> None:
+    """A clinic entry no item cites is a slot not yet used: the footer must not claim the clinic wrote anything."""
+    items = [getattr(record, n) for n in SINGLE_FIELDS] + [it for n in LIST_FIELDS for it in getattr(record, n)]
+    cited = {it.source for it in items if it is not None} | {b.source for b in record.brands}
+    if len(record.sources) > 1:
+        record.sources = [s for s in record.sources if s.kind != CLINIC or s.key in cited]
+
+
+def _is_null(node: yaml.Node) -> bool:
+    return isinstance(node, yaml.ScalarNode) and node.tag == "tag:yaml.org,2002:null"
 
 
 # libyaml parses about twenty times faster; the pure-Python parser gives the clearer messages,
@@ -166,12 +188,23 @@ def _mapping(node: yaml.Node, path: str, allowed: frozenset[str], what: str) -> 
     for key_node, value_node in node.value:
         key = key_node.value if isinstance(key_node, yaml.ScalarNode) else None
         if key not in allowed:
-            known = ", ".join(sorted(allowed))
-            raise InputError(path, f"unknown field {key!r} in {what} (known: {known})", _line(key_node))
+            raise InputError(path, _unknown_field(node, key, value_node, allowed, what), _line(key_node))
         if key in fields:
             raise InputError(path, f"field {key!r} given twice in {what}", _line(key_node))
         fields[key] = value_node
     return fields
+
+
+def _unknown_field(node: yaml.MappingNode, key, value: yaml.Node, allowed: frozenset[str], what: str) -> str:
+    message = f"unknown field {key!r} in {what}"
+    if node.flow_style and _is_null(value) and "text" in allowed:
+        # {text: trouble walking, slurred speech}: the comma ended the text and began a field.
+        first = next((k.value for k, v in node.value if k.value == "text" and isinstance(v, yaml.ScalarNode)), None)
+        if first is not None:
+            words = next(v.value for k, v in node.value if k.value == "text")
+            return (f"{message}: a comma inside {{...}} starts a new field; put the text in quotes: "
+                    f"{{text: \"{words}, {key}\"}}")
+    return f"{message} (known: {', '.join(sorted(allowed))})"
 
 
 def _sequence(node: yaml.Node | None, path: str, field: str) -> list[yaml.Node]:
@@ -251,18 +284,19 @@ def _sources(node: yaml.Node | None, path: str) -> list[Source]:
     nodes = _sequence(node, path, "sources")
     if not nodes:
         return [Source(key=path, file=path, kind=KIND)]
-    sources = []
+    sources, clinic = [], []
     for index, entry in enumerate(nodes, 1):
         fields = _mapping(entry, path, SOURCE_KEYS, "a source")
         ident = _optional_text(fields, "id", path, "sources") or f"s{index}"
         # Name the line of the second use of an id, not the start of the list.
         if any(s.key == f"{path}#{ident}" for s in sources):
             raise InputError(path, f"two sources share the id {ident!r}", _line(fields.get("id", entry)))
-        sources.append(
+        kind = _kind(fields.get("kind"), path)
+        (clinic if kind == CLINIC else sources).append(
             Source(
                 key=f"{path}#{ident}",
                 file=path,
-                kind=KIND,
+                kind=kind,
                 publisher=_optional_text(fields, "publisher", path, "sources"),
                 title=_optional_text(fields, "title", path, "sources"),
                 url=_optional_text(fields, "url", path, "sources"),
@@ -270,13 +304,25 @@ def _sources(node: yaml.Node | None, path: str) -> list[Source]:
                 language=_optional_text(fields, "language", path, "sources"),
                 last_reviewed=_date(fields.get("last_reviewed"), path),
                 review_frequency=_optional_text(fields, "review_frequency", path, "sources"),
+                # `reviewed_by:` left empty is the slot `extract` writes, not yet filled in.
+                reviewed_by=None if _is_null(fields.get("reviewed_by", entry))
+                else _optional_text(fields, "reviewed_by", path, "sources"),
             )
         )
-    return sources
+    # The documents first: a record is known as a YAML record by its first source.
+    return sources + clinic if sources else clinic
+
+
+def _kind(node: yaml.Node | None, path: str) -> str:
+    if node is None:
+        return KIND
+    if isinstance(node, yaml.ScalarNode) and node.value == CLINIC:
+        return CLINIC
+    raise InputError(path, "sources.kind must be 'clinic' (the clinic's own words) or left out", _line(node))
 
 
 def _date(node: yaml.Node | None, path: str, field: str = "sources.last_reviewed") -> dt.date | None:
-    if node is None:
+    if node is None or _is_null(node):
         return None
     value = parse_date(str(node.value)) if isinstance(node, yaml.ScalarNode) else None
     if value is None:
@@ -290,8 +336,8 @@ def dump(record: DrugRecord) -> str:
 
 
 def to_yaml_data(record: DrugRecord) -> dict:
-    ids = {source.key: f"s{n}" for n, source in enumerate(record.sources, 1)}
-    first = record.sources[0].key if record.sources else None
+    ids = {source.key: (CLINIC if source.kind == CLINIC else f"s{n}") for n, source in enumerate(record.sources, 1)}
+    first = default_source(record.sources).key if record.sources else None
 
     def ref(data: dict, key: str) -> dict:
         if key != first and key in ids:
@@ -325,6 +371,7 @@ def to_yaml_data(record: DrugRecord) -> dict:
 def _source_data(source: Source, ident: str) -> dict:
     data = {
         "id": ident,
+        "kind": CLINIC if source.kind == CLINIC else None,
         "publisher": source.publisher,
         "title": source.title,
         "url": source.url,
@@ -332,5 +379,6 @@ def _source_data(source: Source, ident: str) -> dict:
         "language": source.language,
         "last_reviewed": source.last_reviewed,
         "review_frequency": source.review_frequency,
+        "reviewed_by": source.reviewed_by,
     }
     return {k: v for k, v in data.items() if v is not None}
