@@ -103,10 +103,11 @@ def _translation_figures(catalog: Catalog, drug: Drug) -> list[Figure]:
     if original is None:
         return [Figure("translation: original", FAIL, "not found", "the record it translates in sources/",
                        f"translates {drug.record.translation.generic_name!r}, which no English record is about")]
-    return [Figure(name, PASS if f.ok else FAIL, f.value, bar, f.detail)
-            for (name, f), bar in zip(translation.compare(original.record, drug.record),
-                                      ("every serious warning translated", "every urgent sign translated",
-                                       "translated from the original's latest review"))]
+    # By name, not by position: the emergency signs' line is there only where a record has them.
+    bars = {f"translation: {name}": f"every {name[:-1]} translated" for name in translation.TIER_NAMES.values()}
+    bars["translation: up to date"] = "translated from the original's latest review"
+    return [Figure(name, PASS if f.ok else FAIL, f.value, bars[name], f.detail)
+            for name, f in translation.compare(original.record, drug.record)]
 
 
 def _check_drug(drug: Drug, ctx: build.Context, shared: list[Figure], as_of: dt.date) -> DrugReport:

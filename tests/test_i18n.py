@@ -295,3 +295,53 @@ def test_a_translation_with_no_original_builds_but_fails_the_check(ws):
     result = run("check", "-w", ws, "--lang", "es", "--as-of", DATE, "solomab")
     assert result.exit_code == 1
     assert "FAIL translation: original: not found" in result.output, result.output
+
+
+def _add_emergency_and_clinic(root: Path) -> None:
+    """Main's page texts (issues 13 and 16): emergency signs first and the clinic's own words."""
+    clinic = ("  - id: clinic\n    kind: clinic\n    publisher: Northside Cancer Center\n"
+              "    reviewed_by: A. Pharmacist\n    last_reviewed: 2026-03-01\n")
+    for name, sign, reminder in (
+            ("velmarizumab.yaml", "Trouble breathing or swallowing", "Do not drive if you feel dizzy."),
+            ("velmarizumab.es.yaml", "Dificultad para respirar o tragar", "No maneje si se siente mareado.")):
+        path = root / "sources" / name
+        text = path.read_text().replace("urgent_signs:\n", f"emergency_signs:\n  - text: {sign}\nurgent_signs:\n", 1)
+        text = text.replace("reminders:\n", f"reminders:\n  - text: {reminder}\n    source: clinic\n", 1)
+        path.write_text(text + clinic)
+
+
+def test_emergency_signs_and_the_clinic_source_are_worded_in_spanish(ws):
+    _add_emergency_and_clinic(ws)
+    assert build(ws, "velmarizumab").exit_code == 0
+    spanish = build(ws, "--lang", "es", "velmarizumab")
+    assert spanish.exit_code == 0, spanish.output
+    text = pdfread.text(ws / "out" / "velmarizumab.es.pdf")
+    heading = text.index("Llame al 911 o busque ayuda de emergencia de inmediato si tiene:")
+    assert heading < text.index("Dificultad para respirar o tragar") < text.index("Llame de inmediato a su equipo")
+    assert "farmacia de Northside Cancer Center, revisada el 1 de marzo de 2026" in text
+    english = [p for p in english_template_words() if p.lower() in text.lower()]
+    assert english == [], english
+    en = pdfread.text(ws / "out" / "velmarizumab.pdf")
+    assert "Call 911 or get emergency help right away if you have:" in en
+    assert "Northside Cancer Center pharmacy, reviewed March 1, 2026" in en
+    checked = check_es(ws)
+    assert ("PASS translation: emergency signs: 1 of 1 (bar: every emergency sign translated)"
+            in checked.output), checked.output
+    assert "(bar: every urgent sign translated)" in checked.output
+
+
+def test_the_left_out_note_names_must_keep_topics_in_the_pages_language(ws):
+    from handouts import brand, html, workspace
+    from handouts.handout import Cuts, plan
+
+    _add_emergency_and_clinic(ws)
+    record = workspace.load(ws).translations["es"][0].record
+    cuts = Cuts(0.8, frozenset({"say", "rm-0"}))  # rm-0: the clinic's driving reminder (must keep)
+    notes = {}
+    for code in ("es", "en"):
+        env = html.environment(ws, brand.DEFAULT, i18n.language(code))
+        page = html.render(env, plan(record, cuts), brand.DEFAULT, cuts, "letter")
+        notes[code] = re.search(r'<p id="dropped".*?</p>', page, re.S).group(0)
+    assert "pregunte a su equipo de atención sobre manejar" in notes["es"], notes["es"]
+    assert "cómo se pronuncia su nombre" in notes["es"]
+    assert "ask your care team about driving" in notes["en"] and "how to say its name" in notes["en"]
