@@ -6,6 +6,7 @@ One drug failing never stops the others: each result says what happened to its d
 from __future__ import annotations
 
 import contextlib
+import dataclasses
 import datetime as dt
 import functools
 import hashlib
@@ -16,7 +17,7 @@ import threading
 import time
 from concurrent.futures import ProcessPoolExecutor, as_completed
 from concurrent.futures.process import BrokenProcessPool
-from dataclasses import dataclass, field
+from dataclasses import dataclass, field, replace
 from pathlib import Path
 from typing import Callable
 
@@ -28,7 +29,7 @@ from .brand import DEFAULT, Brand
 from .atomic import write_atomically
 from .errors import BuildError, InputError
 from .handout import Cuts, footer_lines, plan
-from .options import PAPERS, BuildOptions, made_date
+from .options import PAPERS, BuildOptions, made_date, output_file
 from .workspace import Catalog, Drug
 
 
@@ -45,6 +46,7 @@ class Result:
     overdue: dt.date | None = None  # the sources' next review was due before the day it was made
     warnings: list[str] = field(default_factory=list)  # WeasyPrint's, when not --strict
     digest: str = ""  # SHA-256 of the PDF written
+    fit: dict | None = None  # the fit that made it, as the manifest stores it (see stored_fit)
     # A failure the inputs cause (bad record, overflow) comes back with the same inputs; a full
     # disk or a folder where the PDF goes does not, so it is never remembered as the drug's.
     from_inputs: bool = True
@@ -64,6 +66,7 @@ class Context:
     renderer: pdf.Renderer
     env: object
     language: i18n.Language | None = None  # the page's words; None: English
+    fits: "RememberedFits | None" = None  # an earlier build's fits, for layouts outside a build
 
     @property
     def paper(self) -> str:
@@ -74,7 +77,9 @@ class Context:
         return self.options.output or self.root / "out"
 
 
-def context(root: Path, options: BuildOptions, brand: Brand = DEFAULT) -> Context:
+def context(root: Path, options: BuildOptions, brand: Brand = DEFAULT, fits_from: Path | None = None) -> Context:
+    """What every handout of one build shares. ``fits_from``: an output folder whose manifest's
+    fits a packet or a check may reuse for handouts whose inputs are the same."""
     paper = options.paper or brand.paper
     if paper not in PAPERS:
         # It goes into the page's CSS: only a known size may, never arbitrary text.
@@ -86,13 +91,64 @@ def context(root: Path, options: BuildOptions, brand: Brand = DEFAULT) -> Contex
         stylesheets=stylesheets, roots=[root, assets.styles_dir(), assets.templates_dir()], strict=options.strict
     )
     language = i18n.chosen(root, options.lang)
+    fits = RememberedFits(root, brand, options, fits_from) if fits_from is not None else None
     return Context(root=root, options=options, brand=brand, renderer=renderer,
-                   env=html.environment(root, brand, language), language=language)
+                   env=html.environment(root, brand, language), language=language, fits=fits)
 
 
 def in_language(root: Path, catalog: Catalog, options: BuildOptions) -> Catalog:
     """The catalogue in the build's language: each drug's record in it, or a drug that fails saying so."""
     return translation.localised(catalog, i18n.chosen(root, options.lang))
+
+
+class RememberedFits:
+    """The fits an earlier build stored in its manifest, each under the fingerprint of its inputs:
+    a handout whose inputs are the very same lays out once with them, without fitting again."""
+
+    def __init__(self, root: Path, brand: Brand, options: BuildOptions, folder: Path):
+        self.root, self.brand, self.options = root, brand, options
+        self.entries = inputs.read_manifest(folder)
+        self._shared: str | None = None
+
+    def fit_of(self, drug: Drug) -> dict | None:
+        entry = self.entries.get(drug.filename)
+        if entry is None or entry.fit is None:
+            return None
+        if self._shared is None:
+            self._shared = inputs.shared_fingerprint(self.root, self.brand, self.options)
+        if entry.inputs != inputs.fingerprint(self._shared, drug.digests or inputs.digests(self.root, drug.files)):
+            return None
+        return entry.fit
+
+
+# Fitted's own fields: the layout itself, and what a remembered fit sets anew.
+_LAYOUT_FIELDS = ("document", "html", "cuts", "passes")
+
+
+def stored_fit(fitted: fit.Fitted) -> dict:
+    """A fit as plain data for the manifest: the Cuts' fields (sets as sorted lists) and the scale,
+    and any figures the fitter measured beside them (plain numbers), nothing of how it fitted."""
+    measured = {f.name: getattr(fitted, f.name) for f in dataclasses.fields(fitted) if f.name not in _LAYOUT_FIELDS}
+    return {"cuts": {k: _plain(v) for k, v in dataclasses.asdict(fitted.cuts).items()}, "scale": fitted.cuts.scale,
+            "measured": {k: v for k, v in measured.items() if isinstance(v, (int, float, str, bool, type(None)))}}
+
+
+def _plain(value):
+    return sorted(value) if isinstance(value, (set, frozenset)) else list(value) if isinstance(value, tuple) else value
+
+
+def _stored_cuts(fit_data: dict | None) -> Cuts | None:
+    """The Cuts a stored fit describes, or None when it cannot be read back (a Cuts of another shape)."""
+    if not isinstance(fit_data, dict) or not isinstance(fit_data.get("cuts"), dict):
+        return None
+    try:
+        values = dict(fit_data["cuts"])
+        for f in dataclasses.fields(Cuts):  # a set or tuple comes back as the type the field holds
+            if f.name in values and isinstance(f.default, (set, frozenset, tuple)):
+                values[f.name] = type(f.default)(values[f.name])
+        return replace(Cuts(**values), scale=float(fit_data["scale"]))
+    except (TypeError, ValueError, KeyError):
+        return None
 
 
 def select(catalog: Catalog, names: tuple[str, ...] | list[str]) -> list[Drug]:
@@ -106,8 +162,10 @@ def select(catalog: Catalog, names: tuple[str, ...] | list[str]) -> list[Drug]:
     return list(found.values())
 
 
-def fitted(drug: Drug, ctx: Context, made: dt.date | None = None) -> fit.Fitted:
-    """The drug's handout laid out on exactly one page (or a BuildError)."""
+def fitted(drug: Drug, ctx: Context, made: dt.date | None = None, known: dict | None = None) -> fit.Fitted:
+    """The drug's handout laid out on exactly one page (or a BuildError). ``known``, or else the
+    context's remembered fit for these very inputs, is laid out once; the fitter runs only when
+    there is none, it cannot be read back, or it no longer gives one page."""
     problems = drug.problems
     if problems:
         raise BuildError(problems[0])
@@ -119,14 +177,24 @@ def fitted(drug: Drug, ctx: Context, made: dt.date | None = None) -> fit.Fitted:
         page = html.render(ctx.env, handout, ctx.brand, cuts, ctx.paper)
         return ctx.renderer.layout(page, ctx.root), page
 
+    if known is None and ctx.fits is not None:
+        known = ctx.fits.fit_of(drug)
+    cuts = _stored_cuts(known)
+    if cuts is not None:
+        try:
+            document, page = layout(cuts)
+            if len(document.pages) == 1:
+                return fit.Fitted(document=document, html=page, cuts=cuts, passes=1, **known.get("measured", {}))
+        except (TypeError, ValueError, AttributeError):
+            pass  # fields a changed Cuts or Fitted no longer means: fit afresh
     return fit.fit(drug.record, layout, footer_lines(ctx.brand))
 
 
-def build_drug(drug: Drug, ctx: Context) -> Result:
+def build_drug(drug: Drug, ctx: Context, known: dict | None = None) -> Result:
     target = ctx.output / drug.filename
     ctx.renderer.reset_warnings()
     try:
-        result = fitted(drug, ctx, ctx.options.date)
+        result = fitted(drug, ctx, ctx.options.date, known)
         data = pdf.pdf_bytes(result.document, result.html)
         write_atomically(data, target)
     except (BuildError, InputError) as error:
@@ -143,6 +211,7 @@ def build_drug(drug: Drug, ctx: Context) -> Result:
         dropped=result.cuts.dropped(drug.record), scale=result.cuts.scale, empty_pt=result.empty_pt,
         overdue=_overdue(drug, dt.date.today()), warnings=sorted(set(ctx.renderer.warnings)),
         digest=hashlib.sha256(data).hexdigest(),
+        fit=stored_fit(result),
     )
 
 
@@ -197,6 +266,7 @@ def build(
     """
     drugs = select(in_language(root, catalog, options), names)
     brand = brand or chosen_brand(root, options)
+    drugs, options = _one_file(drugs, options)
     output = options.output or root / "out"
     try:
         output.mkdir(parents=True, exist_ok=True)
@@ -208,6 +278,16 @@ def build(
         return _build_locked(root, drugs, options, brand, output, on_result)
 
 
+def _one_file(drugs: list[Drug], options: BuildOptions) -> tuple[list[Drug], BuildOptions]:
+    """``-o FILE.pdf``: one drug, written to that file (its folder holds the manifest), or an error."""
+    file = output_file(options)
+    if file is None:
+        return drugs, options
+    if len(drugs) != 1:
+        raise InputError(file, f"names one PDF, but {len(drugs)} handouts were asked for: give -o a folder")
+    return [replace(drugs[0], stem=file.stem)], replace(options, output=file.parent)
+
+
 def _build_locked(root, drugs, options, brand, output, on_result) -> list[Result]:
     _remove_stale_temporaries(output)
     manifest = inputs.read_manifest(output)
@@ -215,17 +295,20 @@ def _build_locked(root, drugs, options, brand, output, on_result) -> list[Result
     shared = inputs.shared_fingerprint(root, brand, options)
     # A Drug made by hand (through the API, not workspace.load) has no digests: read its files now.
     prints = [inputs.fingerprint(shared, d.digests or inputs.digests(root, d.files)) for d in drugs]
-    todo, results = [], {}
+    todo, results, fits = [], {}, {}
     for index, drug in enumerate(drugs):
         known = None if options.force else _known_result(drug, manifest, prints[index], output)
         if known is None:
             todo.append(index)
+            entry = manifest.get(drug.filename)
+            if entry is not None and entry.inputs == prints[index]:
+                fits[index] = entry.fit  # --force, or a damaged PDF: the same inputs need no fitting
         else:
             results[index] = known
             _tell(on_result, known)
     if todo:
         ctx = context(root, options, brand)  # only now: an unchanged rebuild needs no fonts or stylesheets
-        finished = _run(ctx, [(i, drugs[i]) for i in todo])
+        finished = _run(ctx, [(i, drugs[i], fits.get(i)) for i in todo])
         try:
             for index, result in finished:
                 with _ctrl_c_waits():  # so every handout told is recorded, and every one recorded told
@@ -248,23 +331,30 @@ def _build_locked(root, drugs, options, brand, output, on_result) -> list[Result
 
 @contextlib.contextmanager
 def _ctrl_c_waits():
-    """Hold Ctrl-C back for a moment: it is delivered (as KeyboardInterrupt) when the block ends."""
-    mask = getattr(signal, "pthread_sigmask", None)
-    if mask is None:  # Windows
+    """Hold Ctrl-C back for a moment: it is delivered (as KeyboardInterrupt) when the block ends.
+
+    A signal mask is not enough: SIGINT may land on another thread (the pool's manager), and
+    Python then raises KeyboardInterrupt in the main thread all the same. So for the block the
+    handler only notes the Ctrl-C. Outside the main thread no handler can be set: no deferral."""
+    pressed = []
+    try:
+        before = signal.signal(signal.SIGINT, lambda signum, frame: pressed.append(signum))
+    except ValueError:  # not the main thread
         yield
         return
-    before = mask(signal.SIG_BLOCK, {signal.SIGINT})
     try:
         yield
     finally:
-        mask(signal.SIG_SETMASK, before)
+        signal.signal(signal.SIGINT, before)
+    if pressed:
+        raise KeyboardInterrupt
 
 
 def _remember(manifest: dict[str, inputs.Entry], drug: Drug, fingerprint: str, result: Result) -> None:
     if drug.filename == ".pdf":
         return  # a name with no letter or digit: no file, nothing to record under
     if result.status == "built":
-        manifest[drug.filename] = inputs.Entry(fingerprint, pdf=result.digest)
+        manifest[drug.filename] = inputs.Entry(fingerprint, pdf=result.digest, fit=result.fit)
     elif result.from_inputs and not result.warnings:
         # The same inputs fail the same way: remember it, so an unchanged rebuild needs no layout.
         manifest[drug.filename] = inputs.Entry(fingerprint, failed=result.message)
@@ -299,16 +389,17 @@ def _tell(on_result, result: Result) -> None:
         on_result(result)
 
 
-def _run(ctx: Context, drugs: list[tuple[int, Drug]]):
-    """(index, result) pairs as they finish: in this process, or in worker processes.
+def _run(ctx: Context, drugs: list[tuple[int, Drug, dict | None]]):
+    """(index, result) pairs as they finish: in this process, or in worker processes; each drug
+    comes with the fit remembered for its inputs, if any.
 
     Closing the generator (Ctrl-C in the caller) cancels the drugs not started and stops the
     workers at once: they ignore Ctrl-C themselves, so the build process alone decides."""
     root, options, brand = ctx.root, ctx.options, ctx.brand
     jobs = min(options.jobs or os.cpu_count() or 1, len(drugs))
     if jobs <= 1:
-        for index, drug in drugs:
-            yield index, build_drug(drug, ctx)
+        for index, drug, known in drugs:
+            yield index, build_drug(drug, ctx, known)
         return
     # Spawned workers start clean (no forked WeasyPrint or font state); each builds its
     # context once (see _worker_context) and then many handouts.
@@ -318,7 +409,8 @@ def _run(ctx: Context, drugs: list[tuple[int, Drug]]):
     )
     futures = {}
     try:
-        futures = {pool.submit(_worker_build, root, options, brand, drug): (index, drug) for index, drug in drugs}
+        futures = {pool.submit(_worker_build, root, options, brand, drug, known): (index, drug)
+                   for index, drug, known in drugs}
         for future in as_completed(futures):
             index, drug = futures[future]
             try:
@@ -392,8 +484,8 @@ def _worker_context(root: Path, options: BuildOptions, brand: Brand) -> Context:
     return context(root, options, brand)
 
 
-def _worker_build(root: Path, options: BuildOptions, brand: Brand, drug: Drug) -> Result:
-    return build_drug(drug, _worker_context(root, options, brand))
+def _worker_build(root: Path, options: BuildOptions, brand: Brand, drug: Drug, known: dict | None) -> Result:
+    return build_drug(drug, _worker_context(root, options, brand), known)
 
 
 def _remove_stale_temporaries(output: Path) -> None:

@@ -86,7 +86,8 @@ def check(root: Path, catalog: Catalog, names, options: BuildOptions, as_of: dt.
     brand = build.chosen_brand(root, options)
     reports = []
     with tempfile.TemporaryDirectory(prefix="handouts-check-") as temp:
-        ctx = build.context(root, replace(options, output=Path(temp)), brand)
+        # Handouts a build fitted from these very inputs are laid out once, with the build's fit.
+        ctx = build.context(root, replace(options, output=Path(temp)), brand, fits_from=options.output or root / "out")
         shared = _brand_figures(brand) + [_template_grade(ctx.env, ctx.language)]
         for drug in drugs:
             report = _check_drug(drug, ctx, shared, as_of)

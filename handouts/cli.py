@@ -222,8 +222,8 @@ def _click_kwargs(default, meta: dict) -> dict:
     elif meta.get("type") == "int":
         kwargs["type"] = click.IntRange(min=0)
         kwargs["default"] = None
-    elif meta.get("type") == "dir":
-        kwargs["type"] = click.Path(file_okay=False, path_type=Path)
+    elif meta.get("type") == "path":  # a folder, or a file ending in .pdf: the command decides
+        kwargs["type"] = click.Path(path_type=Path)
     return kwargs
 
 
@@ -319,7 +319,7 @@ def progress_reporter(total: int):
             click.echo(line)
 
 
-@cli.command(epilog=examples("handouts packet blinatumomab inotuzumab", "handouts packet --regimen FOLFIRI --duplex", "handouts packet --file packets/clinic.toml --print"))
+@cli.command(epilog=examples("handouts packet Blincyto Besponsa", "handouts packet --regimen FOLFIRI --duplex", "handouts packet --file packets/clinic.toml --print"))
 @workspace_option
 @build_options("jobs", "force")
 @print_options
@@ -366,8 +366,10 @@ def packet(root: Path, drugs, packet_file, regimen, title, duplex, **kwargs):
 @build_options("output", "date", "jobs", "force")
 @click.option("--as-of", "as_of", type=click.DateTime(formats=["%Y-%m-%d"]), metavar=DATE,
               help="The day freshness is judged on (YYYY-MM-DD) [default: today].")
+@click.option("--packet", "packet_arg", is_flag=False, flag_value="", default=None, metavar="[FILE.toml]",
+              help="Check the packet a packet file describes, or the packet of the DRUGs named, then its drugs.")
 @click.argument("drugs", nargs=-1)
-def check(root: Path, as_json: bool, as_of, drugs, **kwargs):
+def check(root: Path, as_json: bool, as_of, packet_arg, drugs, **kwargs):
     """Build each handout and measure it against the standards patients need.
 
     Per drug: one page; urgent block first (in the text and the PDF tags); the
@@ -375,6 +377,11 @@ def check(root: Path, as_json: bool, as_of, drugs, **kwargs):
     of the source text and of the templates' own words; source freshness and
     citations; a number to call. Exits 1 when any bar fails (with --strict,
     when any warns).
+
+    With --packet (a packet file, or the DRUGs named), the packet too: the
+    combined page's urgent-first order, every urgent sign of every drug on it,
+    its type floor, the printable area of every page, the cover's page list,
+    and each handout page identical to that drug's own PDF.
     """
     catalog = load_catalog(root)
     print_errors(catalog.errors)
@@ -384,9 +391,17 @@ def check(root: Path, as_json: bool, as_of, drugs, **kwargs):
     options = options_from(kwargs)
     strict = options.strict
     try:
-        used_brand, reports = check_module.check(root, catalog, drugs, options, day)
+        if packet_arg is None:
+            used_brand, reports = check_module.check(root, catalog, drugs, options, day)
+        else:
+            from . import packetcheck
+
+            spec = packetcheck.spec_from(packet_arg, drugs)
+            used_brand, reports = packetcheck.check_packet(root, catalog, spec, options, day)
     except InputError as error:
         raise UsageExit(str(error)) from None
+    except BuildError as error:
+        raise click.ClickException(str(error)) from None
     if as_json:
         print_json(check_module.report_data(used_brand, reports, day, strict))
     else:

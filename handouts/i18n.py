@@ -41,6 +41,11 @@ def N_(message: str) -> str:
     return message
 
 
+def words(language: "Language | None", message: str) -> str:
+    """A page word from the code in the page's language; English when there is none."""
+    return language.gettext(message) if language else message
+
+
 def locale_dir() -> Path:
     return assets.builtin_dir("locale")
 

@@ -83,11 +83,13 @@ def digests(root: Path, files: list[str]) -> dict[str, str]:
 @dataclass(frozen=True)
 class Entry:
     """What the manifest knows of one PDF: the fingerprint of its inputs, and either the SHA-256 of
-    the PDF made from them or the one-line failure those inputs give."""
+    the PDF made from them or the one-line failure those inputs give; for a PDF, the fit that made
+    it (``{"cuts": asdict(Cuts), "scale": ...}``), so the same inputs lay out once, without fitting."""
 
     inputs: str
     pdf: str | None = None
     failed: str | None = None
+    fit: dict | None = None
 
 
 def file_digest(path: Path) -> str | None:
@@ -123,7 +125,8 @@ def read_manifest(output: Path) -> dict[str, Entry]:
         if isinstance(value, dict) and isinstance(value.get("inputs"), str) and (
             isinstance(value.get("pdf"), str) != isinstance(value.get("failed"), str)
         ):
-            entries[name] = Entry(value["inputs"], value.get("pdf"), value.get("failed"))
+            fit = value.get("fit") if isinstance(value.get("fit"), dict) else None
+            entries[name] = Entry(value["inputs"], value.get("pdf"), value.get("failed"), fit)
     return entries
 
 

@@ -20,8 +20,9 @@ PAPERS = ("letter", "a4")
 class BuildOptions:
     output: Path | None = field(
         default=None,
-        metadata={"flags": ("-o", "--output"), "type": "dir",
-                  "help": "Folder the PDFs are written to [default: out/ in the workspace]."},
+        metadata={"flags": ("-o", "--output"), "type": "path",
+                  "help": "Folder the PDFs are written to, or a file name ending in .pdf for a packet or a "
+                          "single handout [default: out/ in the workspace]."},
     )
     paper: str = field(
         default="",
@@ -73,6 +74,17 @@ def made_date(options: BuildOptions) -> dt.date:
         except (ValueError, OverflowError, OSError):
             raise InputError(None, f"SOURCE_DATE_EPOCH must be a whole number of seconds, not {epoch!r}") from None
     return dt.date.today()
+
+
+def output_file(options: BuildOptions) -> Path | None:
+    """The file ``-o`` names when it ends in .pdf (a packet, or one handout); None for a folder."""
+    output = options.output
+    if output is None or output.suffix.lower() != ".pdf":
+        return None
+    if output.is_dir():
+        # What "-o x.pdf" made before it named a file: never write into it, never replace it.
+        raise InputError(output, "is a folder: give -o a file name ending in .pdf, or the folder itself without .pdf")
+    return output
 
 
 def option_table() -> list[tuple[str, object, dict]]:

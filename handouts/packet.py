@@ -11,15 +11,12 @@ import datetime as dt
 from dataclasses import dataclass, field, replace
 from pathlib import Path
 
-from . import fit, html, pdf, review, tomlfile
+from . import assets, combined, html, pdf, review, tomlfile
 from .build import Context, context, chosen_brand, fitted, in_language
 from .atomic import write_atomically
 from .errors import BuildError, InputError
-from .handout import Cuts, SignGroup, group_signs
-from .i18n import N_
-from .options import PAPERS, BuildOptions
-from .readers.text import item_key
-from .record import Item
+from .i18n import N_, words
+from .options import PAPERS, BuildOptions, output_file
 from .slug import slug
 from .workspace import Catalog, Drug
 
@@ -28,6 +25,7 @@ from .workspace import Catalog, Drug
 # it could not fit one page at any larger type, so stepping down would end at the floor anyway.
 FLOOR_PAGE_CHARS = 6000
 PAGES_CLEARLY_TOO_LONG = 3
+COMBINED_TITLE = N_("When to call us right away")
 
 PACKET_KEYS = ("title", "drugs", "regimen", "duplex", "paper", "brand")
 
@@ -46,6 +44,19 @@ class PacketSpec:
 class Part:
     title: str
     first_page: int  # 1-based page number in the packet
+    last_page: int = 0  # when the part has more than one page
+    printed_pages: str = ""  # its pages as the cover prints them, in the packet's language
+
+    @property
+    def pages(self) -> str:
+        """"page 2", or "pages 2-3" for a part of several pages, as the report says it."""
+        return self.pages_in(None)
+
+    def pages_in(self, language) -> str:
+        """The part's pages as the cover prints them, in the packet's language ("páginas 2-3")."""
+        if self.last_page > self.first_page:
+            return words(language, N_("pages %(first)s-%(last)s")) % {"first": self.first_page, "last": self.last_page}
+        return words(language, N_("page %(n)s")) % {"n": self.first_page}
 
 
 @dataclass
@@ -55,21 +66,6 @@ class PacketResult:
     parts: list[Part]
     missing: list[str] = field(default_factory=list)  # regimen drugs with no handout yet
     failed: list[tuple[str, str]] = field(default_factory=list)  # (drug, why)
-
-
-@dataclass
-class CombinedSign:
-    item: Item
-    drugs: list[str]
-
-
-@dataclass
-class DrugSigns:
-    """The combined page's signs that belong to one set of drugs, packed like a handout's."""
-
-    drugs: list[str]  # as printed
-    everyone: bool  # every drug in the packet, when there are several
-    groups: list[SignGroup]
 
 
 def load_spec(path: Path) -> PacketSpec:
@@ -102,9 +98,11 @@ def with_overrides(spec: PacketSpec, drugs=(), regimen=None, title=None, duplex=
 
 def describe(result: PacketResult) -> list[str]:
     lines = [f"packet {result.path} ({result.pages} pages)"]
-    lines += [f"    page {part.first_page}: {part.title}" for part in result.parts]
+    lines += [f"    {part.pages}: {part.title}" for part in result.parts]
     lines += [f"    no handout yet for {name} (not in sources/)" for name in result.missing]
     lines += [f"FAILED {name}: {why}" for name, why in result.failed]
+    if result.failed:
+        lines.append(f"incomplete: written as {result.path.name}, beside (never over) the complete packet")
     return lines
 
 
@@ -115,7 +113,7 @@ def resolve(catalog: Catalog, spec: PacketSpec, language=None) -> tuple[list[Dru
     title = spec.title
     if spec.regimen:
         regimen = catalog.find_regimen(spec.regimen)
-        title = title or _words(language, N_("%(regimen)s: your medicines")) % {"regimen": regimen.name}
+        title = title or words(language, N_("%(regimen)s: your medicines")) % {"regimen": regimen.name}
         for name in regimen.drugs:
             try:
                 catalog.find(name)
@@ -131,46 +129,17 @@ def resolve(catalog: Catalog, spec: PacketSpec, language=None) -> tuple[list[Dru
         drug = catalog.find(name)
         if drug not in drugs:
             drugs.append(drug)
-    return drugs, missing, title or _words(language, N_("Your medicines"))
-
-
-def _words(language, message: str) -> str:
-    """A page word in the packet's language (see i18n.py)."""
-    return language.gettext(message) if language else message
-
-
-def combined_signs(drugs: list[Drug]) -> list[CombinedSign]:
-    """Every urgent sign and serious warning of every drug, once, marked with the drugs it belongs to.
-
-    Signs shared by several drugs come first: they matter whichever medicine caused them.
-    """
-    merged: dict[str, CombinedSign] = {}
-    for drug in drugs:
-        for item in drug.record.emergency_signs + drug.record.serious_warnings + drug.record.urgent_signs:
-            key = item_key(f"{item.title or ''} {item.text}")
-            sign = merged.setdefault(key, CombinedSign(item, []))
-            if drug.name not in sign.drugs:
-                sign.drugs.append(drug.name)
-    order = list(merged.values())
-    return sorted(order, key=lambda s: -len(s.drugs))
-
-
-def signs_by_drugs(signs: list[CombinedSign], drugs: list[Drug]) -> list[DrugSigns]:
-    """Signs under one heading per set of drugs, so each is marked with its drugs once per
-    heading, not on every line, and long runs of short signs pack as densely as on a handout.
-    How common a sign is differs between drugs, so the combined page does not group by it."""
-    sets: dict[tuple[str, ...], list[Item]] = {}
-    for sign in signs:  # shared signs come first, and keep that order
-        sets.setdefault(tuple(sign.drugs), []).append(replace(sign.item, frequency=None))
-    return [
-        DrugSigns([_capitalise(n) for n in names], len(names) == len(drugs) > 1, group_signs(items))
-        for names, items in sets.items()
-    ]
+    return drugs, missing, title or words(language, N_("Your medicines"))
 
 
 def make(root: Path, catalog: Catalog, spec: PacketSpec, options: BuildOptions) -> PacketResult:
-    options = _merged_options(options, spec)
-    ctx = context(root, options, chosen_brand(root, options))
+    """Lay the packet out and write it: to ``-o FILE.pdf``, else to packet-TITLE.pdf in the output
+    folder. A packet missing a drug that failed is written beside the last good one, never over
+    it, as ...-incomplete.pdf. Its words and records are in the language of ``--lang``."""
+    options = merged_options(options, spec)
+    # A build into the same folder fitted these handouts already: each is laid out once, with its fit.
+    folder = output_file(options).parent if output_file(options) else options.output or root / "out"
+    ctx = context(root, options, chosen_brand(root, options), fits_from=folder)
     drugs, missing, title = resolve(in_language(root, catalog, options), spec, ctx.language)
     made = options.date or max(filter(None, (review.newest_review(d.record.sources) for d in drugs)), default=None)
     handouts, failed = [], []
@@ -181,31 +150,44 @@ def make(root: Path, catalog: Catalog, spec: PacketSpec, options: BuildOptions) 
             failed.append((drug.name, str(error)))
     if not handouts:
         raise BuildError("no handout in the packet could be made: " + "; ".join(f"{d} ({w})" for d, w in failed))
+    # Laid out last: laid out first, its freed layout left the heap fragmented (a 500-drug
+    # packet peaked 110 MiB higher, bench measure 5).
     urgent = _combined_page(ctx, [d for d, _ in handouts], made)
     blank = _page(ctx, "packet_blank.html", {}).pages[0]
-    pages, parts = _assemble(urgent.pages, handouts, blank, spec.duplex, _words(ctx.language, N_("When to call us right away")))
+    pages, parts = _assemble(urgent.document.pages, handouts, blank, spec.duplex, words(ctx.language, COMBINED_TITLE))
+    parts = [replace(part, printed_pages=part.pages_in(ctx.language)) for part in parts]
     cover = _page(ctx, "packet_cover.html", {"title": title, "parts": parts, "made": made})
     all_pages = cover.pages + pages
-    path = (options.output or root / "out") / f"packet-{_slug(title)}.pdf"
+    path = packet_path(root, options, title, incomplete=bool(failed))
     document = cover.copy(all_pages)
     write_atomically(pdf.pdf_bytes(document, title + "".join(d.name for d, _ in handouts)), path)
+    if not failed:
+        # An incomplete packet of the same name, left by an earlier try, must not be taken for this one.
+        packet_path(root, options, title, incomplete=True).unlink(missing_ok=True)
     return PacketResult(path, len(all_pages), [Part(title, 1)] + parts, missing, failed)
 
 
-def _merged_options(options: BuildOptions, spec: PacketSpec) -> BuildOptions:
+def packet_path(root: Path, options: BuildOptions, title: str, incomplete: bool = False) -> Path:
+    """Where the packet goes: the file ``-o`` names, or packet-TITLE.pdf in the output folder;
+    an incomplete packet beside it, named so."""
+    path = output_file(options) or (options.output or root / "out") / f"packet-{_slug(title)}.pdf"
+    return path.with_name(f"{path.stem}-incomplete.pdf") if incomplete else path
+
+
+def merged_options(options: BuildOptions, spec: PacketSpec) -> BuildOptions:
     """Command-line options win over the packet file's."""
     return replace(options, paper=options.paper or spec.paper or "", brand=options.brand or spec.brand)
 
 
-def _assemble(urgent_pages, handouts, blank, duplex: bool, urgent_title: str = "When to call us right away"):
-    """Pages after the cover, with each part's first page number; in duplex, blanks keep every
-    handout on the front of a sheet (an odd page)."""
+def _assemble(urgent_pages, handouts, blank, duplex: bool, urgent_title: str = COMBINED_TITLE):
+    """Pages after the cover, with each part's pages; in duplex, blanks keep every handout on
+    the front of a sheet (an odd page). ``urgent_title``: the combined page's, as printed."""
     pages = list(urgent_pages)
-    parts = [Part(urgent_title, 2)]
+    parts = [Part(urgent_title, 2, 1 + len(pages))]
     for drug, document in handouts:
         if duplex and (1 + len(pages)) % 2 == 1:  # the next page would be even: a back
             pages.append(blank)
-        parts.append(Part(_capitalise(drug.name), 2 + len(pages)))
+        parts.append(Part(combined.printed_name(drug.name), 2 + len(pages)))
         pages.extend(document.pages)
     return pages, parts
 
@@ -215,22 +197,23 @@ def _page(ctx: Context, template: str, values: dict):
     return ctx.renderer.layout(markup, ctx.root)
 
 
-def _combined_page(ctx: Context, drugs: list[Drug], made: dt.date | None):
-    signs = combined_signs(drugs)
+def _combined_page(ctx: Context, drugs: list[Drug], made: dt.date | None) -> combined.Laid:
+    entries = combined.entries(drugs, ctx.language)
+    names = [combined.printed_name(d.name) for d in drugs]
+    sign_text = " ".join(f"{e.title or ''} " + " ".join(s.text for s in e.signs) for e in entries)
 
-    def layout(cuts: Cuts):
+    def render(scale: float, break_before: int | None):
         markup = ctx.env.get_template("packet_urgent.html").render(
-            brand=ctx.brand, paper=ctx.paper, body_pt=round(html.BODY_PT * cuts.scale, 2),
-            signs=signs, parts=signs_by_drugs(signs, drugs), drugs=[_capitalise(d.name) for d in drugs], made=made,
+            brand=ctx.brand, paper=ctx.paper, body_pt=round(html.BODY_PT * scale, 2), entries=entries,
+            drugs=names, made=made, sign_text=sign_text, break_before=break_before,
+            packet_css=assets.styles_dir() / "packet.css",
         )
         return ctx.renderer.layout(markup, ctx.root), markup
 
-    text = sum(len(s.item.text) + len(s.item.title or "") for s in signs)
-    return fit.shrink(layout, at_floor=text > FLOOR_PAGE_CHARS * PAGES_CLEARLY_TOO_LONG).document
+    def line_px(scale: float) -> float:
+        return html.URGENT_PT * scale * 1.25 * 4 / 3
 
-
-def _capitalise(name: str) -> str:
-    return name[:1].upper() + name[1:]
+    return combined.lay_out(render, line_px, at_floor=len(sign_text) > FLOOR_PAGE_CHARS * PAGES_CLEARLY_TOO_LONG)
 
 
 def _slug(title: str) -> str:

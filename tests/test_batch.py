@@ -310,8 +310,8 @@ def test_a_build_stopped_midway_never_leaves_a_pdf_listed_under_old_inputs(make_
     build_all(root)  # letter
     real = build.build_drug
 
-    def interrupted_after_one(drug, ctx):
-        real(drug, ctx)  # the PDF is written...
+    def interrupted_after_one(drug, ctx, known=None):
+        real(drug, ctx, known)  # the PDF is written...
         raise KeyboardInterrupt  # ...and then the user stops the build
 
     monkeypatch.setattr(build, "build_drug", interrupted_after_one)

@@ -10,6 +10,7 @@ import re
 import shutil
 from pathlib import Path
 
+import pdfplumber
 import pytest
 from babel.messages.pofile import read_po
 
@@ -198,8 +199,17 @@ def test_a_spanish_packet(ws):
     text = pdfread.text(path)
     assert str(pdfread.catalog(path).get("/Lang")) == "es"
     for words in ("Sus medicamentos", "En este paquete", "Cuándo llamarnos de inmediato", "Nombre:",
-                  f"Información al {SPANISH_DATE}.", "Si toma Velmarizumab", "Llame de inmediato"):
+                  f"Información al {SPANISH_DATE}.", "Cuándo llamarnos de inmediato página 2",
+                  "Velmarizumab página 3", "Llame de inmediato"):
         assert words in text, words
+    # The combined page (by symptom group, since issue 15): its own words in Spanish too.
+    with pdfplumber.open(path) as pdf:
+        page = pdfread.fold(pdf.pages[1].extract_text() or "")
+    assert page.startswith("Cuándo llamarnos de inmediato"), page
+    for words in ("En una emergencia, llame al 911", "Reacción alérgica: sarpullido", "Otras señales:",
+                  "Un sangrado que no para"):
+        assert words in page, words
+    assert "Other signs" not in page and "Warning" not in page and "(from" not in page
     for item in spanish_urgent_items(ws):
         assert item in text, item
     english = [p for p in english_template_words() if p.lower() in text.lower()]
@@ -345,3 +355,26 @@ def test_the_left_out_note_names_must_keep_topics_in_the_pages_language(ws):
     assert "pregunte a su equipo de atención sobre manejar" in notes["es"], notes["es"]
     assert "cómo se pronuncia su nombre" in notes["es"]
     assert "ask your care team about driving" in notes["en"] and "how to say its name" in notes["en"]
+
+
+def test_a_spanish_packet_of_two_drugs_names_in_spanish_the_drug_a_sign_comes_from(ws):
+    """A sign only one drug has is marked "(de ...)" on the combined page, never "(from ...)"."""
+    english = (I18N / "velmarizumab.yaml").read_text(encoding="utf-8")
+    spanish = (I18N / "velmarizumab.es.yaml").read_text(encoding="utf-8")
+    (ws / "sources" / "solomab.yaml").write_text(
+        english.replace("velmarizumab", "solomab").replace("Velmara", "Solora")
+        .replace("  - text: Very bad stomach pain\n", "  - text: Very bad stomach pain\n  - text: Very dark urine\n"),
+        encoding="utf-8")
+    (ws / "sources" / "solomab.es.yaml").write_text(
+        spanish.replace("velmarizumab", "solomab").replace("Velmara", "Solora")
+        .replace("  - text: Dolor de estómago muy fuerte\n",
+                 "  - text: Dolor de estómago muy fuerte\n  - text: Orina muy oscura\n"),
+        encoding="utf-8")
+    result = run("packet", "--strict", "-w", ws, "--lang", "es", "--date", DATE, "velmarizumab", "solomab")
+    assert result.exit_code == 0, result.output
+    path = next((ws / "out").glob("packet-*.pdf"))
+    with pdfplumber.open(path) as pdf:
+        cover, page = (pdfread.fold(p.extract_text() or "") for p in pdf.pages[:2])
+    assert "Velmarizumab página 3" in cover and "Solomab página 4" in cover, cover
+    assert "Orina muy oscura (de Solomab)" in page, page
+    assert "Other signs" not in page and "(from" not in page
