@@ -11,7 +11,7 @@ from __future__ import annotations
 import io
 import re
 from xml.etree import ElementTree
-from dataclasses import dataclass, field, fields
+from dataclasses import dataclass, field, fields, replace
 from pathlib import Path
 
 from . import assets, contrast, references, tomlfile
@@ -35,7 +35,7 @@ class Brand:
     phone_day: str | None = None
     phone_after_hours: str | None = None
     write_in_phones: bool = True  # print lines to write the care team's numbers on by hand
-    emergency: str = "In an emergency, call 911 or go to the nearest emergency room."
+    emergency: str | None = None  # None: the catalogue's "In an emergency, call 911 ...", in the page's language
     website: str | None = None
     logo: Path | None = None
     primary: str = "#1d3557"
@@ -51,6 +51,30 @@ class Brand:
     paper: str = "letter"
     folder: Path | None = None  # for brand.css and template overrides
     warnings: tuple[str, ...] = field(default=(), compare=False)
+    # Per-language forms of the brand's texts, from `emergency.es = "..."`: (key, language, text).
+    texts: tuple[tuple[str, str, str], ...] = ()
+
+    def in_language(self, code: str) -> Brand:
+        """The brand with its texts in language ``code``: a text the brand sets in English must
+        have that language's form (emergency, footer, department); names and addresses may not."""
+        from .i18n import base, is_english
+
+        if is_english(code):
+            return self
+        values, missing = {}, []
+        for key in LANGUAGE_KEYS:
+            forms = {lang: text for k, lang, text in self.texts if k == key}
+            text = forms.get(code) or forms.get(base(code))
+            if text:
+                values[key] = text
+            elif getattr(self, key) and key in MUST_TRANSLATE:
+                missing.append(key)
+        if missing:
+            where = self.folder / BRAND_FILE if self.folder else None
+            raise InputError(where, f"{missing[0]} has no form in language {base(code)!r} (nothing is printed half "
+                                    f"in English): {write_form(missing[0], base(code))}")
+        return replace(self, **values)
+
     # What the masthead's <img> shows: the SVG's file: address, or a JPEG or PNG logo as a
     # PNG data: address (turned upright, sized for print). The logo file itself is in ``logo``.
     logo_uri: str | None = field(default=None, compare=False, repr=False)
@@ -86,9 +110,12 @@ class Brand:
 
 
 DEFAULT = Brand()
+# Texts a brand may give per language (`footer.es = "..."`); those it must give for a language it prints in.
+LANGUAGE_KEYS = ("clinic", "department", "address", "emergency", "footer")
+MUST_TRANSLATE = ("department", "emergency", "footer")
 
 # Keys of brand.toml: every Brand field a clinic sets (not the ones we derive).
-TOML_KEYS = tuple(f.name for f in fields(Brand) if f.name not in ("name", "folder", "warnings", "logo_uri"))
+TOML_KEYS = tuple(f.name for f in fields(Brand) if f.name not in ("name", "folder", "warnings", "texts", "logo_uri"))
 
 # The faces styles/handout.css prints with: regular, bold (weight 700: headings, the urgent titles,
 # the disclaimer) and italic (lead-ins, pronunciation). A brand font without one of them has that
@@ -130,6 +157,11 @@ def write(key: str) -> str:
     return f"write {EXAMPLES[key]}"
 
 
+def write_form(key: str, code: str) -> str:
+    """ "write emergency.es = \"...\"": the example for a text's form in language ``code``."""
+    return f'write {key}.{code} = "..." (the {key} in that language; {key} itself stays the English)'
+
+
 def brand_dirs(root: Path) -> list[Path]:
     """Where brands live, first match wins: the workspace, then the built-in ones."""
     dirs = [root / "styles" / "brands", assets.styles_dir() / "brands"]
@@ -167,7 +199,9 @@ def load(root: Path, name: str | None) -> Brand:
 def read(folder: Path, root: Path) -> Brand:
     path = folder / BRAND_FILE
     data = tomlfile.read(path, TOML_KEYS)
+    texts = _language_forms(path, data)
     values = {key: _value(path, key, data[key]) for key in data}
+    values["texts"] = texts
     if "font" not in values and any(k in values for k in ("font_bold", "font_italic", "font_bold_italic")):
         raise InputError(path, f"font_bold or font_italic without font (the regular face): {write('font')}")
     values.update(_paths(folder, path, values, root))
@@ -191,6 +225,30 @@ def require_faces(brand: Brand) -> None:
     if missing:
         path = brand.folder / BRAND_FILE if brand.folder else None
         raise InputError(path, _missing_face_warning(path, missing[0]).split(": ", 1)[1] + " (--strict)")
+
+
+def _language_forms(path: Path, data: dict) -> tuple[tuple[str, str, str], ...]:
+    """Take `emergency = {en = "...", es = "..."}` (written `emergency.es = "..."`) out of ``data``:
+    its English form stays the text, the others are returned."""
+    from .i18n import normal
+
+    forms = []
+    for key in LANGUAGE_KEYS:
+        if not isinstance(data.get(key), dict):
+            continue
+        table = data.pop(key)
+        for code, text in table.items():
+            try:
+                code = normal(code)
+            except InputError:
+                raise InputError(path, f"{key}.{code}: not a language code: {write_form(key, 'es')}") from None
+            if not isinstance(text, str) or not text.strip():
+                raise InputError(path, f"{key}.{code} must be text in quotes: {write_form(key, code)}")
+            if code == "en":
+                data[key] = text
+            else:
+                forms.append((key, code, text.strip()))
+    return tuple(forms)
 
 
 def _allowed_roots(root: Path, folder: Path) -> list[Path]:

@@ -23,7 +23,7 @@ from typing import Callable
 
 import jinja2
 
-from . import assets, config, fit, html, inputs, pdf, references, review
+from . import assets, config, fit, html, i18n, inputs, pdf, references, review, translation
 from . import brand as brand_module
 from .brand import DEFAULT, Brand
 from .atomic import write_atomically
@@ -65,6 +65,7 @@ class Context:
     brand: Brand
     renderer: pdf.Renderer
     env: object
+    language: i18n.Language | None = None  # the page's words; None: English
     fits: "RememberedFits | None" = None  # an earlier build's fits, for layouts outside a build
 
     @property
@@ -89,9 +90,15 @@ def context(root: Path, options: BuildOptions, brand: Brand = DEFAULT, fits_from
     renderer = pdf.Renderer(
         stylesheets=stylesheets, roots=[root, assets.styles_dir(), assets.templates_dir()], strict=options.strict
     )
+    language = i18n.chosen(root, options.lang)
     fits = RememberedFits(root, brand, options, fits_from) if fits_from is not None else None
-    return Context(root=root, options=options, brand=brand, renderer=renderer, env=html.environment(root, brand),
-                   fits=fits)
+    return Context(root=root, options=options, brand=brand, renderer=renderer,
+                   env=html.environment(root, brand, language), language=language, fits=fits)
+
+
+def in_language(root: Path, catalog: Catalog, options: BuildOptions) -> Catalog:
+    """The catalogue in the build's language: each drug's record in it, or a drug that fails saying so."""
+    return translation.localised(catalog, i18n.chosen(root, options.lang))
 
 
 class RememberedFits:
@@ -225,7 +232,7 @@ def chosen_brand(root: Path, options: BuildOptions) -> Brand:
     brand = brand_module.load(root, options.brand or config.load(root).brand)
     if options.strict:  # a weight the templates use with no face: bold text would print as regular
         brand_module.require_faces(brand)
-    return brand
+    return brand.in_language(i18n.chosen(root, options.lang).code)
 
 
 class Interrupted(KeyboardInterrupt):
@@ -257,7 +264,7 @@ def build(
     that another build holds the output folder. Ctrl-C raises Interrupted, and a manifest
     that cannot be written UnsavedManifest, each after the handouts already made are recorded.
     """
-    drugs = select(catalog, names)
+    drugs = select(in_language(root, catalog, options), names)
     brand = brand or chosen_brand(root, options)
     drugs, options = _one_file(drugs, options)
     output = options.output or root / "out"

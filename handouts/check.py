@@ -16,7 +16,7 @@ from pathlib import Path
 import jinja2
 import readability
 
-from . import build, contrast, fit, handout, overlap, pdfinspect, review
+from . import build, contrast, fit, handout, i18n, overlap, pdfinspect, review, translation
 from . import html as html_module
 from .brand import Brand
 from .options import BuildOptions
@@ -25,6 +25,10 @@ from .workspace import Catalog, Drug
 URGENT_HEADING = "Call your care team right away"
 OTHER_HEADINGS = ("Common side effects", "Staying safe during treatment", "How it works", "Not on this page")
 FOOTER_START = "This handout does not replace advice"
+# The same headings' whole messages, for a page in another language (its first words are looked for).
+_MESSAGES = {URGENT_HEADING: "Call your care team right away if you have any of these",
+             "Not on this page": "Not on this page, for room:",
+             FOOTER_START: "This handout does not replace advice from your care team."}
 # Templates whose own words a patient reads on every handout.
 PAGE_TEMPLATES = ("handout.html", "_masthead.html", "_header.html", "_urgent.html", "_phones.html", "_fever.html",
                   "_signs.html", "_side_effects.html", "_reminders.html", "_how_it_works.html", "_dropped.html",
@@ -58,17 +62,53 @@ class DrugReport:
         return FAIL if FAIL in statuses else WARN if WARN in statuses else PASS
 
 
+@dataclass(frozen=True)
+class Headings:
+    """The page's headings as printed in its language, to find its parts in the PDF's text."""
+
+    urgent: str = URGENT_HEADING
+    others: tuple[str, ...] = OTHER_HEADINGS
+    footer: str = FOOTER_START
+
+
+def headings(language: i18n.Language | None) -> Headings:
+    if language is None or i18n.is_english(language.code):
+        return Headings()
+
+    def words(message: str) -> str:
+        return " ".join(language.gettext(_MESSAGES.get(message, message)).rstrip(":.").split()[:4])
+
+    return Headings(words(URGENT_HEADING), tuple(words(h) for h in OTHER_HEADINGS), words(FOOTER_START))
+
+
 def check(root: Path, catalog: Catalog, names, options: BuildOptions, as_of: dt.date) -> tuple[Brand, list[DrugReport]]:
-    drugs = build.select(catalog, names)
+    drugs = build.select(build.in_language(root, catalog, options), names)
     brand = build.chosen_brand(root, options)
     reports = []
     with tempfile.TemporaryDirectory(prefix="handouts-check-") as temp:
         # Handouts a build fitted from these very inputs are laid out once, with the build's fit.
         ctx = build.context(root, replace(options, output=Path(temp)), brand, fits_from=options.output or root / "out")
-        shared = _brand_figures(brand) + [_template_grade(ctx.env)]
+        shared = _brand_figures(brand) + [_template_grade(ctx.env, ctx.language)]
         for drug in drugs:
-            reports.append(_check_drug(drug, ctx, shared, as_of))
+            report = _check_drug(drug, ctx, shared, as_of)
+            report.figures += _translation_figures(catalog, drug)
+            reports.append(report)
     return brand, reports
+
+
+def _translation_figures(catalog: Catalog, drug: Drug) -> list[Figure]:
+    """A translated record against its original: no urgent sign lost, not older than the original."""
+    if drug.record.translation is None:
+        return []
+    original = translation.original_of(catalog, drug)
+    if original is None:
+        return [Figure("translation: original", FAIL, "not found", "the record it translates in sources/",
+                       f"translates {drug.record.translation.generic_name!r}, which no English record is about")]
+    # By name, not by position: the emergency signs' line is there only where a record has them.
+    bars = {f"translation: {name}": f"every {name[:-1]} translated" for name in translation.TIER_NAMES.values()}
+    bars["translation: up to date"] = "translated from the original's latest review"
+    return [Figure(name, PASS if f.ok else FAIL, f.value, bars[name], f.detail)
+            for name, f in translation.compare(original.record, drug.record)]
 
 
 def _check_drug(drug: Drug, ctx: build.Context, shared: list[Figure], as_of: dt.date) -> DrugReport:
@@ -78,11 +118,12 @@ def _check_drug(drug: Drug, ctx: build.Context, shared: list[Figure], as_of: dt.
         report.figures.append(Figure("built", FAIL, "no", "a one-page PDF", result.message))
         return report
     page = pdfinspect.inspect(result.path)
+    words = headings(ctx.language)
     report.figures += [
         _figure("pages", page.pages == 1, str(page.pages), "exactly 1"),
-        _urgent_first(page.text, drug, "urgent block first (text)"),
-        _urgent_first(page.tagged_text, drug, "urgent block first (tags)"),
-        *_type_sizes(page),
+        _urgent_first(page.text, drug, "urgent block first (text)", words),
+        _urgent_first(page.tagged_text, drug, "urgent block first (tags)", words),
+        *_type_sizes(page, words),
         _printable(page),
         _smallest_glyph(page),
         *shared,
@@ -101,11 +142,11 @@ def _figure(name: str, ok: bool, value: str, bar: str, detail: str = "") -> Figu
     return Figure(name, PASS if ok else FAIL, value, bar, detail)
 
 
-def _urgent_first(text: str, drug: Drug, name: str) -> Figure:
+def _urgent_first(text: str, drug: Drug, name: str, words: Headings = Headings()) -> Figure:
     """The urgent heading and every urgent item come before every other section."""
-    start = text.find(URGENT_HEADING)
-    others = [i for i in (text.find(h) for h in OTHER_HEADINGS) if i >= 0]
-    end = min(others, default=text.find(FOOTER_START))
+    start = text.find(words.urgent)
+    others = [i for i in (text.find(h) for h in words.others) if i >= 0]
+    end = min(others, default=text.find(words.footer))
     if start < 0 or (others and min(others) < start):
         return _figure(name, False, "heading not first", "urgent heading before every other section")
     record = drug.record
@@ -119,14 +160,14 @@ def _urgent_first(text: str, drug: Drug, name: str) -> Figure:
                    "heading and every urgent item before other sections", detail)
 
 
-def _type_sizes(page: pdfinspect.Inspection) -> list[Figure]:
+def _type_sizes(page: pdfinspect.Inspection, words: Headings = Headings()) -> list[Figure]:
     """Smallest type of the urgent items and of the body, from the characters on the page."""
     def top_of(phrase: str) -> float | None:
         return _phrase_top(page.chars, phrase)
 
-    urgent_top = top_of(URGENT_HEADING)
-    ends = [t for t in (top_of(h) for h in (*OTHER_HEADINGS, FOOTER_START)) if t is not None]
-    footer_top = top_of(FOOTER_START) or page.page_height
+    urgent_top = top_of(words.urgent)
+    ends = [t for t in (top_of(h) for h in (*words.others, words.footer)) if t is not None]
+    footer_top = top_of(words.footer) or page.page_height
     urgent_end = min((t for t in ends if urgent_top is None or t > urgent_top), default=footer_top)
     # The text of an SVG logo is the logo's lettering, drawn inside its Figure: not the handout's type.
     visible = [c for c in page.chars if c.text.strip() and c.top < footer_top and c.tag != "Figure"]
@@ -239,14 +280,50 @@ def _overridden(drug: Drug) -> Figure:
                   "; ".join(notes) or "all on the handout", "every source's urgent items on the page")
 
 
-def grade(fragments: list[str]) -> float | None:
-    """Flesch-Kincaid grade of short texts, each taken as one sentence."""
-    sentences = [f.strip() for f in fragments if re.search(r"[A-Za-z]", f or "")]
+def grade(fragments: list[str], lang: str = "en") -> float | None:
+    """Flesch-Kincaid grade of short texts, each taken as one sentence; for Spanish, the
+    Fernández-Huerta reading ease (0 to 100, higher is easier: see ``spanish_grade``)."""
+    sentences = [f.strip() for f in fragments if re.search(r"[^\W\d_]", f or "")]
     if not sentences:
         return None
+    if i18n.base(lang) == "es":
+        return spanish_ease(sentences)
     # The library wants one sentence per line.
     text = "\n".join(re.sub(r"\s+", " ", s) for s in sentences)
     return readability.getmeasures(text, lang="en")["readability grades"]["Kincaid"]
+
+
+# Fernández-Huerta's scale: 70 to 80 is "fairly easy" (about grade 6), 60 to 70 "normal" (grades
+# 7 and 8). The bars match the English ones: grade 8 for source text, grade 6 for the templates.
+SPANISH_EASE_SOURCE = 60.0
+SPANISH_EASE_TEMPLATES = 70.0
+
+
+def spanish_ease(sentences: list[str]) -> float:
+    """Fernández-Huerta reading ease of Spanish sentences, from textstat (offline for Spanish:
+    its syllables come from Pyphen's dictionary; only English needs a downloaded one)."""
+    text = " ".join(s if s.rstrip()[-1:] in ".!?" else s.rstrip() + "." for s in sentences)
+    text = re.sub(r"\s+", " ", text)
+    try:  # textstat 0.7.13 and later: the language per call, no global state
+        from textstat.backend.metrics import fernandez_huerta
+
+        return float(fernandez_huerta(text, "es"))
+    except ImportError:
+        import textstat
+
+        textstat.set_lang("es")
+        return float(textstat.fernandez_huerta(text))
+
+
+def _grade_figure(name: str, value: float, lang: str, source: bool) -> Figure:
+    """A reading grade figure: Flesch-Kincaid for English, Fernández-Huerta for Spanish."""
+    if i18n.base(lang) == "es":
+        bar = SPANISH_EASE_SOURCE if source else SPANISH_EASE_TEMPLATES
+        status = PASS if value >= bar else (WARN if source else FAIL)
+        return Figure(name, status, f"{value:.1f} (Fernández-Huerta)", f">= {bar:g}")
+    bar = 8 if source else 6
+    status = PASS if value <= bar else (WARN if source else FAIL)
+    return Figure(name, status, f"{value:.1f}", f"<= {bar}" + (" (source text)" if source else ""))
 
 
 def _source_grades(drug: Drug) -> list[Figure]:
@@ -259,9 +336,10 @@ def _source_grades(drug: Drug) -> list[Figure]:
     }
     figures = []
     for name, items in sections.items():
-        value = grade([s for it in items for s in _sentences(it.text)])
+        lang = handout.record_language(record)
+        value = grade([s for it in items for s in _sentences(it.text)], lang)
         if value is not None:
-            figures.append(Figure(f"reading grade: {name}", WARN if value > 8 else PASS, f"{value:.1f}", "<= 8 (source text)"))
+            figures.append(_grade_figure(f"reading grade: {name}", value, lang, source=True))
     return figures
 
 
@@ -284,9 +362,12 @@ def template_words(env: jinja2.Environment, names=PAGE_TEMPLATES) -> list[str]:
 GRADED_WORDS = 8
 
 
-def _template_grade(env: jinja2.Environment) -> Figure:
+def _template_grade(env: jinja2.Environment, language: i18n.Language | None = None) -> Figure:
     """The hardest template's own words: pooled over every template, one hard sentence in an
-    override is lost among the labels of the others."""
+    override is lost among the labels of the others. On a page in another language, its words
+    are the catalogue's translations of the templates' messages."""
+    if language is not None and not i18n.is_english(language.code):
+        return _catalogue_grade(language)
     grades = {}
     for name in PAGE_TEMPLATES:
         words = template_words(env, (name,))
@@ -296,6 +377,23 @@ def _template_grade(env: jinja2.Environment) -> Figure:
     value = grades[worst] if worst else 0.0
     return _figure("reading grade: template's own words", value <= 6, f"{value:.1f}", "<= 6",
                    f"hardest: {worst}" if worst else "")
+
+
+def _catalogue_grade(language: i18n.Language) -> Figure:
+    """The reading grade of the page's own words in ``language``: each sentence of the catalogue
+    the page templates print, with its placeholders taken out."""
+    sentences = []
+    for message in i18n.extracted():
+        if not message.id or message.context or not any(loc.startswith("templates/_") for loc, _ in message.locations):
+            continue
+        text = re.sub(r"%\(\w+\)s", "", language.gettext(message.id)).strip(" :")
+        if len(text.split()) >= 3:
+            sentences.append(text)
+    value = grade(sentences, language.code)
+    if value is None:
+        return Figure("reading grade: template's own words", PASS, "no sentences", "")
+    figure = _grade_figure("reading grade: template's own words", value, language.code, source=False)
+    return replace(figure, detail=f"{len(sentences)} sentences of locale/{i18n.base(language.code)}.po")
 
 
 def _freshness(drug: Drug, as_of: dt.date) -> list[Figure]:

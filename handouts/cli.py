@@ -139,12 +139,16 @@ def show(root: Path, as_json: bool, drug: str):
             click.echo(line)
 
 
-@cli.command(epilog=examples("handouts extract sources/apalutamide.md", "handouts extract sources/apalutamide.md --save"))
+@cli.command(epilog=examples("handouts extract sources/apalutamide.md", "handouts extract sources/apalutamide.md --save",
+                             "handouts extract --translate es apalutamide"))
 @click.argument("files", nargs=-1, required=True, type=click.Path(dir_okay=False, path_type=Path))
 @click.option("--save", is_flag=True, help="Write each record beside its document as <name>.yaml instead of printing it.")
+@click.option("--translate", "translate_to", metavar="LANG",
+              help="Print a translation skeleton in LANG (e.g. es) for each drug named (FILES are drug names "
+                   "in the workspace): the English of each item as a comment beside an empty slot.")
 @click.option("-w", "--workspace", "root", type=click.Path(file_okay=False, path_type=Path), default=None,
               help="The workspace whose brand names the clinic [default: the one FILE is in, else '.'].")
-def extract(files: tuple[Path, ...], save: bool, root: Path | None):
+def extract(files: tuple[Path, ...], save: bool, translate_to: str | None, root: Path | None):
     """Print the record each raw document FILE yields, as an editable YAML record.
 
     Comments at its head give the document's kind, the number of items in each
@@ -156,6 +160,17 @@ def extract(files: tuple[Path, ...], save: bool, root: Path | None):
     (or use --save) and edit it: a YAML record overrides the raw documents field
     by field. Several files print as several YAML documents separated by '---'.
     """
+    if translate_to:
+        from . import translation
+
+        catalog = load_catalog(root or Path("."))
+        for n, name in enumerate(files):
+            try:
+                text = translation.skeleton(catalog.find(str(name)).record, translate_to)
+            except InputError as error:
+                raise UsageExit(str(error)) from None
+            click.echo(("---\n" if n else "") + text, nl=False)
+        return
     failed = False
     printed = 0
     today = dt.date.today()
@@ -252,10 +267,11 @@ def build(root: Path, drugs: tuple[str, ...], send_to_printer: bool, printer: st
     catalog = load_catalog(root)
     print_errors(catalog.errors)
     print_warnings(catalog.warnings)
+    options = options_from(kwargs)
     try:
-        total = len(build_module.select(catalog, drugs))
+        total = len(build_module.select(build_module.in_language(root, catalog, options), drugs))
         with progress_reporter(total) as report:
-            results = build_module.build(root, catalog, drugs, options_from(kwargs), on_result=report,
+            results = build_module.build(root, catalog, drugs, options, on_result=report,
                                          on_wait=lambda line: click.echo(line, err=True))
     except build_module.Interrupted as stop:
         click.echo(build_module.summary(stop.results))

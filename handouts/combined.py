@@ -17,11 +17,12 @@ from typing import Callable
 from weasyprint import Document
 
 from .html import MIN_SCALE
+from .i18n import N_, words
 from .readers.text import item_key
 from .workspace import Drug
 
-OTHER_SIGNS = "Other signs"
-EMERGENCY_SIGNS = "Call 911 or get emergency help right away if you have"
+OTHER_SIGNS = N_("Other signs")
+EMERGENCY_SIGNS = N_("Call 911 or get emergency help right away if you have")
 # "Signs of", "Symptoms of", "Signs and symptoms of" say nothing a patient needs, and an article
 # neither: "Signs of an allergic reaction" is the group "Allergic reaction".
 _TITLE_PREFIX = re.compile(
@@ -80,16 +81,18 @@ def split_signs(text: str) -> list[str]:
     return [part.rstrip(" .") for part in parts] if len(parts) > 1 else parts
 
 
-def entries(drugs: list[Drug]) -> list[Entry]:
-    """The combined page's entries: the emergency tier, serious warnings, symptom groups, untitled signs.
+def entries(drugs: list[Drug], language=None) -> list[Entry]:
+    """The combined page's entries: the emergency tier, serious warnings, symptom groups, untitled signs,
+    their own titles ("Other signs") in ``language`` (the records are in it already).
 
     Within warnings and within groups, those more drugs share come first (they matter whichever
     medicine caused them), then in the order the drugs list them."""
     names = [printed_name(d.name) for d in drugs]
     warnings: dict[str, Entry] = {}
     groups: dict[str, Entry] = {}
-    loose = Entry(OTHER_SIGNS, [], [], untitled=True)  # every sign no group holds, split by drugs below
-    emergency = Entry(EMERGENCY_SIGNS, [], [], emergency=True)
+    other = words(language, OTHER_SIGNS)
+    loose = Entry(other, [], [], untitled=True)  # every sign no group holds, split by drugs below
+    emergency = Entry(words(language, EMERGENCY_SIGNS), [], [], emergency=True)
     keys: dict[int, dict[str, Sign]] = {}  # per entry, its signs by their key
     for drug, name in zip(drugs, names):
         for item in emergency_signs(drug):
@@ -112,19 +115,19 @@ def entries(drugs: list[Drug]) -> list[Entry]:
         entry.title = min(entry.titles, key=len)  # "Allergic reaction" over "Signs of an allergic reaction"
     ordered = [emergency] if emergency.signs else []
     ordered += _by_sharing(list(warnings.values())) + _by_sharing(list(groups.values()))
-    ordered += _by_sharing(_by_drugs(loose))
+    ordered += _by_sharing(_by_drugs(loose, other))
     for number, entry in enumerate(ordered):
         entry.shared = len(entry.drugs) == len(names)
         entry.number = number
     return ordered
 
 
-def _by_drugs(loose: Entry) -> list[Entry]:
+def _by_drugs(loose: Entry, title: str) -> list[Entry]:
     """The signs no group holds, one entry per set of drugs: each entry names its drugs once, and
     is never longer than the list one drug's handout holds on its page, so it never breaks."""
     runs: dict[tuple[str, ...], Entry] = {}
     for sign in loose.signs:
-        run = runs.setdefault(tuple(sign.drugs), Entry(OTHER_SIGNS, [], list(sign.drugs), untitled=True))
+        run = runs.setdefault(tuple(sign.drugs), Entry(title, [], list(sign.drugs), untitled=True))
         run.signs.append(sign)
     return list(runs.values())
 

@@ -1,5 +1,6 @@
-"""The workspace's own settings, in handouts.toml at its top: which brand it prints with, and where
-`handouts fetch` finds FDA labels (a mirror or a test server may stand in for the public services)."""
+"""The workspace's own settings, in handouts.toml at its top: which brand it prints with, in which
+language, and where `handouts fetch` finds FDA labels (a mirror or a test server may stand in for the
+public services)."""
 
 from __future__ import annotations
 
@@ -10,7 +11,7 @@ from . import tomlfile
 from .errors import InputError
 
 CONFIG_FILE = "handouts.toml"
-KEYS = ("brand", "fetch")
+KEYS = ("brand", "lang", "fetch")
 
 OPENFDA_URL = "https://api.fda.gov/drug/label.json"
 DAILYMED_URL = "https://dailymed.nlm.nih.gov/dailymed/services/v2/spls/{set_id}.xml"
@@ -35,6 +36,7 @@ class FetchConfig:
 @dataclass(frozen=True)
 class Config:
     brand: str | None = None
+    lang: str | None = None  # "es": the handouts' language (see README, "Languages")
     fetch: FetchConfig = field(default_factory=FetchConfig)
 
 
@@ -46,7 +48,10 @@ def load(root: Path) -> Config:
     brand = data.get("brand")
     if brand is not None and not isinstance(brand, str):
         raise InputError(path, "brand must be the name of a folder under styles/brands/")
-    return Config(brand=brand, fetch=_fetch(data.get("fetch", {}), path))
+    lang = data.get("lang")
+    if lang is not None and not isinstance(lang, str):
+        raise InputError(path, "lang must be a language code such as \"es\"")
+    return Config(brand=brand, lang=lang, fetch=_fetch(data.get("fetch", {}), path))
 
 
 def _fetch(table, path: Path) -> FetchConfig:

@@ -17,7 +17,8 @@ from dataclasses import dataclass, field
 from urllib.parse import urlparse
 
 from . import overlap, review
-from .record import DrugRecord, Item, Source
+from .i18n import N_
+from .record import DrugRecord, Item, Source, record_language
 
 # A sign this short may share a line: in columns (a few of them), or running on (many).
 SHORT_SIGN = 48
@@ -27,6 +28,9 @@ INLINE_RUN = 12
 # Order and patient wording of the frequency groups drugs.com uses.
 FREQUENCY_ORDER = ("More common", "Less common", "Rare", "Incidence not known")
 FREQUENCY_LABELS = {"Incidence not known": "How often is not known"}
+# The labels as the page prints them, translated there (a record in another language may use
+# these English labels as the names of the groups, or its own words, printed as written).
+HOW_COMMON = (N_("More common"), N_("Less common"), N_("Rare"), N_("How often is not known"))
 
 
 @dataclass
@@ -67,10 +71,11 @@ FOOTER_NOTE, FOOTER_ADDRESS = "ft-note", "ft-address"
 # The "Say it:" line: the last thing to go, before a page with every must-keep reminder fails.
 SAY = "say"
 # Reminders kept like urgent content: a call-now instruction, pump or line care, pregnancy and
-# contraception, driving.
+# contraception, driving (and the same in a Spanish record: llame, bomba, embarazo, ...).
 _MUST_KEEP = re.compile(
     r"\bcall\b|\bpump|catheter|\bIV line|\bline care|\bport\b|pregnan|contracept|birth control|"
-    r"breastfe|\bdriv", re.I)
+    r"breastfe|\bdriv|\bllam[ae]|\bbomba|catéter|\bvía intravenosa|\bpuerto\b|embaraz|anticoncep|"
+    r"amamant|lactancia|\bconduc(?:ir|e|a)\b|\bmanej(?:ar|e)\b", re.I)
 
 
 def must_keep(reminder: Item) -> bool:
@@ -78,9 +83,12 @@ def must_keep(reminder: Item) -> bool:
 
 
 # What a must-keep reminder is about, in the words the page's "left out" note uses.
-_TOPICS = (("pregnancy", r"pregnan|contracept|birth control"), ("breastfeeding", r"breastfe"),
-           ("driving", r"\bdriv"), ("your pump or IV line", r"\bpump|catheter|\bIV line|\bline care|\bport\b"),
-           ("when to call", r"\bcall\b"))
+# Marked for the catalogue: the page prints each in its own language.
+_TOPICS = ((N_("pregnancy"), r"pregnan|contracept|birth control|embaraz|anticoncep"),
+           (N_("breastfeeding"), r"breastfe|amamant|lactancia"), (N_("driving"), r"\bdriv|\bconduc(?:ir|e|a)\b|\bmanej(?:ar|e)\b"),
+           (N_("your pump or IV line"), r"\bpump|catheter|\bIV line|\bline care|\bport\b|\bbomba|catéter|"
+                                        r"\bvía intravenosa|\bpuerto\b"),
+           (N_("when to call"), r"\bcall\b|\bllam[ae]"))
 
 
 def must_keep_topics(reminders: list[Item]) -> list[str]:
@@ -164,12 +172,43 @@ class Cuts:
 
 
 @dataclass
+class LeftOut:
+    """One kind of content the fitter left out, for the page's note, in the page's language."""
+
+    what: str  # "how", "address", "note", "say", "side_effects", "reminders" or "ask" (must-keep topics)
+    gone: int = 0
+    total: int = 0
+    topics: tuple[str, ...] = ()  # for "ask": what to ask the care team about (catalogue messages)
+
+
+def left_out(cuts: Cuts, record: DrugRecord) -> list[LeftOut]:
+    out = []
+    if HOW in cuts.omitted and record.how_it_works:
+        out.append(LeftOut("how"))
+    if FOOTER_ADDRESS in cuts.omitted:
+        out.append(LeftOut("address"))
+    if FOOTER_NOTE in cuts.omitted:
+        out.append(LeftOut("note"))
+    if SAY in cuts.omitted:  # the "Say it:" line, where the fitter may leave it out
+        out.append(LeftOut("say"))
+    for prefix, total, what in (("se", len(effects(record)), "side_effects"), ("rm", len(record.reminders), "reminders")):
+        gone = sum(i.startswith(prefix + "-") for i in cuts.omitted)
+        if gone:
+            out.append(LeftOut(what, gone, total))
+    topics = must_keep_topics([r for n, r in enumerate(record.reminders) if f"rm-{n}" in cuts.omitted and must_keep(r)])
+    if topics:
+        out.append(LeftOut("ask", topics=tuple(topics)))
+    return out
+
+
+@dataclass
 class SourceLine:
     publisher: str
     reviewed: dt.date | None
     due: dt.date | None  # this source's own next review, when it says how often it is reviewed
     url: str | None
     clinic: bool = False  # the clinic's own words: "<clinic> pharmacy, reviewed <date>"
+    name: str = ""  # the clinic's name alone, for the page to word "<clinic> pharmacy" in its language
 
 
 @dataclass
@@ -179,6 +218,10 @@ class Link:
     url: str
     name: str  # "the full list of side effects at Drugs.com"
     full_list: bool  # the page it opens lists the side effects in full
+    # What the page prints, in its language: "nci", "guide", "full_list", "page" or "more_info",
+    # and the publisher or clinic it names.
+    kind: str = "page"
+    where: str = ""
 
 
 @dataclass
@@ -195,6 +238,7 @@ class Handout:
     how_it_works: str | None
     uses: list[Item]
     dropped: list[str]
+    left_out: list[LeftOut]
     sources: list[SourceLine]
     link: Link | None
     made: dt.date | None
@@ -234,10 +278,11 @@ def plan(record: DrugRecord, cuts: Cuts, made: dt.date | None = None,
         how_it_works=record.how_it_works.text if record.how_it_works and cuts.how_it_works else None,
         uses=list(record.uses),
         dropped=cuts.dropped(record),
+        left_out=left_out(cuts, record),
         sources=_source_lines(record.sources),
         link=link(record, more_info_url, clinic),
         made=made,
-        language=next((s.language for s in record.sources if s.language), "en"),
+        language=record_language(record).replace("_", "-"),
         clinic_address=FOOTER_ADDRESS not in cuts.omitted,
         clinic_note=FOOTER_NOTE not in cuts.omitted,
         emergency=list(record.emergency_signs),
@@ -265,24 +310,33 @@ def link(record: DrugRecord, more_info_url: str | None = None, clinic: str | Non
     listings = [s for s in web if rank(s)[0] or "side effect" in (s.title or "").lower()]
     if listings:
         best = max(listings, key=rank)
-        return Link(best.url.strip(), _link_name(best, full_list=True), True)
+        return Link(best.url.strip(), _link_name(best, full_list=True), True, *_link_kind(best, True))
     if is_web_address(more_info_url):
-        return Link(more_info_url.strip(), f"more information from {clinic or 'your care team'}", False)
+        return Link(more_info_url.strip(), f"more information from {clinic or 'your care team'}", False,
+                    "more_info", clinic or "")
     if web:
         best = max(web, key=rank)
-        return Link(best.url.strip(), _link_name(best, full_list=False), False)
+        return Link(best.url.strip(), _link_name(best, full_list=False), False, *_link_kind(best, False))
     return None
 
 
-def _link_name(source: Source, full_list: bool) -> str:
+def _link_kind(source: Source, full_list: bool) -> tuple[str, str]:
+    """What the code opens, as data the template words in the page's language."""
     publisher = source.publisher or ""
     title = source.title or ""
     if source.kind == "cancer.gov" or "National Cancer Institute" in publisher or "cancer.gov" in (source.url or ""):
-        return "the drug's page at the National Cancer Institute"
+        return "nci", ""
     if "medication guide" in title.lower():
-        return "the full Medication Guide"
-    where = publisher or title or "the source"
-    return f"the full list of side effects at {where}" if full_list else f"the drug's page at {where}"
+        return "guide", ""
+    return ("full_list" if full_list else "page"), publisher or title
+
+
+def _link_name(source: Source, full_list: bool) -> str:
+    """The link's words in English, for reports (the page words them from the catalogue)."""
+    kind, where = _link_kind(source, full_list)
+    return {"nci": "the drug's page at the National Cancer Institute", "guide": "the full Medication Guide",
+            "full_list": f"the full list of side effects at {where or 'the source'}"}.get(
+        kind, f"the drug's page at {where or 'the source'}")
 
 
 def group_signs(signs: list[Item]) -> list[SignGroup]:
@@ -351,23 +405,28 @@ def _source_lines(sources: list[Source]) -> list[SourceLine]:
     for source in sources:
         name = source.publisher or source.title or re.sub(r".*/", "", source.file)
         clinic = source.kind == "clinic"
-        name = f"{name} pharmacy" if clinic else name
-        line = SourceLine(name, source.last_reviewed, review.due_date(source), source.url, clinic)
+        line = SourceLine(f"{name} pharmacy" if clinic else name, source.last_reviewed, review.due_date(source),
+                          source.url, clinic, name if clinic else "")
         if all((l.publisher, l.reviewed, l.due) != (line.publisher, line.reviewed, line.due) for l in lines):
             lines.append(line)
     return lines
 
 
-def percent_words(frequency: str | None) -> str | None:
-    """"28%" as a patient reads it best: "about 3 in 10 people in studies"; other wording as given."""
+def percent_words(frequency: str | None, language=None) -> str | None:
+    """"28%" as a patient reads it best: "about 3 in 10 people in studies"; other wording as given
+    (the four drugs.com labels in the page's language)."""
+    from .i18n import language as load_language
+
+    language = language or load_language()
     if not frequency:
         return None
     match = re.fullmatch(r"(\d+(?:\.\d+)?)\s*%", frequency.strip())
     if not match:
-        return frequency
+        label = FREQUENCY_LABELS.get(frequency, frequency)
+        return language.gettext(label) if label in HOW_COMMON else frequency
     value = float(match[1])
     if value >= 10:
-        return f"about {int(value / 10 + 0.5)} in 10 people in studies"
+        return language.gettext("about %(n)s in 10 people in studies") % {"n": int(value / 10 + 0.5)}
     if value >= 1:
-        return f"about {int(value + 0.5)} in 100 people in studies"
-    return "fewer than 1 in 100 people in studies"
+        return language.gettext("about %(n)s in 100 people in studies") % {"n": int(value + 0.5)}
+    return language.gettext("fewer than 1 in 100 people in studies")

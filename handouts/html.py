@@ -14,7 +14,7 @@ from pathlib import Path
 import jinja2
 import jinja2.bccache
 
-from . import assets, qr, sandbox
+from . import assets, i18n, qr, sandbox
 from .brand import Brand
 from .errors import InputError
 from .handout import Cuts, Handout, percent_words
@@ -28,7 +28,7 @@ MIN_SCALE = max(10.0 / BODY_PT, 11.0 / URGENT_PT)
 TEMPLATE = "handout.html"
 
 
-def environment(root: Path, brand: Brand) -> jinja2.Environment:
+def environment(root: Path, brand: Brand, language: i18n.Language | None = None) -> jinja2.Environment:
     builtin = _FolderLoader(assets.templates_dir())
     chain = [_FolderLoader(brand.folder)] if brand.folder else []
     chain.append(_FolderLoader(root / "templates"))
@@ -42,10 +42,23 @@ def environment(root: Path, brand: Brand) -> jinja2.Environment:
         undefined=jinja2.StrictUndefined,
         trim_blocks=True,
         lstrip_blocks=True,
+        extensions=["jinja2.ext.i18n"],
     )
-    env.filters["often"] = percent_words
-    env.filters["longdate"] = long_date
+    add_language(env, language or i18n.language())
     return env
+
+
+def add_language(env: jinja2.Environment, language: i18n.Language) -> None:
+    """The catalogue's words, and dates, numbers and lists the language's way."""
+    env.install_language(language)
+    env.globals["html_lang"] = language.tag
+    env.filters["often"] = lambda frequency: percent_words(frequency, language)
+    env.filters["longdate"] = language.date
+    env.filters["number"] = language.number
+    env.filters["any_of"] = language.any_of
+    env.filters["all_of"] = language.all_of
+    env.filters["translated"] = lambda messages: [language.gettext(m) for m in messages]
+    env.filters["mentions_fever"] = language.mentions_fever
 
 
 class _FolderLoader(jinja2.FileSystemLoader):
@@ -113,7 +126,7 @@ def _bytecode_cache() -> jinja2.BytecodeCache | None:
 
 
 def long_date(day: dt.date | None) -> str:
-    return f"{day:%B} {day.day}, {day.year}" if day else ""
+    return i18n.language().date(day)
 
 
 def render(env: jinja2.Environment, handout: Handout, brand: Brand, cuts: Cuts, paper: str) -> str:

@@ -51,9 +51,10 @@ def _tree(folder: Path | None) -> list[Path]:
 def shared_fingerprint(root: Path, brand: Brand, options: BuildOptions) -> str:
     """The part every handout of a build shares: templates, styles, brand, options, version."""
     digest = hashlib.sha256(f"handouts {__version__}\0".encode())
-    digest.update(repr((brand, options.paper, options.date, options.strict)).encode())
+    digest.update(repr((brand, options.paper, options.date, options.strict, options.lang)).encode())
     # The package's own code too: an editable install changes without a new version number.
-    folders = [Path(__file__).parent, assets.templates_dir(), assets.styles_dir(), root / "templates", brand.folder]
+    folders = [Path(__file__).parent, assets.templates_dir(), assets.styles_dir(), assets.builtin_dir("locale"),
+               root / "templates", brand.folder]
     seen: set[Path] = set()
     for folder in folders:
         files = [f for f in _tree(folder) if f.resolve() not in seen]

@@ -49,6 +49,12 @@ class BuildOptions:
         metadata={"flags": ("--force",), "is_flag": True,
                   "help": "Rebuild every handout, even those whose inputs are unchanged."},
     )
+    lang: str = field(
+        default="",
+        metadata={"flags": ("--lang",),
+                  "help": "Language of the handouts, e.g. es: each drug's record in that language, the page's "
+                          "words from locale/ [default: the workspace's lang, else en]."},
+    )
     strict: bool = field(
         default=False,
         metadata={"flags": ("--strict",), "is_flag": True,

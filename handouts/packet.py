@@ -12,9 +12,10 @@ from dataclasses import dataclass, field, replace
 from pathlib import Path
 
 from . import assets, combined, html, pdf, review, tomlfile
-from .build import Context, context, chosen_brand, fitted
+from .build import Context, context, chosen_brand, fitted, in_language
 from .atomic import write_atomically
 from .errors import BuildError, InputError
+from .i18n import N_, words
 from .options import PAPERS, BuildOptions, output_file
 from .slug import slug
 from .workspace import Catalog, Drug
@@ -24,7 +25,7 @@ from .workspace import Catalog, Drug
 # it could not fit one page at any larger type, so stepping down would end at the floor anyway.
 FLOOR_PAGE_CHARS = 6000
 PAGES_CLEARLY_TOO_LONG = 3
-COMBINED_TITLE = "When to call us right away"
+COMBINED_TITLE = N_("When to call us right away")
 
 PACKET_KEYS = ("title", "drugs", "regimen", "duplex", "paper", "brand")
 
@@ -44,13 +45,18 @@ class Part:
     title: str
     first_page: int  # 1-based page number in the packet
     last_page: int = 0  # when the part has more than one page
+    printed_pages: str = ""  # its pages as the cover prints them, in the packet's language
 
     @property
     def pages(self) -> str:
-        """"page 2", or "pages 2-3" for a part of several pages, as the cover and the report say it."""
+        """"page 2", or "pages 2-3" for a part of several pages, as the report says it."""
+        return self.pages_in(None)
+
+    def pages_in(self, language) -> str:
+        """The part's pages as the cover prints them, in the packet's language ("páginas 2-3")."""
         if self.last_page > self.first_page:
-            return f"pages {self.first_page}-{self.last_page}"
-        return f"page {self.first_page}"
+            return words(language, N_("pages %(first)s-%(last)s")) % {"first": self.first_page, "last": self.last_page}
+        return words(language, N_("page %(n)s")) % {"n": self.first_page}
 
 
 @dataclass
@@ -100,14 +106,14 @@ def describe(result: PacketResult) -> list[str]:
     return lines
 
 
-def resolve(catalog: Catalog, spec: PacketSpec) -> tuple[list[Drug], list[str], str]:
+def resolve(catalog: Catalog, spec: PacketSpec, language=None) -> tuple[list[Drug], list[str], str]:
     """The packet's drugs, the regimen drugs that have no handout yet, and the title."""
     names = list(spec.drugs)
     missing: list[str] = []
     title = spec.title
     if spec.regimen:
         regimen = catalog.find_regimen(spec.regimen)
-        title = title or f"{regimen.name}: your medicines"
+        title = title or words(language, N_("%(regimen)s: your medicines")) % {"regimen": regimen.name}
         for name in regimen.drugs:
             try:
                 catalog.find(name)
@@ -123,18 +129,18 @@ def resolve(catalog: Catalog, spec: PacketSpec) -> tuple[list[Drug], list[str], 
         drug = catalog.find(name)
         if drug not in drugs:
             drugs.append(drug)
-    return drugs, missing, title or "Your medicines"
+    return drugs, missing, title or words(language, N_("Your medicines"))
 
 
 def make(root: Path, catalog: Catalog, spec: PacketSpec, options: BuildOptions) -> PacketResult:
     """Lay the packet out and write it: to ``-o FILE.pdf``, else to packet-TITLE.pdf in the output
     folder. A packet missing a drug that failed is written beside the last good one, never over
-    it, as ...-incomplete.pdf."""
-    drugs, missing, title = resolve(catalog, spec)
+    it, as ...-incomplete.pdf. Its words and records are in the language of ``--lang``."""
     options = merged_options(options, spec)
     # A build into the same folder fitted these handouts already: each is laid out once, with its fit.
     folder = output_file(options).parent if output_file(options) else options.output or root / "out"
     ctx = context(root, options, chosen_brand(root, options), fits_from=folder)
+    drugs, missing, title = resolve(in_language(root, catalog, options), spec, ctx.language)
     made = options.date or max(filter(None, (review.newest_review(d.record.sources) for d in drugs)), default=None)
     handouts, failed = [], []
     for drug in drugs:
@@ -148,7 +154,8 @@ def make(root: Path, catalog: Catalog, spec: PacketSpec, options: BuildOptions) 
     # packet peaked 110 MiB higher, bench measure 5).
     urgent = _combined_page(ctx, [d for d, _ in handouts], made)
     blank = _page(ctx, "packet_blank.html", {}).pages[0]
-    pages, parts = _assemble(urgent.document.pages, handouts, blank, spec.duplex)
+    pages, parts = _assemble(urgent.document.pages, handouts, blank, spec.duplex, words(ctx.language, COMBINED_TITLE))
+    parts = [replace(part, printed_pages=part.pages_in(ctx.language)) for part in parts]
     cover = _page(ctx, "packet_cover.html", {"title": title, "parts": parts, "made": made})
     all_pages = cover.pages + pages
     path = packet_path(root, options, title, incomplete=bool(failed))
@@ -172,11 +179,11 @@ def merged_options(options: BuildOptions, spec: PacketSpec) -> BuildOptions:
     return replace(options, paper=options.paper or spec.paper or "", brand=options.brand or spec.brand)
 
 
-def _assemble(urgent_pages, handouts, blank, duplex: bool):
+def _assemble(urgent_pages, handouts, blank, duplex: bool, urgent_title: str = COMBINED_TITLE):
     """Pages after the cover, with each part's pages; in duplex, blanks keep every handout on
-    the front of a sheet (an odd page)."""
+    the front of a sheet (an odd page). ``urgent_title``: the combined page's, as printed."""
     pages = list(urgent_pages)
-    parts = [Part(COMBINED_TITLE, 2, 1 + len(pages))]
+    parts = [Part(urgent_title, 2, 1 + len(pages))]
     for drug, document in handouts:
         if duplex and (1 + len(pages)) % 2 == 1:  # the next page would be even: a back
             pages.append(blank)
@@ -191,7 +198,7 @@ def _page(ctx: Context, template: str, values: dict):
 
 
 def _combined_page(ctx: Context, drugs: list[Drug], made: dt.date | None) -> combined.Laid:
-    entries = combined.entries(drugs)
+    entries = combined.entries(drugs, ctx.language)
     names = [combined.printed_name(d.name) for d in drugs]
     sign_text = " ".join(f"{e.title or ''} " + " ".join(s.text for s in e.signs) for e in entries)
 

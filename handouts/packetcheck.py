@@ -17,7 +17,7 @@ from pathlib import Path
 
 import pdfplumber
 
-from . import build, check, combined, inputs, packet
+from . import build, check, combined, i18n, inputs, packet
 from .brand import Brand
 from .check import FAIL, PASS, DrugReport, Figure
 from .options import BuildOptions
@@ -41,8 +41,9 @@ def spec_from(value: str, drugs: tuple[str, ...]) -> packet.PacketSpec:
 def check_packet(root: Path, catalog: Catalog, spec: packet.PacketSpec, options: BuildOptions,
                  as_of: dt.date) -> tuple[Brand, list[DrugReport]]:
     """The packet's own report, then each drug's (as `handouts check` gives it)."""
-    drugs, _, title = packet.resolve(catalog, spec)
     options = packet.merged_options(options, spec)
+    language = i18n.chosen(root, options.lang)
+    drugs, _, title = packet.resolve(build.in_language(root, catalog, options), spec, language)
     brand, reports = check.check(root, catalog, [d.name for d in drugs], options, as_of)
     report = DrugReport(f"packet: {title}")
     with tempfile.TemporaryDirectory(prefix="handouts-check-packet-") as temp:
@@ -54,14 +55,15 @@ def check_packet(root: Path, catalog: Catalog, spec: packet.PacketSpec, options:
         singles = build.build(root, catalog, [d.name for d in drugs],
                               replace(options, output=folder, jobs=1, force=True), brand)
         made = packet.make(root, catalog, spec, replace(options, output=folder / "packet.pdf"))
-        report.figures += _packet_figures(made, drugs, singles, brand)
+        report.figures += _packet_figures(made, drugs, singles, brand, language)
     return brand, [report] + reports
 
 
-def _packet_figures(made: packet.PacketResult, drugs, singles: list[build.Result], brand: Brand) -> list[Figure]:
+def _packet_figures(made: packet.PacketResult, drugs, singles: list[build.Result], brand: Brand,
+                    language: i18n.Language | None = None) -> list[Figure]:
     built = [d for d in drugs if d.name not in {name for name, _ in made.failed}]
     parts = {part.title: part for part in made.parts}
-    urgent = parts[packet.COMBINED_TITLE]
+    urgent = made.parts[1]  # the combined page, after the cover
     with pdfplumber.open(made.path) as pdf:
         pages = pdf.pages
         # A line broken after a hyphen ("life-" / "threatening") reads as one word again.
@@ -72,29 +74,32 @@ def _packet_figures(made: packet.PacketResult, drugs, singles: list[build.Result
             Figure("packet: every handout in it", FAIL if made.failed else PASS,
                    f"{len(built)} of {len(drugs)}", "every drug's handout",
                    "; ".join(f"{name}: {why}" for name, why in made.failed)),
-            _urgent_first(combined_text, combined.entries(built), brand),
+            _urgent_first(combined_text, combined.entries(built, language), brand, language, urgent.title),
             _every_sign(combined_text, built),
             *_type_floor(combined_pages),
             _printable(pages),
-            _cover(texts[0], made.parts[1:]),
+            _cover(texts[0], made.parts[1:], language),
             _same_pages(pages, parts, singles),
         ]
     return figures
 
 
-def _urgent_first(text: str, entries: list[combined.Entry], brand: Brand) -> Figure:
+def _urgent_first(text: str, entries: list[combined.Entry], brand: Brand, language: i18n.Language | None = None,
+                  heading: str = packet.COMBINED_TITLE) -> Figure:
     """The heading first, the emergency line and numbers before any sign, then the entries in
-    their order: serious warnings, symptom groups, the other signs."""
+    their order: serious warnings, symptom groups, the other signs (in the packet's language)."""
     name, bar = "combined page: urgent first", "heading, emergency line, numbers, then warnings and groups in order"
-    if not text.startswith(packet.COMBINED_TITLE):
+    if not text.startswith(fold(heading)):
         return Figure(name, FAIL, "heading not first", bar)
-    emergency = text.find(fold(brand.emergency))
-    first = text.find(f"{entries[0].title or 'Warning'}:") if entries else -1
+    emergency = text.find(fold(brand.emergency or i18n.words(
+        language, "In an emergency, call 911 or go to the nearest emergency room.")))
+    untitled = i18n.words(language, "Warning")
+    first = text.find(fold(f"{entries[0].title or untitled}:")) if entries else -1
     if emergency < 0 or 0 <= first < emergency:
         return Figure(name, FAIL, "emergency line not above the signs", bar)
     at = emergency
     for entry in entries:  # each entry's title after the one before it ("Other signs" comes once per drug set)
-        at = text.find(f"{entry.title or 'Warning'}:", at + 1)
+        at = text.find(fold(f"{entry.title or untitled}:"), at + 1)
         if at < 0:
             return Figure(name, FAIL, "entries out of order", bar, f"first out of place: {entry.title!r}")
     return Figure(name, PASS, f"{len(entries)} entries in order", bar)
@@ -140,8 +145,8 @@ def _printable(pages) -> Figure:
                   f"everything {PRINTABLE_MARGIN_PT / 72:.2g} in or more from the edges", "; ".join(outside))
 
 
-def _cover(text: str, parts: list[packet.Part]) -> Figure:
-    missing = [p.title for p in parts if f"{fold(p.title)} {p.pages}" not in text]
+def _cover(text: str, parts: list[packet.Part], language: i18n.Language | None = None) -> Figure:
+    missing = [p.title for p in parts if f"{fold(p.title)} {fold(p.pages_in(language))}" not in text]
     return Figure("cover lists every page", FAIL if missing else PASS,
                   f"{len(parts) - len(missing)} of {len(parts)} parts", "each part with its pages",
                   f"not listed right: {', '.join(missing)}" if missing else "")

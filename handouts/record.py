@@ -83,6 +83,18 @@ class BrandName:
 
 
 @dataclass
+class TranslationOf:
+    """A translated record's link to its original: the original's generic name and language, the
+    original's review date it was translated from, and, per urgent tier, which of the original's
+    items each item translates (0-based positions; by position unless an item says ``of:``)."""
+
+    generic_name: str
+    language: str = "en"
+    from_review: dt.date | None = None
+    of: dict[str, list[int]] = field(default_factory=dict)
+
+
+@dataclass
 class DrugRecord:
     generic_name: str
     brands: list[BrandName] = field(default_factory=list)
@@ -104,6 +116,9 @@ class DrugRecord:
     # listed by `show`, never printed on the patient's page (no template knows this field).
     care_team_notes: list[Item] = field(default_factory=list)
     ignored: list[Ignored] = field(default_factory=list)  # blocks of the sources no field holds
+    # The language the record is written in ("es"); None: its sources' (English unless they say).
+    language: str | None = None
+    translation: TranslationOf | None = None  # what this record translates (see translation.py)
     # The serious warnings come from text written for prescribers (an FDA label with no patient
     # section): `build` refuses the record until a YAML record gives the patient wording.
     professional_wording: bool = False
@@ -165,6 +180,11 @@ class Skipped:
 
 
 Document = DrugRecord | Regimen | Skipped
+
+
+def record_language(record: DrugRecord) -> str:
+    """The language a record is written in: its own ``language``, else its first source's, else English."""
+    return record.language or next((s.language for s in record.sources if s.language), "en")
 
 
 def _plain(value):

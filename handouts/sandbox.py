@@ -201,7 +201,8 @@ def _bounded_join(pieces) -> str:
     return "".join(parts)
 
 
-_FORMAT_WIDTH = re.compile(r"%[^a-zA-Z%]*?(?:\*|\d{5,})")
+# "%(name)99999s" too: the catalogue's messages name their placeholders.
+_FORMAT_WIDTH = re.compile(r"%(?:\([^)]*\))?[^a-zA-Z%]*?(?:\*|\d{5,})")
 
 
 def _check_format(text) -> None:
@@ -230,6 +231,24 @@ class Environment(ImmutableSandboxedEnvironment):
 
     bounded = staticmethod(_bounded)
     timed = staticmethod(_timed)
+
+    def install_language(self, language) -> None:
+        """The page's words from ``language``'s catalogue (see i18n.py), through Jinja's i18n
+        extension: ``_()``, ``gettext``, ``ngettext``, ``pgettext`` and ``{% trans %}`` become
+        callable. The message is a format string a template chooses: bounded like ``%``."""
+
+        def guarded(function):
+            @functools.wraps(function)
+            def call(*args):
+                for text in args:
+                    _check_format(text)
+                return function(*args)
+            return call
+
+        self.install_gettext_callables(
+            guarded(language.gettext), guarded(language.ngettext), newstyle=True,
+            pgettext=guarded(language.pgettext), npgettext=guarded(language.npgettext))
+        self._callable_globals = tuple(self.globals.values())
 
     # Attribute access: a mapping's keys are its attributes (never dict's methods); everything
     # else must pass the policy. Unlike Jinja's own sandbox, str.format is never reachable.

@@ -13,7 +13,7 @@ import stat
 from dataclasses import dataclass, field
 from pathlib import Path
 
-from . import limits, merge, suggest
+from . import limits, merge, suggest, translation
 from . import slug as slug_module
 from .errors import InputError
 from .readers import read_document, yamlrecord
@@ -60,6 +60,8 @@ class Catalog:
     skipped: list[Skipped] = field(default_factory=list)
     errors: list[InputError] = field(default_factory=list)
     warnings: list[str] = field(default_factory=list)  # worth a line, but nothing is wrong with the files
+    # Records in other languages, merged per drug like the originals: {"es": [Drug, ...]} (translation.py).
+    translations: dict[str, list[Drug]] = field(default_factory=dict)
 
     def find(self, name: str) -> Drug:
         """The drug called ``name`` (generic or brand, any case), or an InputError."""
@@ -187,12 +189,18 @@ def load(root: Path) -> Catalog:
             catalog.regimens.append(document)
         else:
             catalog.skipped.append(document)
+    # A translation is never merged into its original: each language is a catalogue of its own.
+    records, others = translation.split(records)
     unread = catalog.errors[scanned:]  # the files read but not understood (not links, FIFOs, ...)
     for group in _group(records, catalog.errors):
         drug = _drug(_set_examples_aside(group, catalog.warnings), catalog.errors)
         drug.digests = {f: digests[f] for f in drug.files if f in digests}
         drug.problems = _unread_record_first(drug, unread, texts) or _with_next_step(drug)
         catalog.drugs.append(drug)
+    for code, translated in others.items():
+        catalog.translations[code] = [_drug(g, catalog.errors) for g in _group(translated, catalog.errors)]
+        for drug in catalog.translations[code]:
+            drug.digests = {f: digests[f] for f in drug.files if f in digests}
     catalog.drugs.sort(key=lambda d: d.slug)
     catalog.warnings.extend(_name_files(catalog.drugs))
     return catalog

@@ -83,14 +83,15 @@ BAD = [
         urgent_signs:
           - Purple fingernails
         colour: blue
-        """, 4, "unknown field 'colour' in record (known: brands, care_team_notes, description, emergency_signs, generic_name, how_it_works, "
-                "pronunciation, reminders, serious_warnings, side_effects, sources, urgent_signs, uses)"),
+        """, 4, "unknown field 'colour' in record (known: brands, care_team_notes, description, emergency_signs, generic_name, "
+                "how_it_works, language, pronunciation, reminders, serious_warnings, side_effects, sources, "
+                "translated_from_review, translates, urgent_signs, uses)"),
     ("unknown key in an item", """\
         generic_name: vexaprolin
         urgent_signs:
           - text: Purple fingernails
             severity: high
-        """, 4, "unknown field 'severity' in an item of 'urgent_signs' (known: frequency, source, text, title)"),
+        """, 4, "unknown field 'severity' in an item of 'urgent_signs' (known: frequency, of, source, text, title)"),
     ("unknown key in a source", """\
         generic_name: vexaprolin
         urgent_signs:

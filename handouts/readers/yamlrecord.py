@@ -13,7 +13,7 @@ import yaml
 
 from .. import limits
 from ..errors import InputError
-from ..record import BrandName, DrugRecord, Item, Source
+from ..record import BrandName, DrugRecord, Item, Source, TranslationOf
 from .text import parse_date, squash
 
 KIND = "yaml"
@@ -27,8 +27,11 @@ _SIGNATURE = re.compile(r"^(generic_name|urgent_signs|serious_warnings|side_effe
 SINGLE_FIELDS = ("pronunciation", "description", "how_it_works")
 # care_team_notes: sentences for prescribers a reader kept out of the printed page (issue 12).
 LIST_FIELDS = ("uses", "serious_warnings", "emergency_signs", "urgent_signs", "side_effects", "reminders", "care_team_notes")
-TOP_KEYS = frozenset(("generic_name", "brands", "sources", *SINGLE_FIELDS, *LIST_FIELDS))
-ITEM_KEYS = frozenset(("text", "title", "frequency", "source"))
+# A translated record: its language, the record it translates, and (per urgent item) "of:" (README, "Languages").
+TRANSLATION_KEYS = ("language", "translates", "translated_from_review")
+TOP_KEYS = frozenset(("generic_name", "brands", "sources", *SINGLE_FIELDS, *LIST_FIELDS, *TRANSLATION_KEYS))
+ITEM_KEYS = frozenset(("text", "title", "frequency", "source", "of"))
+MAPPED_FIELDS = ("emergency_signs", "serious_warnings", "urgent_signs")  # as in translation.MAPPED
 BRAND_KEYS = frozenset(("name", "country", "qualifier", "discontinued", "source"))
 SOURCE_KEYS = frozenset(
     ("id", "kind", "publisher", "title", "url", "license", "language", "last_reviewed", "review_frequency",
@@ -67,8 +70,40 @@ def read(text: str, path: str) -> DrugRecord:
     for name in LIST_FIELDS:
         items = _sequence(fields.get(name), path, name)
         setattr(record, name, [_item(node, path, name, default, ids) for node in items])
+    if "language" in fields:
+        record.language = _text(fields["language"], path, "language")
+    if "translates" in fields:
+        record.translation = _translation(fields, path)
     _drop_uncited_clinic(record)
     return record
+
+
+def _translation(fields: dict[str, yaml.Node], path: str) -> TranslationOf:
+    of = _mapping(fields["translates"], path, frozenset(("generic_name", "language")), "translates")
+    if "generic_name" not in of:
+        raise InputError(path, "translates needs the generic_name of the record it translates", _line(fields["translates"]))
+    positions = {}
+    for name in MAPPED_FIELDS:
+        positions[name] = [_of(node, path, name, n) for n, node in enumerate(_sequence(fields.get(name), path, name))]
+    review = fields.get("translated_from_review")
+    return TranslationOf(
+        generic_name=_text(of["generic_name"], path, "translates.generic_name"),
+        language=_optional_text(of, "language", path, "translates") or "en",
+        from_review=_date(review, path, "translated_from_review") if review is not None else None,
+        of=positions,
+    )
+
+
+def _of(node: yaml.Node, path: str, field: str, position: int) -> int:
+    """Which of the original's items (0-based) this item translates: its own position unless it says "of: N" (1-based)."""
+    if not isinstance(node, yaml.MappingNode):
+        return position
+    value = next((v for k, v in node.value if isinstance(k, yaml.ScalarNode) and k.value == "of"), None)
+    if value is None:
+        return position
+    if not (isinstance(value, yaml.ScalarNode) and value.value.isdigit() and int(value.value) >= 1):
+        raise InputError(path, f"{field}.of must be the number of the original's item it translates (1, 2, ...)", _line(value))
+    return int(value.value) - 1
 
 
 def default_source(sources: list[Source]) -> Source:
@@ -286,12 +321,12 @@ def _kind(node: yaml.Node | None, path: str) -> str:
     raise InputError(path, "sources.kind must be 'clinic' (the clinic's own words) or left out", _line(node))
 
 
-def _date(node: yaml.Node | None, path: str) -> dt.date | None:
+def _date(node: yaml.Node | None, path: str, field: str = "sources.last_reviewed") -> dt.date | None:
     if node is None or _is_null(node):
         return None
     value = parse_date(str(node.value)) if isinstance(node, yaml.ScalarNode) else None
     if value is None:
-        raise InputError(path, "sources.last_reviewed must be a date such as 2025-12-30", _line(node))
+        raise InputError(path, f"{field} must be a date such as 2025-12-30", _line(node))
     return value
 
 
