@@ -63,11 +63,11 @@ def timed(func) -> float:
 
 
 def snapshot(folder: Path) -> Path:
-    """Copy the code under test (package, templates, styles) so that edits made to the work tree
+    """Copy the code under test (package, templates, styles, message catalogues) so that edits made to the work tree
     while the benchmark runs cannot change it half-way (the build fingerprint covers the code)."""
     ignore = shutil.ignore_patterns("__pycache__", "*.pyc")
     shutil.rmtree(folder, ignore_errors=True)
-    for name in ("handouts", "templates", "styles"):
+    for name in ("handouts", "templates", "styles", "locale"):
         shutil.copytree(REPO / name, folder / name, ignore=ignore)
     return folder
 
