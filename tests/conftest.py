@@ -34,13 +34,24 @@ def seed(seeds_dir: Path, number: str) -> Path:
     return matches[0]
 
 
+def shared_corpus(name: str, what: str) -> Path:
+    """../shared/corpus/NAME, or a clean skip where it is absent."""
+    path = SHARED / "corpus" / name
+    if not path.is_dir():
+        pytest.skip(f"no {what} corpus at {path}")
+    return path
+
+
 @pytest.fixture
 def nci_dir() -> Path:
-    """../shared/corpus/nci: real cancer.gov pages (skip where absent)."""
-    path = SHARED / "corpus" / "nci"
-    if not path.is_dir():
-        pytest.skip(f"no cancer.gov corpus at {path}")
-    return path
+    """../shared/corpus/nci: real cancer.gov pages."""
+    return shared_corpus("nci", "cancer.gov")
+
+
+@pytest.fixture
+def fda_dir() -> Path:
+    """../shared/corpus/fda: real FDA labels (see its README)."""
+    return shared_corpus("fda", "FDA")
 
 
 @pytest.fixture(autouse=True)

@@ -372,3 +372,21 @@ def test_check_passes_every_bar_on_the_shipped_pages_without_strict(shipped_work
     data = json.loads(result.stdout)
     failed = [(d["drug"], f["name"], f["detail"]) for d in data["drugs"] for f in d["figures"] if f["status"] == "fail"]
     assert failed == [] and result.exit_code == 0, failed
+
+
+def test_must_keep_reminders_go_last_and_are_named_rather_than_no_handout(make_workspace):
+    # Urgent content that fits alone at the floor, and must-keep reminders too long to fit beside it:
+    # a handout with the reminders' topics named beats no handout at all.
+    urgent = [f"A long made-up urgent sign number {n} that fills most of a line on the page" for n in range(44)]
+    reminders = [{"title": "Pregnancy", "text": "Use birth control during treatment and for a month after. " * 6},
+                 {"title": "Driving", "text": "Do not drive until you know how this medicine affects you. " * 6}]
+    root = make_workspace({"last.yaml": record("lastamab", urgent_signs=urgent, reminders=reminders)})
+    (result,) = build.build(root, workspace.load(root), [], BuildOptions(strict=True, jobs=1))
+    assert result.ok, result.message
+    assert pdfread.pages(result.path) == 1
+    flat = " ".join(pdfread.text(result.path).split())
+    for n in range(44):
+        assert f"urgent sign number {n} that" in flat
+    gone = [topic for topic in ("pregnancy", "driving") if f"{topic.capitalize()}:" not in flat]
+    assert gone, "the reminders fitted: the record no longer tests the last resort"
+    assert f"ask your care team about {', '.join(gone)}" in flat

@@ -33,11 +33,8 @@ PRESCRIBER_WORDS = re.compile(r"\b(?:Monitor|Withhold|Premedicate)\b")
 
 
 @pytest.fixture
-def corpus() -> Path:
-    path = SHARED / "corpus" / "fda"
-    if not path.is_dir():
-        pytest.skip(f"no FDA corpus at {path}")
-    return path
+def corpus(fda_dir) -> Path:
+    return fda_dir
 
 
 def keys(items) -> list[str]:
