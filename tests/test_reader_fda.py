@@ -24,7 +24,7 @@ from handouts.readers.text import item_key
 from handouts.readers.urgency import is_call_now
 from handouts.record import DrugRecord, Item, Skipped
 
-from .conftest import FIXTURES, SHARED
+from .conftest import FIXTURES
 from .pdfread import pages, text as pdf_text
 from .test_cli import run
 
