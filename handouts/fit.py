@@ -1,17 +1,18 @@
 """Make a handout fill exactly one page: lay out, measure, cut, then give back.
 
 Layout passes are the cost that matters, so the fitter works from measured heights. The
-first layout has everything at full size and measures every item that may be left out. If
-it does not fit, a model of the page (the measured heights, scaled with the type and
-corrected by each real layout) chooses the largest type at which the content that is never
-cut fits, at most full size, and then gives back whole items in priority order while the
-model says they fit (see ``handout.cut_order``). Each choice is checked by a real layout:
-one that overflows cuts more, one that fits with room for more gives back more, and a give
-back that overflows falls back to the last layout that fitted, at no extra pass. A give back
-starts from the fitted page's own cuts (nothing it kept is cut again). The model counts the
-"not on this page" note's lines from its text, drops a group's heading with its last item,
-balances reminders in columns at their line breaks, and does not trust the balance of a list
-the first (overflowing) layout broke over two pages.
+first layout has everything at full size and measures every item that may be left out, every
+paragraph's words and every list set in columns. If it does not fit, a model of the page
+sets it again at any type size and with any items left out: each paragraph's words are
+broken into lines again at that size, and each list's columns are balanced again from its
+items, the way WeasyPrint balances them. The model chooses the largest type at which the
+content that is never cut fits, at most full size, and then gives back whole items in
+priority order while it says they fit (see ``handout.cut_order``). Each choice is checked by
+a real layout, which also corrects the model: one that overflows chooses again, one that fits
+with a body line or more empty while something is left out gives back more (twice at most),
+and a give back that overflows leaves the last layout that fitted standing. A give back starts
+from the fitted page's own cuts (nothing it kept is cut again). The model counts the "not on
+this page" note's lines from its text and drops a group's heading with its last item.
 
 Urgent content and the must-keep reminders are never cut: if they alone cannot fit at the
 smallest type, the drug fails with the overflow.
@@ -21,10 +22,12 @@ from __future__ import annotations
 
 import math
 from dataclasses import dataclass, field, replace
+from functools import cached_property
 from typing import Callable
 
 from weasyprint import Document
 from weasyprint.formatting_structure.boxes import LineBox, TextBox
+from weasyprint.text.line_break import create_layout, line_size
 
 from .errors import BuildError
 from .handout import Cuts, cut_order, last_resort
@@ -37,9 +40,14 @@ SAFETY = 0.99
 # (taller and more lines), one-line items only linearly; handouts are a mix.
 GROWTH = 1.5
 MAX_PASSES = 8
+# Give backs after the first layout that fits: each costs a pass, for content a page left out.
+GIVE_BACKS = 2
+# Words are measured one by one, and a line holds a little more or less than their sum: a
+# paragraph is broken as if its type were this much larger, so that a line the estimate
+# only just fits counts as the line it may become (an overflow costs a layout pass).
+WIDTH_ERROR = 0.005
 # The target, as a share of the page, after each layout that overflowed.
 OVERFLOWED_SAFETY = 0.985
-TRIAL_SAFETY = 1.0
 # How far below the type the never-cut content needs the fitter may go to keep other content:
 # one point of body type. Past that, content is left out before the type shrinks further.
 CONTENT_ALLOWANCE = 1.0 / 12
@@ -64,6 +72,40 @@ class Fitted:
         return self.empty * PT_PER_PX
 
 
+@dataclass(frozen=True)
+class Paragraph:
+    """One wrapped block of the flow as a layout set it."""
+
+    width: float  # px of its lines' box
+    line: float  # px per line
+    lines: int
+    weight: float  # the share of its height the page gets: 1/n in one of n balanced columns
+    pieces: tuple[tuple[TextBox, ...], ...]  # its text, line by line, as the layout set it
+    owner: str = ""  # id of the list item it is in, if any
+    marker: bool = False  # a list item's bullet, beside its first line
+    within: frozenset[str] = frozenset()  # ids of the elements it is in, its own included
+    # px between its box and the page's (or its column's) edges, all in units of the type but
+    # a brand's borders: at a smaller type its lines are that much wider
+    indent: float = 0.0
+    hang: float = 0.0  # px the first line may run wider (a negative text-indent, in units of the type)
+
+    @cached_property
+    def words(self) -> tuple[tuple[float, float], ...]:
+        """(px of the space before, px of the word): measured only for a page that needs fitting."""
+        return _words(self.pieces)
+
+    def lines_at(self, scale: float) -> int:
+        """Lines at ``scale`` times the measured type: the measured lines plus what re-breaking
+        its words at that size gains or loses (the difference, so a break the estimate of
+        character widths gets wrong at the measured size is not counted twice)."""
+        if self.lines == 1 and scale <= 1.0 or not self.words:
+            return self.lines
+        width = self.width + self.indent * (1.0 - scale)
+        wide = scale * (1 + WIDTH_ERROR)
+        return max(1, self.lines + _break_lines(self.words, width, wide, self.hang * scale)
+                   - _break_lines(self.words, self.width, 1.0, self.hang))
+
+
 @dataclass
 class Measure:
     """What a layout tells the fitter: pages, space needed and space there is, and box heights."""
@@ -73,13 +115,14 @@ class Measure:
     available: float  # px of content area on one page
     heights: dict[str, float]  # element id -> px
     lists: dict[str, str] = field(default_factory=dict)  # list item id -> id of its list, in page order
-    # Each paragraph of the flow: (lines its text fills at this size, px per line, lines, weight)
-    lines: list[tuple[float, float, int, float]] = field(default_factory=list)
+    lines: list[Paragraph] = field(default_factory=list)  # each paragraph of the flow
     text: tuple[int, float] = (0, 0.0)  # characters of the flow's text and their px of width
     width: float = 0.0  # px of the flow's widest line
-    rows: dict[str, tuple[int, float]] = field(default_factory=dict)  # element id -> (lines, px per line)
+    # list item id -> (lines, px per line) of each of its paragraphs: where its list's columns may break
+    rows: dict[str, list[tuple[int, float]]] = field(default_factory=dict)
     labels: dict[str, float] = field(default_factory=dict)  # list id -> px of the heading over it
     split: frozenset[str] = frozenset()  # ids of elements laid out over more than one page
+    columns: dict[str, int] = field(default_factory=dict)  # list id -> the columns it is set in
 
     @property
     def overflow(self) -> float:
@@ -118,9 +161,10 @@ _FIXED = "ft-"
 class _Model:
     """The page's content height predicted for any scale and set of omitted items.
 
-    Heights are kept at full size. The flow grows with the type, about s ** growth; the
-    footer is a fixed size and does not. The correction factor ``k`` is what the last real
-    layout said of the prediction."""
+    Heights are kept at full size. Lists are set again item by item; the rest of the flow
+    scales with the type, its paragraphs gaining or losing whole lines; the footer is a fixed
+    size and does not. The correction factor ``k`` is what the last real layout said of the
+    prediction."""
 
     flow: float  # px of everything in the flow at full size, no note
     fixed: float  # px of the footer, at any type size
@@ -132,15 +176,20 @@ class _Model:
     footer_text: float = 0.0  # px of the footer's text column
     qr: float = 0.0  # px of the QR code beside it
     k: float = 1.0
+    low: float = 1.0  # the smallest type the last choice allowed
     growth: float = GROWTH
-    seen: list[tuple[float, frozenset[str], float]] = field(default_factory=list)  # (scale, omitted, px)
-    paragraphs: list[tuple[float, float, int, float]] = field(default_factory=list)  # Measure.lines at full size
+    paragraphs: list[Paragraph] = field(default_factory=list)  # Measure.lines at full size
+    owned: dict[str, list[Paragraph]] = field(default_factory=dict)  # list item id -> its paragraphs
+    counts: dict[str, int] = field(default_factory=dict)  # Measure.columns
+    # What depends on the scale only, by scale: the page's text is fixed.
+    curves: dict[float, list[tuple[frozenset[str], float]]] = field(default_factory=dict)
+    items: dict[float, tuple[dict, dict]] = field(default_factory=dict)
     # The "not on this page" note is as long as what it names: its characters for a set left out,
     # at the flow's px per character, in lines of the flow's width.
     note_chars: Callable[[frozenset[str]], int] | None = None
     px_per_char: float = 0.0
     width: float = 0.0
-    rows: dict[str, tuple[int, float]] = field(default_factory=dict)  # Measure.rows
+    rows: dict[str, list[tuple[int, float]]] = field(default_factory=dict)  # Measure.rows
     labels: dict[str, float] = field(default_factory=dict)  # Measure.labels
     split: frozenset[str] = frozenset()  # Measure.split
     at: float = 1.0  # the type scale the note's lines are counted at: the last one chosen
@@ -151,34 +200,50 @@ class _Model:
         lines = max(1, math.ceil(self.note_chars(omitted) * self.px_per_char * self.at / (self.width * LINE_FILL)))
         return lines * _line(Cuts()) + NOTE_RULE
 
-    def curve(self, scale: float) -> float:
-        """The flow's height at ``scale`` as a share of its full-size height. Each paragraph
-        keeps its measured lines, plus or minus the whole lines its text gains or loses at this
-        size; line heights and the space between blocks scale with the type."""
-        if not self.paragraphs or self.flow <= 0:
-            return scale ** self.growth
-        in_lines = sum(w * n * h for _, h, n, w in self.paragraphs)
-        other = max(0.0, self.flow - in_lines)
-        lines = sum(w * h * max(1, n + math.ceil(scale * u - 1e-6) - math.ceil(u - 1e-6))
-                    for u, h, n, w in self.paragraphs)
-        return scale * (other + lines) / (other + in_lines)
+    def _changes(self, scale: float) -> list[tuple[frozenset[str], float]]:
+        """What each paragraph outside the modelled lists gains or loses at ``scale`` in whole
+        lines, in full-size px, with the ids of the elements it is in (it goes with them)."""
+        if scale not in self.curves:
+            self.curves[scale] = [(p.within, p.weight * p.line * (p.lines_at(scale) - p.lines))
+                                  for p in self.paragraphs if p.owner not in self.owned]
+        return self.curves[scale]
 
-    def _parts(self, omitted: frozenset[str]) -> tuple[float, float]:
-        """(flow px at full size, fixed px) with ``omitted`` left out."""
-        flow, fixed = self.flow, self.fixed
+    def _items_at(self, scale: float) -> tuple[dict[str, float], dict[str, tuple[int, float]]]:
+        """Each list item's height at ``scale``, its own paragraphs broken again at that size,
+        and a reminder's (lines, px per line) there, for balancing its list's columns."""
+        if scale not in self.items:
+            heights, rows = {}, {}
+            for items, _ in self.lists.values():
+                for item, height in items:
+                    paragraphs = self.owned.get(item, ())
+                    text = sum(p.line * p.lines for p in paragraphs)
+                    heights[item] = scale * (height - text + sum(p.line * p.lines_at(scale) for p in paragraphs))
+                    rows[item] = [(p.lines_at(scale), p.line * scale) for p in paragraphs if not p.marker]
+            self.items[scale] = (heights, rows)
+        return self.items[scale]
+
+    def _parts(self, omitted: frozenset[str], scale: float = 1.0) -> tuple[float, float, float]:
+        """(px of the flow outside the modelled lists at full size, px of those lists at
+        ``scale``, fixed px) with ``omitted`` left out.
+
+        A list is set again at this size: its items' heights there, balanced in its columns, in
+        proportion to how the measured layout balanced them all (except in a list that layout
+        broke over two pages, not balanced as one: its items are what tells its height)."""
+        flow, fixed, set_lists = self.flow, self.fixed, 0.0
         in_lists = set()
         gone = {section for prefix, section in _SECTIONS.items() if section in self.sections
                 and all(i in omitted for i in self.savings if i.startswith(prefix))}
+        heights, rows = self._items_at(scale)
         for list_id, (items, measured) in self.lists.items():
-            present = [(i, h) for i, h in items if i not in omitted]
-            if list_id in self.split:
-                # A list the first layout broke over two pages was not balanced as one: its items
-                # are what tells its height.
-                flow -= measured - (_columns(present, list_id, self.rows) if present else 0.0)
-            else:
-                flow -= measured - (_columns(present, list_id, self.rows) * measured / _columns(items, list_id, self.rows)
-                                    if present else 0.0)
-            if not present and _SECTIONS.get(list_id.split("-")[0] + "-") not in gone:
+            flow -= measured
+            present = [(i, heights[i]) for i, _ in items if i not in omitted]
+            if present:
+                count = self.counts.get(list_id, 2)
+                height = _columns(present, list_id, rows, count)
+                if list_id not in self.split:
+                    height *= measured / _columns(items, list_id, self.rows, count)
+                set_lists += height
+            elif _SECTIONS.get(list_id.split("-")[0] + "-") not in gone:
                 flow -= self.labels.get(list_id, 0.0)  # an empty group loses its heading too
             in_lists.update(i for i, _ in items)
         footer_text = self.footer_text
@@ -197,24 +262,30 @@ class _Model:
                 flow -= self.sections[section]
         if omitted:
             flow += self._note(omitted)
-        return flow, fixed
+        return flow, set_lists, fixed
+
+    def _flow(self, scale: float, omitted: frozenset[str]) -> tuple[float, float]:
+        """(px of the flow at ``scale``, before the correction k; fixed px). Outside the lists,
+        everything scales with the type, and each paragraph still on the page gains or loses
+        the lines its words fill at that size."""
+        flow, set_lists, fixed = self._parts(omitted, scale)
+        if not self.paragraphs:
+            return flow * scale ** self.growth + set_lists, fixed
+        gone = omitted | {section for prefix, section in _SECTIONS.items() if section in self.sections
+                          and all(i in omitted for i in self.savings if i.startswith(prefix))}
+        change = sum(px for within, px in self._changes(scale) if not within & gone)
+        return scale * (flow + change) + set_lists, fixed
 
     def predict(self, scale: float, omitted: frozenset[str]) -> float:
-        flow, fixed = self._parts(omitted)
-        return self.k * flow * self.curve(scale) + fixed
+        flow, fixed = self._flow(scale, omitted)
+        return self.k * flow + fixed
 
     def learn(self, cuts: Cuts, measure: Measure) -> None:
-        """Correct the model by a real layout; two layouts of the same content at different
-        type sizes also say how this page's flow grows with the type."""
+        """Correct the model by a real layout."""
         self.at = cuts.scale
-        flow, fixed = self._parts(cuts.omitted)
-        for scale, omitted, needed in self.seen if not self.paragraphs else ():
-            if omitted == cuts.omitted and abs(scale - cuts.scale) > 0.005 and min(needed, measure.needed) > fixed:
-                growth = math.log((needed - fixed) / (measure.needed - fixed)) / math.log(scale / cuts.scale)
-                self.growth = min(2.5, max(1.0, growth))
-        self.seen.append((cuts.scale, cuts.omitted, measure.needed))
+        flow, fixed = self._flow(cuts.scale, cuts.omitted)
         if flow > 0 and measure.needed > fixed:
-            self.k = (measure.needed - fixed) / (flow * self.curve(cuts.scale))
+            self.k = (measure.needed - fixed) / flow
 
     def choose(self, order: list[str], safety: float = 1.0) -> Cuts:
         """Type and content for the page, in the order README "The page" gives.
@@ -227,43 +298,43 @@ class _Model:
         everything = frozenset(order)
         keep = self._largest_scale(everything, target)
         low = max(MIN_SCALE, keep - CONTENT_ALLOWANCE)
-        self.at = low
+        self.at = self.low = low
         omitted = set(everything)
         for item in reversed(order):  # highest priority first
             trial = frozenset(omitted - {item})
             if self.predict(low, trial) <= target:
                 omitted = set(trial)
         scale = max(low, self._largest_scale(frozenset(omitted), target))
-        scale = MIN_SCALE if scale < MIN_SCALE + 1e-3 else round(scale, 4)
+        scale = _rounded(scale)
         return Cuts(scale=scale, omitted=frozenset(omitted))
 
     def give_back(self, had: Cuts, order: list[str], safety: float = 1.0) -> Cuts:
         """After a layout that fitted with room: what it left out comes back, highest priority
         first, at its type size, while the model (just corrected on that very layout) says it
-        fits; then the type grows to fill what is left. Nothing it kept is cut."""
+        fits; then the type grows to fill what is left. Nothing it kept is cut. When nothing
+        comes back at that size, it may at the smallest type ``choose`` allowed."""
         target = self.available * SAFETY * safety
-        self.at = had.scale
         omitted = set(had.omitted)
-        for item in reversed(order):
-            if item in omitted and self.predict(had.scale, frozenset(omitted - {item})) <= target:
-                omitted.discard(item)
-        scale = max(had.scale, self._largest_scale(frozenset(omitted), target))
-        scale = MIN_SCALE if scale < MIN_SCALE + 1e-3 else round(scale, 4)
+        for at in (had.scale, min(had.scale, self.low)):
+            self.at = at
+            for item in reversed(order):
+                if item in omitted and self.predict(at, frozenset(omitted - {item})) <= target:
+                    omitted.discard(item)
+            if omitted != had.omitted:
+                break
+        scale = max(at, self._largest_scale(frozenset(omitted), target))
+        scale = _rounded(scale)
         return Cuts(scale=scale, omitted=frozenset(omitted))
 
     def _largest_scale(self, omitted: frozenset[str], target: float) -> float:
-        flow, fixed = self._parts(omitted)
-        if self.k * flow + fixed <= target:
+        if self.predict(1.0, omitted) <= target:
             return 1.0
-        room = target - fixed
-        if room <= 0 or flow <= 0:
+        if self.predict(MIN_SCALE, omitted) > target:
             return MIN_SCALE
-        if self.k * flow * self.curve(MIN_SCALE) >= room:
-            return MIN_SCALE
-        low, high = MIN_SCALE, 1.0  # the curve has steps: the largest scale at which it fits
-        for _ in range(30):
+        low, high = MIN_SCALE, 1.0  # the height has steps: the largest scale at which it fits
+        for _ in range(20):
             mid = (low + high) / 2
-            low, high = (mid, high) if self.k * flow * self.curve(mid) <= room else (low, mid)
+            low, high = (mid, high) if self.predict(mid, omitted) <= target else (low, mid)
         return low
 
 
@@ -295,53 +366,62 @@ class _Overflow(Exception):
 
 def _fit(layout: Layout, order: list[str], first: tuple[Document, str, Measure],
          note: Callable[[frozenset[str]], int] | None = None) -> Fitted:
-    """Fit from the first layout (everything at full size); ``order`` is what may go, first to go first."""
-    cuts = Cuts()
+    """Fit from the first layout (everything at full size); ``order`` is what may go, first to go first.
+
+    Each layout corrects the model. Until one fits, the model chooses afresh (aiming a little
+    lower after each overflow); once one fits, it is final if nothing is left out or less than
+    a body line is empty, else the model gives back what it says fits, and a give back that
+    overflows leaves the last fitting layout standing while the model, corrected by it, tries
+    a smaller one. A choice already laid out is never laid out again."""
     document, html, measure = first
     if measure.fits:
-        return Fitted(document, html, cuts, 1, measure.available - measure.needed)
+        return Fitted(document, html, Cuts(), 1, measure.available - measure.needed)
     model = _model(measure, order, note)
     best: Fitted | None = None
-    passes, overflowed = 1, 0
-    while passes < MAX_PASSES:
-        # After a layout that overflowed, aim lower: the model erred once on this page.
-        # A give back after a layout that fitted is judged by a model just corrected on this
-        # very page: it may aim closer to the edge.
+    tried = {Cuts()}
+    cuts, passes, overflowed, gave = Cuts(), 1, 0, 0
+    while True:
         if best is not None:
-            wanted = model.give_back(best.cuts, order, TRIAL_SAFETY)
-            # The last layout fitted. It is final when nothing is left out (a page a little too
-            # long shrinks once, a touch more than it needs), when less than a line is left,
-            # when the model gives nothing back there, or when it already corrected an overflow.
-            if not best.cuts.omitted or best.empty < _line(best.cuts) or not _more(wanted, best.cuts) or overflowed:
+            if not best.cuts.omitted or best.empty < _line(best.cuts) or gave >= GIVE_BACKS:
                 return best
-        elif (wanted := model.choose(order, OVERFLOWED_SAFETY ** overflowed)) == cuts:
-            # the last layout overflowed and the model would lay out the same
-            wanted = _less(cuts, order)
-            if wanted is None:
-                over = measure.overflow
-                raise _Overflow(
-                    "the urgent warnings alone do not fit on one page at the smallest type; "
-                    f"they overflow by {over * MM_PER_PX:.0f} mm ({over * PT_PER_PX:.0f} pt)"
-                )
+            wanted = model.give_back(best.cuts, order)
+            # Larger type alone is worth a pass only where it would fill the page.
+            filled = model.available - model.predict(wanted.scale, wanted.omitted) < _line(wanted)
+            if wanted in tried or not _more(wanted, best.cuts) or wanted.omitted == best.cuts.omitted and not filled:
+                return best
+            gave += 1
+        else:
+            wanted = model.choose(order, OVERFLOWED_SAFETY ** max(0, overflowed - 1))
+            if wanted in tried:  # the model would lay out what overflowed already
+                wanted = _less(cuts, order, tried)
+                if wanted is None:
+                    over = measure.overflow
+                    raise _Overflow(
+                        "the urgent warnings alone do not fit on one page at the smallest type; "
+                        f"they overflow by {over * MM_PER_PX:.0f} mm ({over * PT_PER_PX:.0f} pt)"
+                    )
+        if passes >= MAX_PASSES:
+            if best is not None:
+                return best
+            raise BuildError(f"could not fit one page in {MAX_PASSES} layout passes")
         cuts = wanted
+        tried.add(cuts)
         document, html = layout(cuts)
         passes += 1
         measure = measure_layout(document)
         model.learn(cuts, measure)
         if measure.fits:
-            if best is not None:
-                best.passes = passes
-                # One give back at most: a second would cost a pass for a line or two.
-                return Fitted(document, html, cuts, passes, measure.available - measure.needed)
             best = Fitted(document, html, cuts, passes, measure.available - measure.needed)
-        elif best is not None:
-            best.passes = passes  # a give back that did not fit: the last fitting layout stands
-            return best
-        else:
+        elif best is None:
             overflowed += 1
-    if best is not None:
-        return best
-    raise BuildError(f"could not fit one page in {MAX_PASSES} layout passes")
+        if best is not None:
+            best.passes = passes
+
+
+def _rounded(scale: float) -> float:
+    """The scale to lay out, in steps of 1/10,000, rounded down: a paragraph gains a line at a
+    precise size, and rounding up can cross it."""
+    return MIN_SCALE if scale < MIN_SCALE + 1e-3 else math.floor(scale * 10_000) / 10_000
 
 
 def _line(cuts: Cuts) -> float:
@@ -362,33 +442,98 @@ def _model(measure: Measure, order: list[str], note: Callable[[frozenset[str]], 
     for item, list_id in measure.lists.items():
         if list_id in measure.heights and item in measure.heights:
             lists.setdefault(list_id, ([], measure.heights[list_id]))[0].append((item, measure.heights[item]))
-    # Only lists whose items the fitter may cut are modelled; others never change.
-    lists = {k: v for k, v in lists.items() if any(i in savings for i, _ in v[0]) and _columns(v[0], k) > 0}
+    # Lists whose items the fitter may cut, and lists set in columns, whose balance changes with
+    # the type: each is set again from its items.
+    lists = {k: v for k, v in lists.items()
+             if (any(i in savings for i, _ in v[0]) or measure.columns.get(k, 1) > 1)
+             and _columns(v[0], k, count=measure.columns.get(k, 2)) > 0}
+    in_lists = {i for items, _ in lists.values() for i, _ in items}
+    owned: dict[str, list[Paragraph]] = {}
+    for paragraph in measure.lines:
+        if paragraph.owner in in_lists:
+            owned.setdefault(paragraph.owner, []).append(paragraph)
     # The "not on this page" note: a line or two.
     return _Model(measure.needed - fixed, fixed, savings, sections, 1.6 * _line(Cuts()), measure.available, lists,
                   measure.heights.get("footer-text", 0.0), measure.heights.get("qr", 0.0),
-                  paragraphs=measure.lines, note_chars=note, rows=measure.rows, labels=measure.labels,
+                  paragraphs=measure.lines, owned=owned, counts=measure.columns, note_chars=note, rows=measure.rows, labels=measure.labels,
                   split=measure.split,
                   px_per_char=measure.text[1] / measure.text[0] if measure.text[0] else 0.0, width=measure.width)
 
 
-def _columns(items: list[tuple[str, float]], list_id: str, rows: dict[str, tuple[int, float]] | None = None) -> float:
-    """Height of a two-column list of items of these heights, as CSS columns balance it: the
-    taller column at the break where it is shortest. Side effects are kept whole; a reminder
-    may break between its lines, two lines at least on either side (styles/handout.css)."""
+def _columns(items: list[tuple[str, float]], list_id: str,
+             rows: dict[str, list[tuple[int, float]]] | None = None, count: int = 2) -> float:
+    """Height of a list of items of these heights in ``count`` balanced columns, balanced as
+    WeasyPrint balances them (layout/column.py): from the average column height, grown by the
+    least space the next piece of a column lacked, until all fits. Side effects and signs are
+    kept whole; a reminder may break between its paragraphs or lines, two lines at least on
+    either side (styles/handout.css), so ``rows`` gives each reminder's (lines, px per line)."""
     if not items:
         return 0.0
-    total = sum(h for _, h in items)
-    best = total
-    before = 0.0
-    for item, h in items:
-        n, line = (rows or {}).get(item, (0, 0.0)) if list_id.startswith("rm-") else (0, 0.0)
-        for j in range(2, n - 1):  # inside the item, after line j
-            cut = before + j * line
-            best = min(best, max(cut, total - cut))
-        before += h
-        best = min(best, max(before, total - before))
-    return best
+    breakable = list_id.startswith("rm-")
+    pieces = []
+    for item, height in items:
+        segments = (rows or {}).get(item, []) if breakable else []
+        margin = max(0.0, height - sum(n * line for n, line in segments)) if segments else 0.0
+        pieces.append((height, margin, segments))
+    total = sum(h for h, _, _ in pieces) - pieces[-1][1]
+    if count < 2:
+        return total
+    height = total / count
+    for _ in range(200):
+        used, lost = _fill_columns(pieces, height, count)
+        if used is not None:
+            return used
+        height += 1.0 if lost == math.inf else lost
+        if height >= total:
+            return total
+    return total
+
+
+def _fill_columns(pieces: list[tuple[float, float, list[tuple[int, float]]]], height: float,
+                  count: int) -> tuple[float | None, float]:
+    """Fill ``count`` columns ``height`` px tall in order: (the tallest column, or None if the
+    pieces do not all fit; the least space a column lacked for its next piece)."""
+    index, rest = 0, None  # rest: the lines of a reminder left over from the column before
+    tallest, lost = 0.0, math.inf
+    for _ in range(count):
+        y, margin = 0.0, 0.0
+        while index < len(pieces):
+            whole, margin_below, segments = pieces[index]
+            segments = rest if rest is not None else segments
+            need = sum(n * line for n, line in segments) + margin_below if rest is not None else whole
+            if y + need - margin_below <= height + 0.01:
+                y, margin, index, rest = y + need, margin_below, index + 1, None
+                continue
+            placed, left = _split_lines(segments, height - y)
+            if placed:
+                y, margin, rest = y + placed, 0.0, left
+                need = sum(n * line for n, line in left) + margin_below
+            if y == 0.0:  # nothing fits: it goes in anyway, as in a column of its own
+                y, margin, index, rest = need, margin_below, index + 1, None
+                continue
+            if need - (height - y) > 1:
+                lost = min(lost, need - (height - y))
+            break
+        tallest = max(tallest, y - margin)
+        if index >= len(pieces):
+            return tallest, lost
+    return None, lost
+
+
+def _split_lines(segments: list[tuple[int, float]], room: float) -> tuple[float, list[tuple[int, float]]]:
+    """How much of a reminder fits in ``room`` px, broken between paragraphs or lines with two
+    lines at least on either side: (px placed, the paragraphs left)."""
+    placed = 0.0
+    for k, (n, line) in enumerate(segments):
+        if placed + n * line <= room + 0.01:
+            placed += n * line
+            continue
+        fit_lines = int((room - placed + 0.01) // line) if line > 0 else 0
+        fit_lines = min(fit_lines, n - 2)
+        if fit_lines >= 2:
+            return placed + fit_lines * line, [(n - fit_lines, line)] + segments[k + 1:]
+        return placed, segments[k:] if placed else segments
+    return placed, []
 
 
 def _more(wanted: Cuts, had: Cuts) -> bool:
@@ -397,15 +542,19 @@ def _more(wanted: Cuts, had: Cuts) -> bool:
     return wanted.omitted < had.omitted or (wanted.omitted <= had.omitted and wanted.scale > had.scale + 0.004)
 
 
-def _less(cuts: Cuts, order: list[str]) -> Cuts | None:
-    """One step smaller than ``cuts`` when the model's choice changed nothing: the next item
-    in the cut order, else a smaller type; None when nothing is left to take."""
-    for item in order:
-        if item not in cuts.omitted:
-            return replace(cuts, omitted=cuts.omitted | {item})
-    if cuts.scale > MIN_SCALE + 1e-9:
-        return replace(cuts, scale=max(MIN_SCALE, cuts.scale - 0.02))
-    return None
+def _less(cuts: Cuts, order: list[str], tried: set[Cuts]) -> Cuts | None:
+    """One step smaller than ``cuts`` when the model would lay out what was tried already: the
+    next item in the cut order, else a smaller type; None when nothing is left to take."""
+    while True:
+        item = next((i for i in order if i not in cuts.omitted), None)
+        if item is not None:
+            cuts = replace(cuts, omitted=cuts.omitted | {item})
+        elif cuts.scale > MIN_SCALE + 1e-9:
+            cuts = replace(cuts, scale=max(MIN_SCALE, cuts.scale - 0.02))
+        else:
+            return None
+        if cuts not in tried:
+            return cuts
 
 
 def shrink(layout: Layout, at_floor: bool = False) -> Fitted:
@@ -434,6 +583,7 @@ def _shrunk_scale(cuts: Cuts, measure: Measure) -> float:
 def measure_layout(document: Document) -> Measure:
     heights: dict[str, float] = {}
     lists: dict[str, str] = {}
+    columns: dict[str, int] = {}
     paragraphs: list = []
     labels: dict[str, float] = {}
     on_page: list[set[str]] = []
@@ -447,7 +597,7 @@ def measure_layout(document: Document) -> Measure:
         for root in (b for b in page_box.children if getattr(b, "element_tag", None) == "html"):
             needed += _flow_height(root)
             page_heights: dict[str, float] = {}
-            _collect_heights(root, page_heights, lists)
+            _collect_heights(root, page_heights, lists, columns)
             for key, value in page_heights.items():
                 heights[key] = heights.get(key, 0.0) + value
             on_page.append(set(page_heights))
@@ -456,10 +606,13 @@ def measure_layout(document: Document) -> Measure:
                 _collect_lines(main, paragraphs, text)
             if main is not None:
                 _collect_labels(main, labels)
-    rows = {i: (n, h) for i, n, h in text[3:]}
+    rows: dict[str, list[tuple[int, float]]] = {}
+    for paragraph in paragraphs:
+        if paragraph.owner and not paragraph.marker:
+            rows.setdefault(paragraph.owner, []).append((paragraph.lines, paragraph.line))
     split = frozenset(i for i in heights if sum(i in page for page in on_page) > 1)
     return Measure(len(document.pages), needed, available, heights, lists, paragraphs, (text[0], text[1]), text[2], rows,
-                   labels, split)
+                   labels, split, columns)
 
 
 def _collect_labels(box, labels: dict[str, float]) -> None:
@@ -475,33 +628,113 @@ def _collect_labels(box, labels: dict[str, float]) -> None:
         _collect_labels(child, labels)
 
 
-def _collect_lines(box, out: list, text: list, weight: float = 1.0) -> None:
+def _collect_lines(box, out: list, text: list, weight: float = 1.0, owner: str = "",
+                   current_list: str | None = None, outer: float | None = None,
+                   within: frozenset[str] = frozenset()) -> None:
     """The wrapped text of the flow, paragraph by paragraph: what decides how its height
     changes with the type, since a paragraph gains or loses whole lines as its text grows.
     A paragraph in one of n balanced columns adds about 1/n of its height to the page."""
-    style = getattr(box, "style", None)
-    columns = style["column_count"] if style is not None else "auto"
-    if isinstance(columns, int) and columns > 1:
-        weight /= columns
+    count = _column_count(box)
+    outer = box.width if outer is None else outer
+    if count > 1:
+        gap = box.style["column_gap"]
+        gap = gap.value if getattr(gap, "unit", None) == "px" else 0.0
+        weight, outer = weight / count, (outer - (count - 1) * gap) / count
+    key = _key(box, current_list) if getattr(box, "element", None) is not None else None
+    if key and "-list" in key:
+        current_list = key
+    elif key and key.split("-")[-1].isdigit():
+        owner = key
+    if key:
+        within = within | {key}
     children = getattr(box, "children", ())
     rows = [c for c in children if isinstance(c, LineBox)]
     if rows and box.width > 0:
-        widths = [sum(c.margin_width() for c in row.children) for row in rows]
-        # How full a wrapped line gets: measured where the paragraph wraps, else typical.
-        fill = sum(widths[:-1]) / ((len(rows) - 1) * box.width) if len(rows) > 1 else LINE_FILL
-        fill = min(1.0, max(0.75, fill))
-        out.append((sum(widths) / (box.width * fill), sum(r.margin_height() for r in rows) / len(rows), len(rows),
-                    weight))
+        out.append(Paragraph(box.width, sum(r.margin_height() for r in rows) / len(rows), len(rows), weight,
+                             tuple(tuple(_texts(row)) for row in rows), owner,
+                             str(getattr(box, "element_tag", "")).endswith("::marker"), within,
+                             max(0.0, outer - box.width), _hang(box)))
         for row in rows:
             for piece in _texts(row):
                 text[0] += len(piece.text)
                 text[1] += piece.width
         text[2] = max(text[2], box.width)
-        if box.element is not None and box.element.get("id"):
-            text.append((box.element.get("id"), len(rows), out[-1][1]))
         return
     for child in children:
-        _collect_lines(child, out, text, weight)
+        _collect_lines(child, out, text, weight, owner, current_list, outer, within)
+
+
+def _hang(box) -> float:
+    """px a paragraph's first line runs wider than the rest: a negative text-indent (the urgent
+    signs hang their bullets so)."""
+    indent = box.style["text_indent"]
+    return -indent.value if getattr(indent, "unit", None) == "px" and indent.value < 0 else 0.0
+
+
+def _words(rows: tuple[tuple[TextBox, ...], ...]) -> tuple[tuple[float, float], ...]:
+    """A paragraph's words as (px of the space before, px of the word); a line break stands
+    where a space was. Each word is shaped in its own font, as the browser shapes it, so
+    that breaking the lines again at another size breaks them where the browser would."""
+    words: list[list[float]] = []
+    widths = _WordWidths()
+    for row in rows:
+        gap = bool(words)
+        for piece in row:
+            if not piece.text:
+                continue
+            chunks = piece.text.split(" ")
+            shaped = [widths(piece, chunk) for chunk in chunks]
+            spaces = len(chunks) - 1
+            space = (piece.width - sum(shaped)) / spaces if spaces else piece.width / len(piece.text)
+            for i, (chunk, width) in enumerate(zip(chunks, shaped)):
+                gap = gap or i > 0
+                if not chunk:
+                    continue
+                if gap or not words:
+                    words.append([space if gap else 0.0, width])
+                else:  # a piece that starts mid-word: a bold title's colon, a span
+                    words[-1][1] += width
+                gap = False
+    return tuple((space, word) for space, word in words)
+
+
+class _WordWidths:
+    """The width of a word in a text box's font. WeasyPrint's own text layout shapes it (an
+    internal API: where it is missing, a word's share of its box's width stands in)."""
+
+    def __init__(self) -> None:
+        self.layouts: dict[int, object] = {}
+
+    def __call__(self, piece: TextBox, word: str) -> float:
+        if not word:
+            return 0.0
+        try:
+            layout = self.layouts.get(id(piece.style))
+            if layout is None:
+                layout = self.layouts[id(piece.style)] = create_layout(word, piece.style, None, None, 0)
+            else:
+                layout.set_text(word)
+            return line_size(layout.get_first_line()[0], piece.style)[0]
+        except Exception:  # noqa: BLE001 - an internal API that changed: estimate instead
+            return piece.width * len(word) / len(piece.text)
+
+
+def _break_lines(words: tuple[tuple[float, float], ...], width: float, scale: float, hang: float = 0.0) -> int:
+    """Lines these words fill at ``scale``, broken as the browser breaks them: first fit, a word
+    wider than the line broken anywhere (styles/handout.css: overflow-wrap)."""
+    lines, x, line_width = 1, None, width + hang
+    for space, word in words:
+        space, word = space * scale, word * scale
+        if x is None:
+            x = word
+        elif x + space + word <= line_width + 0.01:
+            x += space + word
+        else:
+            lines, x, line_width = lines + 1, word, width
+        if x > line_width + 0.01:
+            extra = math.ceil(x / width - 1e-6) - 1
+            lines, x, line_width = lines + extra, x - extra * width, width
+    return lines
 
 
 def _texts(box):
@@ -533,22 +766,43 @@ def _find(box, tag: str):
     return None
 
 
-def _collect_heights(box, heights: dict[str, float], lists: dict[str, str], parent_element=None,
-                     current_list: str | None = None) -> None:
-    """Height of each element with an id, from its outermost box on each page, and the list
-    each list item is in.
+def _collect_heights(box, heights: dict[str, float], lists: dict[str, str], columns: dict[str, int],
+                     parent_element=None, current_list: str | None = None) -> None:
+    """Height of each element the fitter knows (``_key``), from its outermost box on each page,
+    the list each list item is in and the columns each list is set in.
 
     Line boxes and other inner boxes share their parent's element; counting them
     too would double the height.
     """
     element = getattr(box, "element", None)
     if element is not None and element is not parent_element:
-        element_id = element.get("id")
-        if element_id:
-            heights[element_id] = heights.get(element_id, 0.0) + box.margin_height()
-            if "-list" in element_id:
-                current_list = element_id
-            elif current_list and element_id.split("-")[-1].isdigit():
-                lists.setdefault(element_id, current_list)
+        key = _key(box, current_list)
+        if key:
+            heights[key] = heights.get(key, 0.0) + box.margin_height()
+            if "-list" in key:
+                current_list = key
+                columns[key] = _column_count(box)
+            elif current_list and key.split("-")[-1].isdigit():
+                lists.setdefault(key, current_list)
     for child in getattr(box, "children", ()):
-        _collect_heights(child, heights, lists, element, current_list)
+        _collect_heights(child, heights, lists, columns, element, current_list)
+
+
+def _key(box, current_list: str | None) -> str | None:
+    """What the fitter calls an element: its id. A list set in columns without one (a group of
+    urgent signs) and its items are named after the element, for the layout at hand only:
+    they are never cut, only set again at another size."""
+    element = box.element
+    if element.get("id"):
+        return element.get("id")
+    if _column_count(box) > 1:
+        return f"cols{id(element)}-list"
+    if current_list and current_list.startswith("cols") and getattr(box, "element_tag", None) == "li":
+        return f"cols{id(element)}-0"
+    return None
+
+
+def _column_count(box) -> int:
+    style = getattr(box, "style", None)
+    count = style["column_count"] if style is not None else "auto"
+    return count if isinstance(count, int) else 1
