@@ -35,7 +35,7 @@ from .html import BODY_PT, MIN_SCALE
 from .record import DrugRecord
 
 # Aim a little under the page so rounding and line breaks do not push one line over.
-SAFETY = 0.99
+SAFETY = 0.995
 # How content height grows with type size. Wrapped paragraphs grow with its square
 # (taller and more lines), one-line items only linearly; handouts are a mix.
 GROWTH = 1.5
@@ -682,10 +682,12 @@ def _words(rows: tuple[tuple[TextBox, ...], ...]) -> tuple[tuple[float, float], 
         for piece in row:
             if not piece.text:
                 continue
-            chunks = piece.text.split(" ")
-            shaped = [widths(piece, chunk) for chunk in chunks]
-            spaces = len(chunks) - 1
-            space = (piece.width - sum(shaped)) / spaces if spaces else piece.width / len(piece.text)
+            if piece.style["white_space"] in ("nowrap", "pre"):  # "(about 3 in 10 people)" stays one piece
+                chunks, shaped = [piece.text], [piece.width]
+            else:
+                chunks = piece.text.split(" ")
+                shaped = [widths(piece, chunk) for chunk in chunks]
+            space = widths(piece, " ")
             for i, (chunk, width) in enumerate(zip(chunks, shaped)):
                 gap = gap or i > 0
                 if not chunk:
