@@ -368,8 +368,8 @@ def _fit(layout: Layout, order: list[str], first: tuple[Document, str, Measure],
          note: Callable[[frozenset[str]], int] | None = None) -> Fitted:
     """Fit from the first layout (everything at full size); ``order`` is what may go, first to go first.
 
-    Each layout corrects the model. Until one fits, the model chooses afresh (aiming a little
-    lower after each overflow); once one fits, it is final if nothing is left out or less than
+    Each layout corrects the model. Until one fits, the model chooses afresh (from the second
+    overflow on, aiming a little lower each time); once one fits, it is final if nothing is left out or less than
     a body line is empty, else the model gives back what it says fits, and a give back that
     overflows leaves the last fitting layout standing while the model, corrected by it, tries
     a smaller one. A choice already laid out is never laid out again."""
