@@ -637,8 +637,8 @@ def _collect_lines(box, out: list, text: list, weight: float = 1.0, owner: str =
     count = _column_count(box)
     outer = box.width if outer is None else outer
     if count > 1:
-        gap = box.style["column_gap"]
-        gap = gap.value if getattr(gap, "unit", None) == "px" else 0.0
+        gap = box.style["column_gap"]  # "normal" is 1em (WeasyPrint's layout/column.py)
+        gap = box.style["font_size"] if gap == "normal" else gap.value if getattr(gap, "unit", None) == "px" else 0.0
         weight, outer = weight / count, (outer - (count - 1) * gap) / count
     key = _key(box, current_list) if getattr(box, "element", None) is not None else None
     if key and "-list" in key:
