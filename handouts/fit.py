@@ -102,8 +102,12 @@ class Paragraph:
             return self.lines
         width = self.width + self.indent * (1.0 - scale)
         wide = scale * (1 + WIDTH_ERROR)
-        return max(1, self.lines + _break_lines(self.words, width, wide, self.hang * scale)
-                   - _break_lines(self.words, self.width, 1.0, self.hang))
+        return max(1, self.lines + _break_lines(self.words, width, wide, self.hang * scale) - self.rebroken)
+
+    @cached_property
+    def rebroken(self) -> int:
+        """The lines its words fill when broken again at the measured size."""
+        return _break_lines(self.words, self.width, 1.0, self.hang)
 
 
 @dataclass
@@ -182,7 +186,7 @@ class _Model:
     owned: dict[str, list[Paragraph]] = field(default_factory=dict)  # list item id -> its paragraphs
     counts: dict[str, int] = field(default_factory=dict)  # Measure.columns
     # What depends on the scale only, by scale: the page's text is fixed.
-    curves: dict[float, list[tuple[frozenset[str], float]]] = field(default_factory=dict)
+    changes: dict[float, list[tuple[frozenset[str], float]]] = field(default_factory=dict)
     items: dict[float, tuple[dict, dict]] = field(default_factory=dict)
     # The "not on this page" note is as long as what it names: its characters for a set left out,
     # at the flow's px per character, in lines of the flow's width.
@@ -203,10 +207,10 @@ class _Model:
     def _changes(self, scale: float) -> list[tuple[frozenset[str], float]]:
         """What each paragraph outside the modelled lists gains or loses at ``scale`` in whole
         lines, in full-size px, with the ids of the elements it is in (it goes with them)."""
-        if scale not in self.curves:
-            self.curves[scale] = [(p.within, p.weight * p.line * (p.lines_at(scale) - p.lines))
-                                  for p in self.paragraphs if p.owner not in self.owned]
-        return self.curves[scale]
+        if scale not in self.changes:
+            self.changes[scale] = [(p.within, p.weight * p.line * (p.lines_at(scale) - p.lines))
+                                   for p in self.paragraphs if p.owner not in self.owned]
+        return self.changes[scale]
 
     def _items_at(self, scale: float) -> tuple[dict[str, float], dict[str, tuple[int, float]]]:
         """Each list item's height at ``scale``, its own paragraphs broken again at that size,

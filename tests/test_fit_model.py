@@ -19,6 +19,7 @@ from handouts.options import BuildOptions
 from .conftest import REPO
 
 TALL = "8.5in 60in"  # a page nothing overflows, to measure content as one piece
+MARGIN_PX = 3.0  # a list item's bottom margin (0.15rem) and a little rounding
 SOURCE = {"publisher": "Test Press", "url": "https://example.org/x", "license": "public_domain",
           "last_reviewed": dt.date.today().isoformat(), "review_frequency": "annually"}
 WORDS = ("blorvy zint wobble pellish tarn gloam crumple skeel varish quibble mump nubbin sprocket "
@@ -98,8 +99,10 @@ def test_lists_in_columns_are_balanced_again_as_weasyprint_balances_them(long_wo
     """Every list set in columns (urgent signs in two and three columns, side effects kept
     whole, reminders broken between lines) is balanced again at a smaller type from its items'
     heights there (their lines are the test below's): the height the model gives is the one
-    WeasyPrint lays out, to within a body line, for all but a few (a reminder broken across
-    columns, where WeasyPrint balances in ways the model does not follow)."""
+    WeasyPrint lays out, to within an item's bottom margin (which the foot of a column may or
+    may not keep), for every list but a few reminder lists (a reminder broken across columns,
+    where WeasyPrint balances in ways the model does not follow). Half the items' height, the
+    naive balance, misses most of them."""
     compared = columns = wrong = 0
     for drug, order, lay in layouts(long_workspace):
         full = lay(Cuts(), TALL)
@@ -111,22 +114,21 @@ def test_lists_in_columns_are_balanced_again_as_weasyprint_balances_them(long_wo
             theirs = [k for k in small.heights if k in model.lists or k.startswith("cols") and k.endswith("-list")]
             assert len(mine) == len(theirs)
             for list_id, their_id in zip(mine, theirs):
-                items, measured = model.lists[list_id]
+                items, _ = model.lists[list_id]
                 their_items = [k for k, v in small.lists.items() if v == their_id]
                 assert len(their_items) == len(items)
                 count = model.counts.get(list_id, 2)
                 rows = {mine_item: small.rows.get(their_item, []) for (mine_item, _), their_item in zip(items, their_items)}
                 present = [(i, small.heights[t]) for (i, _), t in zip(items, their_items)]
-                predicted = fit._columns(present, list_id, rows, count) * measured / fit._columns(
-                    items, list_id, model.rows, count)
-                off = abs(predicted - small.heights[their_id]) >= fit._line(Cuts(scale=scale))
+                predicted = fit._columns(present, list_id, rows, count)
+                off = abs(predicted - small.heights[their_id]) >= MARGIN_PX
                 assert not off or list_id.startswith("rm-"), (drug.name, scale, list_id, predicted,
                                                               small.heights[their_id])
                 wrong += off
                 compared += 1
                 columns += list_id.startswith("cols")
     assert compared >= 40 and columns >= 20, (compared, columns)
-    assert wrong <= compared * 0.1, (wrong, compared)
+    assert wrong <= compared * 0.05, (wrong, compared)
 
 
 def test_words_break_into_lines_as_weasyprint_breaks_them(long_workspace):
