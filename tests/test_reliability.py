@@ -319,18 +319,31 @@ def test_a_read_only_output_folder_gives_one_line_per_drug_and_the_summary(make_
 # --- 18.8: Ctrl-C with --jobs ---------------------------------------------------------------------------
 
 
+def _first_line(pipe) -> str:
+    """A line from an unbuffered pipe, a byte at a time (to its end, if it ends first)."""
+    line = b""
+    while not line.endswith(b"\n"):
+        byte = pipe.read(1)
+        if not byte:
+            break
+        line += byte
+    return line.decode()
+
+
 def test_ctrl_c_with_two_jobs_stops_the_workers_and_reports_what_was_finished(make_workspace):
     names = [f"stopamab{n:02d}" for n in range(40)]
     root = make_workspace({f"{n}.yaml": record(n) for n in names})
     out = root / "out"
+    # Unbuffered, and the first line read a byte at a time: communicate() reads the pipe itself,
+    # so a second line already in a reader's buffer would be lost to the test, not to the user.
     process = subprocess.Popen([sys.executable, "-m", "handouts", "build", "--strict", "-j", "2"], cwd=root,
-                               stdout=subprocess.PIPE, stderr=subprocess.PIPE, text=True, start_new_session=True,
+                               stdout=subprocess.PIPE, stderr=subprocess.PIPE, bufsize=0, start_new_session=True,
                                env=dict(os.environ, PYTHONUNBUFFERED="1"))
     try:
-        first = process.stdout.readline()  # the first handout is made and told...
+        first = _first_line(process.stdout)  # the first handout is made and told...
         assert first.startswith("built out/"), first
         process.send_signal(signal.SIGINT)  # ...then Ctrl-C, to the build process only, as `kill -INT PID`
-        rest, stderr = process.communicate(timeout=30)
+        rest, stderr = (out.decode() for out in process.communicate(timeout=30))
         stdout = first + rest
         assert process.returncode == 130, stderr
         assert group_ends(process.pid, 10), "workers went on after Ctrl-C"
