@@ -210,7 +210,24 @@ def packet_vs_naive(work: Path, records: list[Path]):
 
     build_t, merge_t = timed(build_each), timed(merge)
     after_t, cold_t = timed(ours_after_build), timed(ours_from_nothing)
-    return {"build": build_t, "merge": merge_t, "after": after_t, "cold": cold_t}, results
+    return {"build": build_t, "merge": merge_t, "after": after_t, "cold": cold_t}, results, (root, catalog)
+
+
+def fitting_left_out(root: Path, catalog, results) -> list[str]:
+    """Of the handouts given, those where an item left out would fit in the room left, told by
+    real layouts (build.left_out_room, as `handouts check` does): "<drug>: <items>"."""
+    from handouts import build
+    from handouts.options import BuildOptions
+
+    options = BuildOptions(jobs=1, output=root / "built")
+    ctx = build.context(root, options, build.chosen_brand(root, options))
+    drugs = {d.name: d for d in catalog.drugs}
+    found = []
+    for result in results:
+        fits = [t.item for t in build.left_out_room(drugs[result.drug], ctx, result) if t.fits]
+        if fits:
+            found.append(f"{result.drug}: {', '.join(fits)}")
+    return found
 
 
 def regimen_packet(work: Path, records: list[Path], repeats: int):
@@ -323,7 +340,7 @@ def run(work: Path, sizes: dict, only: set[int]) -> tuple[list[Row], list[str]]:
                              f"WeasyPrint alone: {', '.join(f'{g[1] / g[2]:.2f}' for g in group)}")
     if 2 in only:
         progress(f"2: packet of {sizes['packet']} vs separate PDFs merged with pypdf")
-        t, results = packet_vs_naive(work, hundred[: sizes["packet"]])
+        t, results, (root, catalog) = packet_vs_naive(work, hundred[: sizes["packet"]])
         rows.append(Row(f"2a packet of {sizes['packet']} after a build / naive merge of the built PDFs",
                         seconds(t["after"]), seconds(t["merge"]), t["after"] / t["merge"], "<= 1.3"))
         naive = t["build"] + t["merge"]
@@ -343,9 +360,13 @@ def run(work: Path, sizes: dict, only: set[int]) -> tuple[list[Row], list[str]]:
         # Issue 14: when content is left out, less than one body line may stay empty above the footer.
         roomy = [r for r in built if r.dropped and r.empty_pt >= 12.0 * r.scale * 1.25]
         if any(hasattr(r, "empty_pt") for r in built):
+            # ...unless nothing left out fits in it: each roomy page's items laid out given back.
+            fitting = fitting_left_out(root, catalog, roomy)
             notes.append(f"empty space: {len(roomy)} of {cut} handouts that left content out have a body line or more "
                          f"empty above the footer" + (f" ({', '.join(f'{r.drug} {r.empty_pt:.0f} pt' for r in roomy[:5])})"
-                                                      if roomy else ""))
+                                                      if roomy else "")
+                         + f"; in {len(fitting)} of them an item left out would fit"
+                         + (f" ({'; '.join(fitting[:5])})" if fitting else ""))
         typical = next((r.drug for r in built if r.passes == 1), typical)
     if 3 in only:
         progress(f"3: {sizes['separate']} PDFs, --jobs 1 then --jobs 2")

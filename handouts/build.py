@@ -170,13 +170,7 @@ def fitted(drug: Drug, ctx: Context, made: dt.date | None = None, known: dict | 
     if problems:
         raise BuildError(problems[0])
 
-    made = made or made_date(ctx.options)
-
-    def layout(cuts: Cuts):
-        handout = plan(drug.record, cuts, made, ctx.brand.more_info_url, ctx.brand.clinic)
-        page = html.render(ctx.env, handout, ctx.brand, cuts, ctx.paper)
-        return ctx.renderer.layout(page, ctx.root), page
-
+    layout = layout_of(drug, ctx, made)
     if known is None and ctx.fits is not None:
         known = ctx.fits.fit_of(drug)
     cuts = _stored_cuts(known)
@@ -188,6 +182,27 @@ def fitted(drug: Drug, ctx: Context, made: dt.date | None = None, known: dict | 
         except (TypeError, ValueError, AttributeError):
             pass  # fields a changed Cuts or Fitted no longer means: fit afresh
     return fit.fit(drug.record, layout, footer_lines(ctx.brand))
+
+
+def layout_of(drug: Drug, ctx: Context, made: dt.date | None = None) -> fit.Layout:
+    """The drug's page laid out with given cuts: what the fitter calls, once per pass."""
+    made = made or made_date(ctx.options)
+
+    def layout(cuts: Cuts):
+        handout = plan(drug.record, cuts, made, ctx.brand.more_info_url, ctx.brand.clinic)
+        page = html.render(ctx.env, handout, ctx.brand, cuts, ctx.paper)
+        return ctx.renderer.layout(page, ctx.root), page
+
+    return layout
+
+
+def left_out_room(drug: Drug, ctx: Context, result: Result) -> list[fit.Trial]:
+    """Each item the built page left out, laid out given back at the page's type (see
+    ``fit.left_out_trials``): what `check` measures when a page with content left out has room."""
+    cuts = _stored_cuts(result.fit)
+    if cuts is None or not cuts.omitted:
+        return []
+    return fit.left_out_trials(layout_of(drug, ctx, ctx.options.date), drug.record, cuts, footer_lines(ctx.brand))
 
 
 def build_drug(drug: Drug, ctx: Context, known: dict | None = None) -> Result:

@@ -27,8 +27,10 @@ SLOTS = {
     "how_it_works": "two or three plain sentences on how the medicine works",
     "uses": "what it treats, one per line",
     "serious_warnings": "boxed or serious warnings, one per line (- title: ...  text: ...)",
+    "emergency_signs": 'signs that mean "call 911 or get emergency help", one per line; printed first of all',
     "urgent_signs": 'signs that mean "call us right now", one per line (- text: ...); printed first',
     "side_effects": "common, expected side effects, one per line",
+    "studied": "who the studies behind the side effects' numbers counted, as the source says (adults with ...)",
     "reminders": "practical safety reminders for the patient, one per line",
     "care_team_notes": "notes for the care team, one per line; never printed",
 }
@@ -57,7 +59,9 @@ def clinic_source(clinic: str, today: dt.date) -> Source:
 def sections(data: dict) -> str:
     """Each section of the record format in order; an empty one as a slot to fill in."""
     out = []
-    for name in ("generic_name", *SLOTS, "sources"):
+    # A field with no slot is still written: an extract must never lose what a source said.
+    order = ("generic_name", *SLOTS, *(k for k in data if k not in SLOTS and k != "sources"), "sources")
+    for name in dict.fromkeys(order):
         if name in data:
             out.append(_dump({name: data[name]}))
         else:

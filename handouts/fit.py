@@ -46,6 +46,9 @@ GIVE_BACKS = 2
 # paragraph is broken as if its type were this much larger, so that a line the estimate
 # only just fits counts as the line it may become (an overflow costs a layout pass).
 WIDTH_ERROR = 0.005
+# The target of a give back at the type of the layout that fitted: only items change there, and
+# the model, just corrected on that very layout, is right to a pixel or two (bench/README.md).
+SAME_TYPE_SAFETY = 0.998
 # The target, as a share of the page, after each layout that overflowed.
 OVERFLOWED_SAFETY = 0.985
 # How far below the type the never-cut content needs the fitter may go to keep other content:
@@ -317,10 +320,10 @@ class _Model:
         first, at its type size, while the model (just corrected on that very layout) says it
         fits; then the type grows to fill what is left. Nothing it kept is cut. When nothing
         comes back at that size, it may at the smallest type ``choose`` allowed."""
-        target = self.available * SAFETY * safety
         omitted = set(had.omitted)
         for at in (had.scale, min(had.scale, self.low)):
             self.at = at
+            target = self.available * (SAME_TYPE_SAFETY if at == had.scale else SAFETY) * safety
             for item in reversed(order):
                 if item in omitted and self.predict(at, frozenset(omitted - {item})) <= target:
                     omitted.discard(item)
@@ -362,6 +365,35 @@ def fit(record: DrugRecord, layout: Layout, footer: tuple[str, ...] = ()) -> Fit
         return _fit(layout, order + last, first, note)
     except _Overflow as overflow:
         raise BuildError(str(overflow)) from None
+
+
+@dataclass(frozen=True)
+class Trial:
+    """One item a page left out, laid out given back: how far it overflows (px, <= 0: it fits)."""
+
+    item: str
+    overflow: float
+
+    @property
+    def fits(self) -> bool:
+        return self.overflow <= 0.0
+
+
+def left_out_trials(layout: Layout, record: DrugRecord, cuts: Cuts, footer: tuple[str, ...] = ()) -> list[Trial]:
+    """Whether the room a fitted page left could hold anything it left out, told by real layouts
+    rather than the model: each item left out, highest priority first, given back at the page's
+    type with every item it outranks left out too (it would take their place). One layout each."""
+    order = cut_order(record, footer) + last_resort(record)
+    trials = []
+    for rank in reversed(range(len(order))):
+        item = order[rank]
+        if item not in cuts.omitted:
+            continue
+        omitted = (cuts.omitted - {item}) | frozenset(order[:rank])
+        measure = measure_layout(layout(replace(cuts, omitted=omitted))[0])
+        over = measure.needed - measure.available
+        trials.append(Trial(item, over if measure.pages == 1 else max(over, 1.0)))
+    return trials
 
 
 class _Overflow(Exception):

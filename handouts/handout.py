@@ -137,6 +137,18 @@ def cut_order(record: DrugRecord, footer: tuple[str, ...] = ()) -> list[str]:
     return order
 
 
+def item_name(record: DrugRecord, item_id: str) -> str:
+    """What a cut item is, for a reviewer: "side effect 'Headache'", "how it works"."""
+    names = {HOW: "how it works", SAY: "how to say its name", FOOTER_ADDRESS: "the clinic's address",
+             FOOTER_NOTE: "the clinic's note"}
+    if item_id in names:
+        return names[item_id]
+    kind, _, number = item_id.partition("-")
+    items = [e.item for e in effects(record)] if kind == "se" else record.reminders
+    item = items[int(number)]
+    return f"{'side effect' if kind == 'se' else 'reminder'} {item.title or item.text[:40]!r}"
+
+
 @dataclass(frozen=True)
 class Cuts:
     """What the fitter changed: the type scale and the low-priority content left out (by id)."""
@@ -246,6 +258,7 @@ class Handout:
     clinic_address: bool = True  # print the brand's address line in the footer
     clinic_note: bool = True  # print the brand's footer note
     emergency: list[Item] = field(default_factory=list)  # "call 911 / get emergency help": printed first
+    studied: str | None = None  # who the studies behind the printed numbers counted, where a source says
 
     @property
     def urgent_text(self) -> str:
@@ -286,7 +299,15 @@ def plan(record: DrugRecord, cuts: Cuts, made: dt.date | None = None,
         clinic_address=FOOTER_ADDRESS not in cuts.omitted,
         clinic_note=FOOTER_NOTE not in cuts.omitted,
         emergency=list(record.emergency_signs),
+        studied=_studied(record, shown),
     )
+
+
+def _studied(record: DrugRecord, shown: list[Line]) -> str | None:
+    """Who was counted, said only under side effects that print a number from those studies."""
+    if record.studied is None or not any(line.frequency and _PERCENT.fullmatch(line.frequency) for line in shown):
+        return None
+    return record.studied.text
 
 
 def is_web_address(url: str | None) -> bool:

@@ -13,6 +13,7 @@ import stat
 from pathlib import Path
 
 from .errors import InputError
+from .record import SINGLE_FIELDS
 
 MAX_FILE_BYTES = 1_000_000  # one source document
 MAX_ITEMS = 200  # items in one section (urgent signs, side effects, reminders, uses, warnings, brands, sources)
@@ -76,7 +77,7 @@ def check_record(record, name: str) -> None:
     The page holds about 5,000 characters: the fitter lays out, measures and cuts whatever is
     given, so the total is what bounds one drug's build time (README "Limits")."""
     total = 0
-    for field in ("pronunciation", "description", "how_it_works"):
+    for field in SINGLE_FIELDS:
         item = getattr(record, field, None)
         if item is not None:
             if len(item.text) > MAX_ITEM_CHARS:

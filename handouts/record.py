@@ -94,6 +94,10 @@ class TranslationOf:
     of: dict[str, list[int]] = field(default_factory=dict)
 
 
+# The fields that hold one item, not a list, in a record's order.
+SINGLE_FIELDS = ("pronunciation", "description", "how_it_works", "studied")
+
+
 @dataclass
 class DrugRecord:
     generic_name: str
@@ -109,6 +113,8 @@ class DrugRecord:
     side_effects: list[Item] = field(default_factory=list)  # common or other, plain words
     # Professional frequency data ("Headache (28%)"): jargon, kept to put numbers on side_effects.
     frequency_data: list[Item] = field(default_factory=list)
+    # Who the studies behind those numbers counted ("adults with relapsed ALL"), where a source says.
+    studied: Item | None = None
     reminders: list[Item] = field(default_factory=list)
     sources: list[Source] = field(default_factory=list)
     notes: list[str] = field(default_factory=list)  # merge decisions worth showing a reviewer

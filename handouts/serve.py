@@ -35,7 +35,7 @@ POLL_SECONDS = 0.5
 _PAGES = Path(__file__).parent / "serve_pages"
 # Every field whose items a handout prints, in the record's order.
 ITEM_FIELDS = ("pronunciation", "description", "how_it_works", "uses", "serious_warnings", "urgent_signs",
-               "side_effects", "reminders")
+               "side_effects", "studied", "reminders")
 
 
 @dataclass

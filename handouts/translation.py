@@ -21,7 +21,7 @@ from . import review
 from .handout import record_language
 from .i18n import Language, base, is_english, language as load_language
 from .readers.text import name_key
-from .record import DrugRecord
+from .record import SINGLE_FIELDS, DrugRecord
 from .slug import slug
 
 # The tiers whose every item must be translated ("emergency_signs" where records have that tier).
@@ -140,7 +140,7 @@ def skeleton(record: DrugRecord, code: str, today: dt.date | None = None) -> str
     if record.brands:
         lines.append("brands:")
         lines += [f"  - {_scalar(b)}" for b in record.brand_names]
-    for name in ("pronunciation", "description", "how_it_works"):
+    for name in SINGLE_FIELDS:
         item = getattr(record, name)
         if item is not None:
             lines += [f"# {name}: {_comment(item.text)}", f"{name}: \"\""]

@@ -9,6 +9,10 @@ from .errors import InputError
 from .record import Item, Source
 from .workspace import Catalog, Drug
 
+# The record's fields as `show` lists them: who was counted beside the side effects it is about.
+SHOWN_FIELDS = ("pronunciation", "description", "how_it_works", "serious_warnings", "emergency_signs", "urgent_signs",
+                "side_effects", "studied", "reminders", "uses", "frequency_data")
+
 
 def error_data(error: InputError) -> dict:
     return {"file": error.path, "line": error.line, "message": error.message}
@@ -96,15 +100,13 @@ def record_lines(drug: Drug) -> list[str]:
     for brand in record.brands:
         extra = ", ".join(x for x in (brand.country, brand.qualifier, "discontinued" if brand.discontinued else None) if x)
         lines.append(f"  brand: {brand.name}" + (f" ({extra})" if extra else "") + f"    <- {brand.source}")
-    for name in ("pronunciation", "description", "how_it_works"):
+    for name in SHOWN_FIELDS:
         value = getattr(record, name)
-        if value:
+        if isinstance(value, Item):
             lines.append(f"  {name}: {value.text}    <- {value.source}")
-    for name in ("serious_warnings", "emergency_signs", "urgent_signs", "side_effects", "reminders", "uses", "frequency_data"):
-        items: list[Item] = getattr(record, name)
-        if items:
-            lines.append(f"  {name} ({len(items)}):")
-            lines.extend(f"    - {_item_text(it)}    <- {it.source}" for it in items)
+        elif value:
+            lines.append(f"  {name} ({len(value)}):")
+            lines.extend(f"    - {_item_text(it)}    <- {it.source}" for it in value)
     if record.care_team_notes:
         lines.append(f"  care_team_notes ({len(record.care_team_notes)}, for the care team; never printed):")
         lines.extend(f"    - {_item_text(it)}    <- {it.source}" for it in record.care_team_notes)

@@ -13,7 +13,9 @@ from click.testing import CliRunner
 from handouts.cli import cli
 
 from . import pdfread
-from .conftest import FIXTURES
+from .conftest import FIXTURES, shared_corpus
+from handouts.record import SINGLE_FIELDS
+from handouts.readers.yamlrecord import LIST_FIELDS
 
 CLINIC = "Lakeside Cancer Care"
 TODAY = dt.date.today()
@@ -54,7 +56,8 @@ def test_extract_writes_every_section_and_a_clinic_source_to_fill_in(make_worksp
     text = result.stdout
     data = yaml.safe_load(text)
     assert list(data) == ["generic_name", "brands", "pronunciation", "description", "how_it_works", "uses",
-                          "serious_warnings", "urgent_signs", "side_effects", "reminders", "care_team_notes",
+                          "serious_warnings", "emergency_signs", "urgent_signs", "side_effects", "studied",
+                          "reminders", "care_team_notes",
                           "sources"]
     # An empty section is a slot, with one line above it saying what goes there.
     lines = text.splitlines()
@@ -195,3 +198,25 @@ def test_check_asks_who_reviewed_the_clinics_words(make_workspace):
     assert f"  PASS citation: {CLINIC}: complete (bar: publisher and reviewer)" in after
     shown = json.loads(run("show", "--json", "-w", str(root), "plimorasib").stdout)
     assert [s.get("reviewed_by") for s in shown["record"]["sources"] if s["kind"] == "clinic"] == ["A. Pharmacist"]
+
+
+def test_extract_keeps_every_field_a_record_holds(make_workspace):
+    # Each field, filled: what extract writes and reads back holds each of them, none dropped.
+    every = {name: "Some words." for name in SINGLE_FIELDS}
+    every.update({name: [f"An item of {name}."] for name in LIST_FIELDS})
+    every.update({"generic_name": "allfieldamab", "brands": ["Allfield"],
+                  "sources": [{"publisher": "Test Press", "last_reviewed": "2026-01-05"}]})
+    root = make_workspace({"allfield.yaml": yaml.safe_dump(every, sort_keys=False)})
+    result = run("extract", str(root / "sources" / "allfield.yaml"))
+    assert result.exit_code == 0, result.output
+    data = yaml.safe_load(result.stdout)
+    for name in (*SINGLE_FIELDS, *LIST_FIELDS):
+        assert data.get(name), f"extract dropped {name}"
+
+
+def test_extract_of_a_real_medication_guide_keeps_its_emergency_signs():
+    path = shared_corpus("fda", "FDA labeling") / "openfda" / "naproxen.api-response.json"
+    result = run("extract", str(path))
+    assert result.exit_code == 0, result.output
+    signs = [it["text"] if isinstance(it, dict) else it for it in yaml.safe_load(result.stdout)["emergency_signs"]]
+    assert len(signs) == 5 and "Chest pain" in signs

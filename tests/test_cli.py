@@ -275,6 +275,7 @@ SHOW_VEXAPROLIN = [
     "  side_effects (2):",
     "    - Mild dizziness [12%]    <- sources/vexaprolin.yaml#label",
     "    - Sleepiness    <- sources/vexaprolin.yaml#label",
+    "  studied: adults with an imaginary illness of the glimmer gland    <- sources/vexaprolin.yaml#label",
     "  reminders (1):",
     "    - Made-up reminder: Take it with a glass of pretend water.    <- sources/vexaprolin.yaml#label",
     "  uses (1):",
@@ -319,7 +320,7 @@ def test_show_json_shape(fictional):
     assert [list(s) for s in data["sources"]] == [SOURCE_KEYS, SOURCE_KEYS]
     record = data["record"]
     assert list(record) == ["generic_name", "brands", "pronunciation", "description", "how_it_works", "uses",
-                            "serious_warnings", "urgent_signs", "side_effects", "reminders", "sources"]
+                            "serious_warnings", "urgent_signs", "side_effects", "studied", "reminders", "sources"]
     assert record["brands"] == [
         {"name": "Vexapro", "country": "United States", "qualifier": "tablets", "source": "sources/vexaprolin.yaml#label"},
         {"name": "Vexalin", "country": "Canada", "discontinued": True, "source": "sources/vexaprolin.yaml#leaflet"},
@@ -439,7 +440,8 @@ def test_extract_of_a_fictional_sheet_round_trips(make_workspace, tmp_path):
     data = yaml.safe_load(body)
     # Every section of the record format, the empty ones as slots (issue 16).
     assert list(data) == ["generic_name", "brands", "pronunciation", "description", "how_it_works", "uses",
-                          "serious_warnings", "urgent_signs", "side_effects", "reminders", "care_team_notes",
+                          "serious_warnings", "emergency_signs", "urgent_signs", "side_effects", "studied",
+                          "reminders", "care_team_notes",
                           "sources"]
     assert data["pronunciation"] is None and data["care_team_notes"] is None
     assert data["generic_name"] == "zentomab"

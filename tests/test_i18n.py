@@ -12,6 +12,7 @@ from pathlib import Path
 
 import pdfplumber
 import pytest
+import yaml
 from babel.messages.pofile import read_po
 
 from handouts import check, i18n, overlap, pdfinspect, sandbox
@@ -378,3 +379,19 @@ def test_a_spanish_packet_of_two_drugs_names_in_spanish_the_drug_a_sign_comes_fr
     assert "Velmarizumab página 3" in cover and "Solomab página 4" in cover, cover
     assert "Orina muy oscura (de Solomab)" in page, page
     assert "Other signs" not in page and "(from" not in page
+
+
+def test_who_was_counted_is_said_in_the_records_own_language(ws):
+    for name, studied in (("velmarizumab.yaml", "adults with a made-up cancer"),
+                          ("velmarizumab.es.yaml", "adultos con un cáncer inventado")):
+        path = ws / "sources" / name
+        data = yaml.safe_load(path.read_text(encoding="utf-8"))
+        data["studied"] = studied
+        data["side_effects"][0]["frequency"] = "28%"
+        path.write_text(yaml.safe_dump(data, sort_keys=False, allow_unicode=True), encoding="utf-8")
+    result = build(ws, "--lang", "es", "velmarizumab")
+    assert result.exit_code == 0, result.output
+    text = pdfread.text(ws / "out" / "velmarizumab.es.pdf")
+    assert "unas 3 de cada 10 personas en los estudios" in text
+    assert "Las cifras son de estudios en adultos con un cáncer inventado." in text
+    assert "studies" not in text and "made-up" not in text

@@ -4,6 +4,7 @@ Every figure is read back from a real PDF."""
 
 from __future__ import annotations
 
+import dataclasses
 import datetime as dt
 import json
 import shutil
@@ -15,7 +16,7 @@ import pytest
 import yaml
 from click.testing import CliRunner
 
-from handouts import build, handout, overlap, workspace
+from handouts import build, check, handout, overlap, workspace
 from handouts.cli import cli
 from handouts.options import BuildOptions
 
@@ -390,3 +391,72 @@ def test_must_keep_reminders_go_last_and_are_named_rather_than_no_handout(make_w
     gone = [topic for topic in ("pregnancy", "driving") if f"{topic.capitalize()}:" not in flat]
     assert gone, "the reminders fitted: the record no longer tests the last resort"
     assert f"ask your care team about {', '.join(gone)}" in flat
+
+
+# --- who was counted ------------------------------------------------------------------------------
+
+
+def test_how_common_says_who_was_counted_where_the_source_does(make_workspace):
+    counted = (REPO / "tests" / "fixtures" / "drugscom" / "counted_group.txt").read_text(encoding="utf-8")
+    root = make_workspace({
+        "velmora.txt": counted,
+        # A YAML record names its group itself; without a number on the page it is not said.
+        "plain.yaml": record("plainamab", studied="adults with a made-up cancer",
+                             side_effects=[{"text": "Dry mouth", "frequency": "More common"}]),
+        "nogroup.yaml": record("nogroupamab", side_effects=[{"text": "Dry mouth", "frequency": "28%"}]),
+    })
+    result = invoke("build", "--strict", "-j", "1", "-w", root)
+    assert result.exit_code == 0, result.output
+    path = root / "out" / "velmorastat.pdf"
+    text = pdfread.text(path)
+    common = text[text.index("Common side effects"):text.index("does not replace")]
+    said = "The numbers are from studies of adults with relapsed imaginary gland cancer."
+    # After the numbers it explains, inside the side effects, and nowhere else.
+    assert said in common and text.count(said) == 1
+    assert common.index("(about 2 in 10 people in studies)") < common.index(said)
+    assert_printable(path)
+    for other in ("plainamab", "nogroupamab"):
+        assert "The numbers are from studies" not in pdfread.text(root / "out" / f"{other}.pdf"), other
+
+
+
+# --- nothing left out that would fit -----------------------------------------------------------------
+
+
+def left_out_that_fits(root: Path, brand: str | None = None) -> dict[str, list[str]]:
+    options = BuildOptions(strict=True, jobs=1, output=root / "out", brand=brand)
+    ctx = build.context(root, options, build.chosen_brand(root, options))
+    found = {}
+    for drug in workspace.load(root).drugs:
+        result = build.build_drug(drug, ctx)
+        assert result.ok, result.message
+        trials = build.left_out_room(drug, ctx, result)
+        assert len(trials) == len(build._stored_cuts(result.fit).omitted)
+        found[drug.name] = [t.item for t in trials if t.fits]
+    return found
+
+
+@pytest.mark.parametrize("brand", ["default", "northside", "longaddress"])
+def test_no_page_leaves_out_an_item_that_its_room_would_hold(shipped_workspace, make_workspace, brand):
+    # Told by real layouts, not the fitter's model: each item left out, given back at the page's
+    # type (with what it outranks left out too), overflows the page.
+    long_address_brand(shipped_workspace)
+    assert left_out_that_fits(shipped_workspace, brand) == {"blinatumomab": [], "inotuzumab ozogamicin": []}
+    if brand == "default":
+        assert left_out_that_fits(make_workspace({"cut.yaml": cut_record()})) == {"cutamab": []}
+
+
+def test_check_names_an_item_left_out_that_would_fit(make_workspace):
+    root = make_workspace({"roomy.yaml": record("roomamab", how_it_works="It works in a made-up way.",
+                                                 reminders=["Drink plenty of made-up water."])})
+    options = BuildOptions(jobs=1, output=root / "out")
+    ctx = build.context(root, options, build.chosen_brand(root, options))
+    (drug,) = workspace.load(root).drugs
+    result = build.build_drug(drug, ctx)
+    assert result.ok and not result.dropped  # it fits whole: leave two items out by hand
+    cuts = handout.Cuts(omitted=frozenset({"how", "rm-0"}))
+    result = dataclasses.replace(result, dropped=cuts.dropped(drug.record), empty_pt=200.0,
+                                 fit={"cuts": {"omitted": sorted(cuts.omitted)}, "scale": 1.0})
+    (figure,) = check._empty_space(result, lambda: build.left_out_room(drug, ctx, result))
+    assert figure.status == check.WARN
+    assert figure.detail == "would fit: rm-0, how"

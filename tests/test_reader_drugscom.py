@@ -893,3 +893,23 @@ def test_a_list_of_bare_signs_ending_the_page_is_not_cut_off():
         "These side effects may be mild.", "dry skin", "loss of feeling in the hands and feet"
     ]
     assert record.ignored == []
+
+
+# --- who the numbers counted ------------------------------------------------------------------
+
+
+def test_professional_section_says_who_the_numbers_counted():
+    record = read_fixture("counted_group")
+    assert record.studied is not None and record.studied.source.endswith("counted_group.txt")
+    # "adult patients" in the page's words reads "adults"; what they had is the page's own.
+    assert record.studied.text == "adults with relapsed imaginary gland cancer"
+    # A second group is not printed: the reviewer is told, and its line stays in the report.
+    assert any("more than one group" in note and "children with newly found" in note for note in record.notes)
+    ignored = [i.text for i in record.ignored]
+    assert any("pediatric patients" in text for text in ignored)
+    assert not any("adult patients" in text for text in ignored)
+
+
+def test_a_page_that_names_no_group_has_none():
+    for name in FIXTURE_NAMES:
+        assert read_fixture(name).studied is None, name

@@ -85,7 +85,7 @@ BAD = [
         colour: blue
         """, 4, "unknown field 'colour' in record (known: brands, care_team_notes, description, emergency_signs, generic_name, "
                 "how_it_works, language, pronunciation, reminders, serious_warnings, side_effects, sources, "
-                "translated_from_review, translates, urgent_signs, uses)"),
+                "studied, translated_from_review, translates, urgent_signs, uses)"),
     ("unknown key in an item", """\
         generic_name: vexaprolin
         urgent_signs:

@@ -253,6 +253,19 @@ _PERCENT = re.compile(
     _I,
 )
 _GRADE_NOTE = re.compile(r"\bgrade\b|\bof which\b", _I)
+# Who the numbers counted, where the professional section says ("... adverse reactions in adult
+# patients with relapsed ALL were ..."): the group, and what they had, in the page's words.
+_COUNTED = re.compile(r"\b(?:adverse\s+(?:reactions?|events?|effects?)|side\s+effects?|clinical\s+(?:trials?|studies))\b", _I)
+_STUDIED = re.compile(
+    r"\b(?:in|among|of)\s+(?:\d[\d,]*\s+)?(?P<group>(?:(?:adult|pediatric|paediatric|elderly|older)\s+)?"
+    r"(?:patients|adults|children|people|participants|subjects|women|men))"
+    r"\s+(?P<had>with|who\s+ha(?:d|ve))\s+(?P<what>[^.;:()]+?)"
+    r"(?=\s*(?:[,;:.(]|\b(?:were|was|are|is|included?|includes|reported|receiving|treated)\b|$))",
+    _I,
+)
+# The page's group in plain words: "people", not "patients".
+_GROUP_WORDS = {"adult patients": "adults", "pediatric patients": "children", "paediatric patients": "children",
+                "patients": "people", "participants": "people", "subjects": "people"}
 
 _REF_MARK = re.compile(r"\s*\[\s*ref\s*\]", _I)
 _MD_LINK = re.compile(r"\[([^\]]*)\]\([^)]*\)")
@@ -860,10 +873,27 @@ def _frequency_items(section: _Section, path: str, record: DrugRecord) -> list[I
             heading = None if _REF_MARK.search(line) else heading
         elif _is_system_heading(line):
             heading = _clean(line)
-        else:
+        elif not _note_studied(_clean(line), path, record):
             urgency.pull_urgent(_clean(line), path, number, "a line of the professional section that is "
                                 "not a frequency line", record)
     return items
+
+
+def _note_studied(line: str, path: str, record: DrugRecord) -> bool:
+    """Whether the line says who the numbers counted, kept as ``studied`` (the line holds no
+    sign: it is about the counting). A second, different group is noted for the reviewer and the
+    line is left to be reported; the first stands, as the page prints one."""
+    match = _STUDIED.search(line) if _COUNTED.search(line) and not urgency.has_call_now(line) else None
+    if match is None:
+        return False
+    group = squash(match["group"]).lower()
+    text = f"{_GROUP_WORDS.get(group, group)} {squash(match['had']).lower()} {squash(match['what'])}"
+    if record.studied is None:
+        record.studied = Item(text, path)
+        return True
+    if item_key(text) != item_key(record.studied.text):
+        record.notes.append(f"studied: the page names more than one group; kept {record.studied.text!r} over {text!r}")
+    return False
 
 
 def _is_system_heading(line: str) -> bool:

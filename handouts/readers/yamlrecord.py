@@ -13,7 +13,7 @@ import yaml
 
 from .. import limits
 from ..errors import InputError
-from ..record import BrandName, DrugRecord, Item, Source, TranslationOf
+from ..record import SINGLE_FIELDS, BrandName, DrugRecord, Item, Source, TranslationOf
 from .text import parse_date, squash
 
 KIND = "yaml"
@@ -24,7 +24,6 @@ CLINIC = "clinic"
 # Keys only our own records have at the top level; cancer.gov front matter has none of them.
 _SIGNATURE = re.compile(r"^(generic_name|urgent_signs|serious_warnings|side_effects|how_it_works)\s*:", re.M)
 
-SINGLE_FIELDS = ("pronunciation", "description", "how_it_works")
 # care_team_notes: sentences for prescribers a reader kept out of the printed page (issue 12).
 LIST_FIELDS = ("uses", "serious_warnings", "emergency_signs", "urgent_signs", "side_effects", "reminders", "care_team_notes")
 # A translated record: its language, the record it translates, and (per urgent item) "of:" (README, "Languages").
