@@ -60,7 +60,7 @@ def sections(data: dict) -> str:
     """Each section of the record format in order; an empty one as a slot to fill in."""
     out = []
     # A field with no slot is still written: an extract must never lose what a source said.
-    order = ("generic_name", *SLOTS, *(k for k in data if k not in SLOTS and k != "sources"), "sources")
+    order = ("generic_name", *(k for k in data if k not in SLOTS and k != "sources"), *SLOTS, "sources")
     for name in dict.fromkeys(order):
         if name in data:
             out.append(_dump({name: data[name]}))

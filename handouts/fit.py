@@ -329,7 +329,8 @@ class _Model:
                     omitted.discard(item)
             if omitted != had.omitted:
                 break
-        scale = max(at, self._largest_scale(frozenset(omitted), target))
+        # Larger type breaks lines anew: it keeps the margin for that.
+        scale = max(at, self._largest_scale(frozenset(omitted), self.available * SAFETY * safety))
         scale = _rounded(scale)
         return Cuts(scale=scale, omitted=frozenset(omitted))
 

@@ -299,15 +299,19 @@ def plan(record: DrugRecord, cuts: Cuts, made: dt.date | None = None,
         clinic_address=FOOTER_ADDRESS not in cuts.omitted,
         clinic_note=FOOTER_NOTE not in cuts.omitted,
         emergency=list(record.emergency_signs),
-        studied=_studied(record, shown),
+        studied=_studied(record, cuts),
     )
 
 
-def _studied(record: DrugRecord, shown: list[Line]) -> str | None:
-    """Who was counted, said only under side effects that print a number from those studies."""
-    if record.studied is None or not any(line.frequency and _PERCENT.fullmatch(line.frequency) for line in shown):
+def _studied(record: DrugRecord, cuts: Cuts) -> str | None:
+    """Who was counted, said only under side effects that print numbers, every one of them from
+    the source that names the group (a number merged from elsewhere, or written in a record,
+    may have counted other people)."""
+    numbered = [e.item for n, e in enumerate(effects(record))
+                if f"se-{n}" not in cuts.omitted and e.item.frequency and _PERCENT.fullmatch(e.item.frequency)]
+    if record.studied is None or not numbered or any(item.source != record.studied.source for item in numbered):
         return None
-    return record.studied.text
+    return record.studied.text.rstrip(" .")
 
 
 def is_web_address(url: str | None) -> bool:

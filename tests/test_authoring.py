@@ -11,11 +11,11 @@ import yaml
 from click.testing import CliRunner
 
 from handouts.cli import cli
+from handouts.readers import yamlrecord
+from handouts.record import SINGLE_FIELDS
 
 from . import pdfread
 from .conftest import FIXTURES, shared_corpus
-from handouts.record import SINGLE_FIELDS
-from handouts.readers.yamlrecord import LIST_FIELDS
 
 CLINIC = "Lakeside Cancer Care"
 TODAY = dt.date.today()
@@ -203,14 +203,14 @@ def test_check_asks_who_reviewed_the_clinics_words(make_workspace):
 def test_extract_keeps_every_field_a_record_holds(make_workspace):
     # Each field, filled: what extract writes and reads back holds each of them, none dropped.
     every = {name: "Some words." for name in SINGLE_FIELDS}
-    every.update({name: [f"An item of {name}."] for name in LIST_FIELDS})
+    every.update({name: [f"An item of {name}."] for name in yamlrecord.LIST_FIELDS})
     every.update({"generic_name": "allfieldamab", "brands": ["Allfield"],
                   "sources": [{"publisher": "Test Press", "last_reviewed": "2026-01-05"}]})
     root = make_workspace({"allfield.yaml": yaml.safe_dump(every, sort_keys=False)})
     result = run("extract", str(root / "sources" / "allfield.yaml"))
     assert result.exit_code == 0, result.output
     data = yaml.safe_load(result.stdout)
-    for name in (*SINGLE_FIELDS, *LIST_FIELDS):
+    for name in (*SINGLE_FIELDS, *yamlrecord.LIST_FIELDS):
         assert data.get(name), f"extract dropped {name}"
 
 
@@ -220,3 +220,14 @@ def test_extract_of_a_real_medication_guide_keeps_its_emergency_signs():
     assert result.exit_code == 0, result.output
     signs = [it["text"] if isinstance(it, dict) else it for it in yaml.safe_load(result.stdout)["emergency_signs"]]
     assert len(signs) == 5 and "Chest pain" in signs
+
+
+def test_extract_of_a_translated_record_keeps_what_it_translates():
+    path = FIXTURES / "i18n" / "velmarizumab.es.yaml"
+    result = run("extract", str(path))
+    assert result.exit_code == 0, result.output
+    original = yamlrecord.read(path.read_text(encoding="utf-8"), "a.yaml")
+    back = yamlrecord.read(result.stdout, "b.yaml")
+    # Else it reads back as an English record of the same drug, merged into the original.
+    assert back.language == "es" and back.translation == original.translation
+    assert back.translation.from_review == dt.date(2026, 3, 1) and back.translation.of["urgent_signs"]

@@ -419,6 +419,28 @@ def test_how_common_says_who_was_counted_where_the_source_does(make_workspace):
         assert "The numbers are from studies" not in pdfread.text(root / "out" / f"{other}.pdf"), other
 
 
+def test_who_was_counted_is_said_only_of_numbers_from_that_source(make_workspace):
+    counted = (REPO / "tests" / "fixtures" / "drugscom" / "counted_group.txt").read_text(encoding="utf-8")
+    root = make_workspace({
+        "velmora.txt": counted,
+        # The same drug: a number the clinic wrote may have counted other people.
+        "velmora-more.yaml": record("velmorastat", side_effects=[{"text": "Hair loss", "frequency": "45%"}]),
+        # The record's own group, with a call-now sentence in it and its own full stop.
+        "own.yaml": record("ownamab", side_effects=[{"text": "Dry mouth", "frequency": "28%"}],
+                           studied="adults with a made-up cancer. Call us right away if you faint."),
+    })
+    result = invoke("build", "--strict", "-j", "1", "-w", root)
+    assert result.exit_code == 0, result.output
+    text = pdfread.text(root / "out" / "velmorastat.pdf")
+    assert "Hair loss (about 5 in 10 people in studies)" in column_text(root / "out" / "velmorastat.pdf")
+    assert "The numbers are from studies" not in text
+    own = pdfread.text(root / "out" / "ownamab.pdf")
+    assert "The numbers are from studies of adults with a made-up cancer." in own
+    assert "cancer.." not in own
+    # The call-now sentence is an urgent sign, in the box, not a footnote to the side effects.
+    assert own.index("you faint") < own.index("Common side effects")
+
+
 
 # --- nothing left out that would fit -----------------------------------------------------------------
 

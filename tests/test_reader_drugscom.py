@@ -910,6 +910,31 @@ def test_professional_section_says_who_the_numbers_counted():
     assert not any("adult patients" in text for text in ignored)
 
 
+@pytest.mark.parametrize("sentence, group", [
+    ("The most common adverse reactions (20% or more) in adult patients with relapsed or refractory (R/R) B-cell "
+     "precursor ALL were fever and headache.", "adults with relapsed or refractory (R/R) B-cell precursor ALL"),
+    ("The most common adverse reactions (at least 20%) in patients with locally advanced, unresectable or metastatic "
+     "bladder cancer were tiredness and rash.", "people with locally advanced, unresectable or metastatic bladder cancer"),
+    ("The most commonly reported side effects in children with ALL were: fever, headache.", "children with ALL"),
+    ("Side effects reported in 10% or more of patients who had relapsed ALL were fever and chills.",
+     "people who had relapsed ALL"),
+    # Not about who the numbers counted, or a group cut short: nothing rather than something wrong.
+    ("Fatal adverse reactions occurred in patients with MDS and included sepsis.", None),
+    ("Adverse reactions were more frequent in patients with moderate hepatic impairment.", None),
+    ("The safety in pediatric patients with ALL has not been established in clinical trials.", None),
+    ("In clinical trials of patients with CD22-positive ALL, complete remission was seen in 80%.", None),
+    ("It is used to treat adult patients with ALL.", None),
+    ("Call your doctor right away: the most common adverse reactions in patients with ALL were fever.", None),
+])
+def test_who_was_counted_only_from_a_sentence_that_says_so(sentence, group):
+    record = DrugRecord("x")
+    rest = drugscom._take_studied(f"{sentence} Fatal liver damage occurred in 2 patients.", "p", record)
+    assert (record.studied.text if record.studied else None) == group
+    # The line's other sentences are left to be reported, with the sentence itself when it is no group.
+    assert rest == ("Fatal liver damage occurred in 2 patients." if group else f"{sentence} Fatal liver damage "
+                    "occurred in 2 patients.")
+
+
 def test_a_page_that_names_no_group_has_none():
     for name in FIXTURE_NAMES:
         assert read_fixture(name).studied is None, name

@@ -253,17 +253,23 @@ _PERCENT = re.compile(
     _I,
 )
 _GRADE_NOTE = re.compile(r"\bgrade\b|\bof which\b", _I)
-# Who the numbers counted, where the professional section says ("... adverse reactions in adult
-# patients with relapsed ALL were ..."): the group, and what they had, in the page's words.
-_COUNTED = re.compile(r"\b(?:adverse\s+(?:reactions?|events?|effects?)|side\s+effects?|clinical\s+(?:trials?|studies))\b", _I)
+# Who the numbers counted, where the professional section says so in a sentence about how often
+# adverse reactions came ("The most common adverse reactions (20% or more) in adult patients with
+# relapsed ALL were ..."): the group and what they had, in the page's words. Only that shape, the
+# group ended by "were", "was", "included" or a colon: a group cut short ("patients with locally
+# advanced, ...", "patients with X receiving Y with Z") or a sentence about something else
+# ("more frequent in patients with hepatic impairment") says nothing rather than something wrong.
+_COUNTED = re.compile(
+    r"\b(?:most\s+(?:common(?:ly)?|frequent(?:ly)?)|incidence|\(?(?:[\u2265>]|at\s+least)\s*\d+\s*%|\d+\s*%\s+or\s+"
+    r"(?:more|greater|higher))", _I)
 _STUDIED = re.compile(
+    r"\b(?:adverse\s+(?:reactions?|events?)|side\s+effects?)\b[^.;]*?"
     r"\b(?:in|among|of)\s+(?:\d[\d,]*\s+)?(?P<group>(?:(?:adult|pediatric|paediatric|elderly|older)\s+)?"
     r"(?:patients|adults|children|people|participants|subjects|women|men))"
-    r"\s+(?P<had>with|who\s+ha(?:d|ve))\s+(?P<what>[^.;:()]+?)"
-    r"(?=\s*(?:[,;:.(]|\b(?:were|was|are|is|included?|includes|reported|receiving|treated)\b|$))",
+    r"\s+(?P<had>with|who\s+ha(?:d|ve))\s+(?P<what>(?:[^.;:()]|\([^()]*\))+?)"
+    r"\s*(?::|\b(?:were|was|included|include|includes)\b)",
     _I,
 )
-# The page's group in plain words: "people", not "patients".
 _GROUP_WORDS = {"adult patients": "adults", "pediatric patients": "children", "paediatric patients": "children",
                 "patients": "people", "participants": "people", "subjects": "people"}
 
@@ -873,27 +879,39 @@ def _frequency_items(section: _Section, path: str, record: DrugRecord) -> list[I
             heading = None if _REF_MARK.search(line) else heading
         elif _is_system_heading(line):
             heading = _clean(line)
-        elif not _note_studied(_clean(line), path, record):
-            urgency.pull_urgent(_clean(line), path, number, "a line of the professional section that is "
+        elif rest := _take_studied(_clean(line), path, record):
+            urgency.pull_urgent(rest, path, number, "a line of the professional section that is "
                                 "not a frequency line", record)
     return items
 
 
-def _note_studied(line: str, path: str, record: DrugRecord) -> bool:
-    """Whether the line says who the numbers counted, kept as ``studied`` (the line holds no
-    sign: it is about the counting). A second, different group is noted for the reviewer and the
-    line is left to be reported; the first stands, as the page prints one."""
-    match = _STUDIED.search(line) if _COUNTED.search(line) and not urgency.has_call_now(line) else None
-    if match is None:
-        return False
+def _take_studied(line: str, path: str, record: DrugRecord) -> str:
+    """The line without the sentence that says who the numbers counted, which is kept as
+    ``studied`` (the first such sentence; another naming a different group is noted for the
+    reviewer and left in the line, to be reported with the rest)."""
+    rest = []
+    for sentence in urgency.sentences(line):
+        group = _studied_group(sentence)
+        if group is None or record.studied is not None:
+            if group is not None and item_key(group) != item_key(record.studied.text):
+                record.notes.append(f"studied: the page names more than one group; kept "
+                                    f"{record.studied.text!r} over {group!r}")
+            rest.append(sentence)
+        else:
+            record.studied = Item(group, path)
+    return " ".join(rest)
+
+
+def _studied_group(sentence: str) -> str | None:
+    """ "... in adult patients with relapsed ALL were ..." -> "adults with relapsed ALL"."""
+    if not _COUNTED.search(sentence) or urgency.has_call_now(sentence):
+        return None
+    match = _STUDIED.search(sentence)
+    # A group of more than a dozen words is a clause run on, not a group: say nothing.
+    if match is None or len(match["what"].split()) > 12 or re.search(r"(?:,|\band|\bor)$", match["what"].strip(), _I):
+        return None
     group = squash(match["group"]).lower()
-    text = f"{_GROUP_WORDS.get(group, group)} {squash(match['had']).lower()} {squash(match['what'])}"
-    if record.studied is None:
-        record.studied = Item(text, path)
-        return True
-    if item_key(text) != item_key(record.studied.text):
-        record.notes.append(f"studied: the page names more than one group; kept {record.studied.text!r} over {text!r}")
-    return False
+    return f"{_GROUP_WORDS.get(group, group)} {squash(match['had']).lower()} {squash(match['what'])}"
 
 
 def _is_system_heading(line: str) -> bool:

@@ -68,7 +68,7 @@ _SENTENCE_END = re.compile(
 # Fields that are not urgent, in the order their items are looked at; urgent_signs and
 # serious_warnings are the urgent tiers.
 _LIST_FIELDS = ("reminders", "side_effects", "uses")
-_SINGLE_FIELDS = ("description", "how_it_works")
+_SINGLE_FIELDS = ("description", "how_it_works", "studied")
 
 
 def is_call_now(sentence: str) -> bool:

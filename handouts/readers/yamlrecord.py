@@ -363,8 +363,26 @@ def to_yaml_data(record: DrugRecord) -> dict:
         items = getattr(record, name)
         if items:
             out[name] = [item(it) for it in items]
+    _translation_data(record, out)
     out["sources"] = [_source_data(s, ids[s.key]) for s in record.sources]
     return out
+
+
+def _translation_data(record: DrugRecord, out: dict) -> None:
+    """A translated record's language, what it translates and which original item each urgent
+    item translates (``of``, 1-based): without them it would read back as an English record."""
+    if record.language:
+        out["language"] = record.language
+    translation = record.translation
+    if translation is None:
+        return
+    out["translates"] = {"generic_name": translation.generic_name, "language": translation.language}
+    if translation.from_review:
+        out["translated_from_review"] = translation.from_review
+    for name in MAPPED_FIELDS:
+        for n, position in enumerate(translation.of.get(name, [])):
+            entry = out[name][n]
+            out[name][n] = {**({"text": entry} if isinstance(entry, str) else entry), "of": position + 1}
 
 
 def _source_data(source: Source, ident: str) -> dict:
