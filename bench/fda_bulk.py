@@ -18,7 +18,6 @@ import argparse
 import json
 import sys
 import tempfile
-import time
 import subprocess
 import zipfile
 from pathlib import Path

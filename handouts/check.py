@@ -12,7 +12,6 @@ import re
 import tempfile
 from dataclasses import dataclass, field, replace
 from pathlib import Path
-from typing import Callable
 
 import jinja2
 import readability
@@ -129,8 +128,7 @@ def _check_drug(drug: Drug, ctx: build.Context, shared: list[Figure], as_of: dt.
         _smallest_glyph(page),
         *shared,
         _fitted(result),
-        *_empty_space(result, lambda: [replace(t, item=handout.item_name(drug.record, t.item))
-                                       for t in build.left_out_room(drug, ctx, result)]),
+        *_empty_space(drug, ctx, result),
         _overlaps(drug),
         *_links(drug, ctx.brand),
         _overridden(drug),
@@ -199,10 +197,10 @@ def _smallest_glyph(page: pdfinspect.Inspection) -> Figure:
                    f">= {SMALLEST_PT:g} pt, every character on the page", f"{char.text!r} on page {char.page}")
 
 
-def _empty_space(result: build.Result, trials: Callable[[], list[fit.Trial]]) -> list[Figure]:
+def _empty_space(drug: Drug, ctx: build.Context, result: build.Result) -> list[Figure]:
     """When content was left out, the room left above the footer: less than one body line, or,
     where more is left, room that nothing left out fits in. That is told by laying each item
-    out given back (``trials``, called only then); one that fits is a warning."""
+    out given back (only then: a layout each); one that fits is a warning, named."""
     if not result.dropped:
         return []
     line = html_module.BODY_PT * result.scale * fit.LINE_HEIGHT
@@ -210,10 +208,11 @@ def _empty_space(result: build.Result, trials: Callable[[], list[fit.Trial]]) ->
     bar = f"< one body line ({line:.1f} pt), or nothing left out fits in it"
     if result.empty_pt < line:
         return [Figure(name, PASS, value, bar)]
-    tried = trials()
-    fitting = [t.item for t in tried if t.fits]
+    tried = build.left_out_room(drug, ctx, result)
+    fitting = [handout.item_name(drug.record, t.item) for t in tried if t.fits]
     if fitting or not tried:
-        return [Figure(name, WARN, value, bar, f"would fit: {', '.join(fitting)}" if fitting else "")]
+        return [Figure(name, WARN, value, bar, f"would fit: {', '.join(fitting)}" if fitting
+                       else "not told: no fit to lay out again")]
     least = min(t.overflow for t in tried) * fit.PT_PER_PX
     return [Figure(name, PASS, value, bar, f"each of the {len(tried)} items left out, given back at this type, "
                    f"overflows the page (the least by {least:.1f} pt)")]

@@ -274,10 +274,8 @@ class Handout:
 
 def plan(record: DrugRecord, cuts: Cuts, made: dt.date | None = None,
          more_info_url: str | None = None, clinic: str | None = None) -> Handout:
-    shown = [
-        Line(n, e.item.text, e.item.title, e.item.frequency, e.pointer)
-        for n, e in enumerate(effects(record)) if f"se-{n}" not in cuts.omitted
-    ]
+    visible = [(n, e.item, e.pointer) for n, e in enumerate(effects(record)) if f"se-{n}" not in cuts.omitted]
+    shown = [Line(n, item.text, item.title, item.frequency, pointer) for n, item, pointer in visible]
     return Handout(
         record=record,
         title=_capitalise(record.generic_name),
@@ -299,16 +297,15 @@ def plan(record: DrugRecord, cuts: Cuts, made: dt.date | None = None,
         clinic_address=FOOTER_ADDRESS not in cuts.omitted,
         clinic_note=FOOTER_NOTE not in cuts.omitted,
         emergency=list(record.emergency_signs),
-        studied=_studied(record, cuts),
+        studied=_studied(record, [item for _, item, _ in visible]),
     )
 
 
-def _studied(record: DrugRecord, cuts: Cuts) -> str | None:
+def _studied(record: DrugRecord, shown: list[Item]) -> str | None:
     """Who was counted, said only under side effects that print numbers, every one of them from
     the source that names the group (a number merged from elsewhere, or written in a record,
     may have counted other people)."""
-    numbered = [e.item for n, e in enumerate(effects(record))
-                if f"se-{n}" not in cuts.omitted and e.item.frequency and _PERCENT.fullmatch(e.item.frequency)]
+    numbered = [item for item in shown if item.frequency and _PERCENT.fullmatch(item.frequency)]
     if record.studied is None or not numbered or any(item.source != record.studied.source for item in numbered):
         return None
     return record.studied.text.rstrip(" .")

@@ -151,7 +151,7 @@ def skeleton(record: DrugRecord, code: str, today: dt.date | None = None) -> str
         lines.append(f"{name}:")
         for n, item in enumerate(items, 1):
             lines.append(f"  # {n}. {_comment((item.title + ': ' if item.title else '') + item.text)}")
-            lines.append(f"  - text: \"\"")
+            lines.append("  - text: \"\"")
             if item.title:
                 lines.append("    title: \"\"")
             if item.frequency:

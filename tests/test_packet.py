@@ -3,8 +3,6 @@ names, a packet file or a cancer.gov combination page; printed through CUPS."""
 
 from __future__ import annotations
 
-import re
-
 import collections
 import re
 import shutil

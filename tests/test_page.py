@@ -7,7 +7,6 @@ from __future__ import annotations
 import dataclasses
 import datetime as dt
 import json
-import shutil
 from pathlib import Path
 
 import pdfplumber
@@ -479,6 +478,6 @@ def test_check_names_an_item_left_out_that_would_fit(make_workspace):
     cuts = handout.Cuts(omitted=frozenset({"how", "rm-0"}))
     result = dataclasses.replace(result, dropped=cuts.dropped(drug.record), empty_pt=200.0,
                                  fit={"cuts": {"omitted": sorted(cuts.omitted)}, "scale": 1.0})
-    (figure,) = check._empty_space(result, lambda: build.left_out_room(drug, ctx, result))
+    (figure,) = check._empty_space(drug, ctx, result)
     assert figure.status == check.WARN
-    assert figure.detail == "would fit: rm-0, how"
+    assert figure.detail == "would fit: reminder 'Drink plenty of made-up water.', how it works"

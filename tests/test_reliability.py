@@ -379,7 +379,7 @@ def _yaml_with(**fields) -> str:
 LIMIT_CASES = {
     "file size": ("big.yaml", lambda: "generic_name: bigamab\nurgent_signs: [Made-up sign]\nhow_it_works: "
                   + "word " * (limits.MAX_FILE_BYTES // 5) + "\n",
-                  f"sources/big.yaml: too large to be a drug document ("),
+                  "sources/big.yaml: too large to be a drug document ("),
     "aliases": ("big.yaml", lambda: "generic_name: bigamab\nurgent_signs: [&a Made-up sign]\nreminders: ["
                 + ", ".join(["*a"] * 100_000) + "]\n",
                 f"sources/big.yaml:3: more than {limits.MAX_YAML_ALIASES} YAML aliases (*name)"),

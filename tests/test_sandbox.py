@@ -4,7 +4,6 @@ template and line, a non-zero exit, no traceback, and no PDF carrying what the a
 
 from __future__ import annotations
 
-import dataclasses
 import datetime as dt
 import sysconfig
 import time
@@ -12,7 +11,7 @@ from pathlib import Path
 
 import pytest
 
-from handouts import build, html, sandbox, workspace
+from handouts import html, sandbox, workspace
 from handouts.brand import load as load_brand
 from handouts.errors import BuildError
 from handouts.handout import Cuts, plan

@@ -3,7 +3,6 @@ the rebuilt page seen, and the index drawn by headless Chromium (issue 16)."""
 
 from __future__ import annotations
 
-import io
 import os
 import shutil
 import socket
