@@ -26,7 +26,7 @@ HERE = Path(__file__).resolve().parent
 REPO = HERE.parent
 sys.path.insert(0, str(REPO))
 
-from handouts import workspace  # noqa: E402
+from handouts.workspace import catalogue  # noqa: E402
 
 SHARED = REPO.parent / "shared"
 INPUTS = [
@@ -61,7 +61,7 @@ def derive() -> dict:
             copy.parent.mkdir(exist_ok=True)
             shutil.copyfile(path, copy)
             names[f"sources/{copy.name}"] = str(path.relative_to(REPO.parent))
-        catalog = workspace.load(root)
+        catalog = catalogue.load(root)
     records = []
     sections: dict[str, dict] = {}
     for drug in catalog.drugs:

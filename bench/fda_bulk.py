@@ -16,9 +16,9 @@ from __future__ import annotations
 
 import argparse
 import json
+import subprocess
 import sys
 import tempfile
-import subprocess
 import zipfile
 from pathlib import Path
 
@@ -26,7 +26,7 @@ REPO = Path(__file__).resolve().parent.parent
 sys.path.insert(0, str(REPO))
 
 from handouts.readers import openfda  # noqa: E402
-from handouts.readers.urgency import settle  # noqa: E402
+from handouts.rules.urgency import settle  # noqa: E402
 
 SHARED = REPO.parent / "shared" / "corpus" / "fda" / "openfda"
 FIXTURES = REPO / "tests" / "fixtures" / "fda"

@@ -30,25 +30,26 @@ import corpus  # noqa: E402
 
 
 def _context(root: Path):
-    from handouts import build
-    from handouts.options import BuildOptions
+    from handouts.build import runner
+    from handouts.build.options import BuildOptions
 
     options = BuildOptions(output=root / "out")
-    return build.context(root, options, build.chosen_brand(root, options))
+    return runner.context(root, options, runner.chosen_brand(root, options))
 
 
 def layout(root: Path, n: int) -> None:
-    from handouts import build, workspace
+    from handouts.build import runner
     from handouts.errors import BuildError
+    from handouts.workspace import catalogue
 
-    drugs = workspace.load(root).drugs
+    drugs = catalogue.load(root).drugs
     ctx = _context(root)
-    build.fitted(drugs[0], ctx)  # warm
+    runner.fitted(drugs[0], ctx)  # warm
     profile = cProfile.Profile()
     profile.enable()
     for drug in drugs[:n]:
         try:
-            build.fitted(drug, ctx)
+            runner.fitted(drug, ctx)
         except BuildError:
             pass
     profile.disable()
@@ -62,11 +63,14 @@ def _rss() -> str:
 
 
 def packet(root: Path, n: int) -> None:
-    from handouts import packet as packet_module
-    from handouts import pdf, workspace
-    from handouts.options import BuildOptions
+    from handouts.build import packet
+    from handouts.build.options import BuildOptions
+    from handouts.build.packet import PacketSpec
+    from handouts.build.packet import make as make_packet
+    from handouts.pdf import render
+    from handouts.workspace import catalogue
 
-    catalog = workspace.load(root)
+    catalog = catalogue.load(root)
     spent: dict[str, float] = {}
 
     def timed(module, name):
@@ -83,11 +87,11 @@ def packet(root: Path, n: int) -> None:
 
         setattr(module, name, wrapper)
 
-    for module, name in ((packet_module, "fitted"), (packet_module, "_combined_page"), (pdf, "pdf_bytes")):
+    for module, name in ((packet, "fitted"), (packet, "_combined_page"), (render, "pdf_bytes")):
         timed(module, name)
-    spec = packet_module.PacketSpec(drugs=tuple(d.name for d in catalog.drugs[:n]))
+    spec = PacketSpec(drugs=tuple(d.name for d in catalog.drugs[:n]))
     start = time.perf_counter()
-    result = packet_module.make(root, catalog, spec, BuildOptions(output=root / "out"))
+    result = make_packet(root, catalog, spec, BuildOptions(output=root / "out"))
     total = time.perf_counter() - start
     print(f"packet of {n}: {total:.1f} s, {result.pages} pages, {_rss()}")
     for name, seconds in spent.items():
@@ -112,16 +116,17 @@ def start(root: Path, n: int) -> None:
 
 
 def memory(root: Path, n: int) -> None:
-    from handouts import build, workspace
+    from handouts.build import runner
+    from handouts.workspace import catalogue
 
-    drugs = workspace.load(root).drugs
+    drugs = catalogue.load(root).drugs
     ctx = _context(root)
     for drug in drugs[:2]:
-        build.fitted(drug, ctx)
+        runner.fitted(drug, ctx)
     gc.collect()
     tracemalloc.start()
     before = tracemalloc.take_snapshot()
-    kept = [build.fitted(drug, ctx).document for drug in drugs[2 : 2 + n]]
+    kept = [runner.fitted(drug, ctx).document for drug in drugs[2 : 2 + n]]
     gc.collect()
     diff = tracemalloc.take_snapshot().compare_to(before, "filename")
     print(f"{sum(d.size_diff for d in diff) / len(kept) / 2**20:.2f} MiB per kept handout Document; by module:")

@@ -91,8 +91,7 @@ def handouts_command(*args: str) -> list[str]:
 def run_command(command: list[str], ok_codes=(0, 1)) -> float:
     """Seconds a command takes; exit 1 (some drug failed) is a result, anything else an error."""
     start = time.perf_counter()
-    proc = subprocess.run(command, cwd=CODE, env=python_env(), stdout=subprocess.PIPE, stderr=subprocess.PIPE,
-                          text=True)
+    proc = subprocess.run(command, cwd=CODE, env=python_env(), capture_output=True, text=True)
     elapsed = time.perf_counter() - start
     if proc.returncode not in ok_codes:
         raise SystemExit(f"{' '.join(command)} exited {proc.returncode}:\n{proc.stdout[-2000:]}{proc.stderr[-2000:]}")
@@ -134,9 +133,10 @@ def single_handout(work: Path, records: list[Path], sample: int, repeats: int):
     from weasyprint import CSS, HTML
     from weasyprint.text.fonts import FontConfiguration
 
-    from handouts import build, workspace
+    from handouts.build import runner
+    from handouts.build.options import BuildOptions
     from handouts.errors import BuildError
-    from handouts.options import BuildOptions
+    from handouts.workspace import catalogue
 
     step = max(1, len(records) // sample)
     chosen = records[::step][:sample]
@@ -145,16 +145,16 @@ def single_handout(work: Path, records: list[Path], sample: int, repeats: int):
         root = workspace_of(work / "single" / path.stem, [path])
         out = root / "out"
         options = BuildOptions(force=True, jobs=1, output=out)
-        drug = workspace.load(root).drugs[0]
-        ctx = build.context(root, options, build.chosen_brand(root, options))
+        drug = catalogue.load(root).drugs[0]
+        ctx = runner.context(root, options, runner.chosen_brand(root, options))
         try:
-            final = build.fitted(drug, ctx, options.date)
+            final = runner.fitted(drug, ctx, options.date)
         except BuildError:
             continue  # the urgent signs alone do not fit: no handout to compare
         stylesheets = [str(p) for p in ctx.renderer.stylesheets]
 
         def ours():
-            results = build.build(root, workspace.load(root), [], options)
+            results = runner.build(root, catalogue.load(root), [], options)
             assert results[0].status == "built", results[0]
 
         def weasyprint_alone():
@@ -182,17 +182,18 @@ def packet_vs_naive(work: Path, records: list[Path]):
     way from nothing (build each PDF, then merge them)."""
     from pypdf import PdfWriter
 
-    from handouts import build, packet, workspace
-    from handouts.options import BuildOptions
+    from handouts.build import packet, runner
+    from handouts.build.options import BuildOptions
+    from handouts.workspace import catalogue
 
     root = workspace_of(work / "packet", records)
-    catalog = workspace.load(root)
+    catalog = catalogue.load(root)
     spec = packet.PacketSpec(drugs=tuple(d.name for d in catalog.drugs))
     built = root / "built"
     results = []
 
     def build_each():
-        results.extend(build.build(root, catalog, [], BuildOptions(force=True, jobs=1, output=built)))
+        results.extend(runner.build(root, catalog, [], BuildOptions(force=True, jobs=1, output=built)))
 
     def merge():
         writer = PdfWriter()
@@ -215,16 +216,16 @@ def packet_vs_naive(work: Path, records: list[Path]):
 
 def fitting_left_out(root: Path, catalog, results) -> list[str]:
     """Of the handouts given, those where an item left out would fit in the room left, told by
-    real layouts (build.left_out_room, as `handouts check` does): "<drug>: <items>"."""
-    from handouts import build
-    from handouts.options import BuildOptions
+    real layouts (runner.left_out_room, as `handouts check` does): "<drug>: <items>"."""
+    from handouts.build import runner
+    from handouts.build.options import BuildOptions
 
     options = BuildOptions(jobs=1, output=root / "built")
-    ctx = build.context(root, options, build.chosen_brand(root, options))
+    ctx = runner.context(root, options, runner.chosen_brand(root, options))
     drugs = {d.name: d for d in catalog.drugs}
     found = []
     for result in results:
-        fits = [t.item for t in build.left_out_room(drugs[result.drug], ctx, result) if t.fits]
+        fits = [t.item for t in runner.left_out_room(drugs[result.drug], ctx, result) if t.fits]
         if fits:
             found.append(f"{result.drug}: {', '.join(fits)}")
     return found

@@ -33,15 +33,12 @@ from .errors import InputError
 
 ENGLISH = "en"
 _CODE = re.compile(r"[a-z]{2,3}(?:[_-][A-Za-z]{2})?")
-MATCH = "match"  # the context of messages that are word lists, not sentences
-
-
 def N_(message: str) -> str:
     """Marks a message for the catalogue where it is defined; it is translated where printed."""
     return message
 
 
-def words(language: "Language | None", message: str) -> str:
+def words(language: Language | None, message: str) -> str:
     """A page word from the code in the page's language; English when there is none."""
     return language.gettext(message) if language else message
 
@@ -224,6 +221,6 @@ if __name__ == "__main__":
 
 def chosen(root: Path, option: str | None) -> Language:
     """The build's language: --lang, else ``lang`` in handouts.toml, else English."""
-    from . import config
+    from .workspace import config
 
     return language(option or config.load(root).lang)

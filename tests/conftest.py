@@ -57,7 +57,7 @@ def fda_dir() -> Path:
 @pytest.fixture(autouse=True)
 def no_weasyprint_warnings():
     """WeasyPrint reports missing fonts, bad CSS and missing images as log warnings: fail on any."""
-    from handouts.pdf import collected_warnings
+    from handouts.pdf.render import collected_warnings
 
     messages: list[str] = []
     with collected_warnings(messages):

@@ -74,7 +74,7 @@ def test_extract_writes_every_section_and_a_clinic_source_to_fill_in(make_worksp
 def add_signs(record: Path, *lines: str) -> None:
     text = record.read_text()
     assert "\nurgent_signs:\n" in text
-    record.write_text(text.replace("\nurgent_signs:\n", "\nurgent_signs:\n" + "".join(f"{l}\n" for l in lines), 1))
+    record.write_text(text.replace("\nurgent_signs:\n", "\nurgent_signs:\n" + "".join(f"{line}\n" for line in lines), 1))
 
 
 def test_a_sign_written_by_hand_is_cited_to_the_clinic_in_show_and_in_the_footer(make_workspace):

@@ -16,9 +16,10 @@ import pypdf
 import pytest
 from click.testing import CliRunner
 
-from handouts import build, inputs, workspace
+from handouts.build import cache, runner
+from handouts.build.options import BuildOptions
 from handouts.cli import cli
-from handouts.options import BuildOptions
+from handouts.workspace import catalogue
 
 from . import pdfread
 from .test_build import record
@@ -29,9 +30,9 @@ HUGE_URGENT = [f"A very long made-up urgent sign number {n} that takes up a lot 
 BAD_YAML = "generic_name: badamab\nurgent_signs: [one, two\nbrands: Badra\n"
 
 
-def build_all(root: Path, *names: str, on_result=None, **options) -> list[build.Result]:
+def build_all(root: Path, *names: str, on_result=None, **options) -> list[runner.Result]:
     options.setdefault("jobs", 1)
-    return build.build(root, workspace.load(root), names, BuildOptions(strict=True, **options), on_result=on_result)
+    return runner.build(root, catalogue.load(root), names, BuildOptions(strict=True, **options), on_result=on_result)
 
 
 def invoke(*args: str, env: dict | None = None):
@@ -54,10 +55,10 @@ def snapshot(out: Path) -> dict[str, tuple[int, int, bytes]]:
     """Every file in the output folder, hidden ones too: (inode, mtime in ns, bytes); but the lock
     file, which each build rewrites with who holds it."""
     return {p.name: (p.stat().st_ino, p.stat().st_mtime_ns, p.read_bytes())
-            for p in sorted(out.iterdir()) if p.name != inputs.LOCK}
+            for p in sorted(out.iterdir()) if p.name != cache.LOCK}
 
 
-def statuses(results: list[build.Result]) -> dict[str, str]:
+def statuses(results: list[runner.Result]) -> dict[str, str]:
     return {r.drug: r.status for r in results}
 
 
@@ -108,10 +109,10 @@ def test_a_bad_yaml_file_alone_still_exits_1(make_workspace):
 
 
 def test_broken_records_through_the_api(broken_workspace):
-    catalog = workspace.load(broken_workspace)
+    catalog = catalogue.load(broken_workspace)
     assert [(e.path, e.line) for e in catalog.errors] == [("sources/bad.yaml", 3)]
     heard = []
-    results = build.build(broken_workspace, catalog, (), BuildOptions(strict=True, jobs=2), on_result=heard.append)
+    results = runner.build(broken_workspace, catalog, (), BuildOptions(strict=True, jobs=2), on_result=heard.append)
     assert [(r.drug, r.status) for r in results] == [
         ("alfamab", "built"), ("hugamab", "failed"), ("nonamab", "failed"), ("zetamab", "built"),
     ]
@@ -122,12 +123,12 @@ def test_broken_records_through_the_api(broken_workspace):
     for name in ("alfamab", "zetamab"):
         assert pdfread.pages(by_name[name].path) == 1
     # Failed drugs have no fingerprint, so the next build tries them again (and only them).
-    manifest = inputs.read_manifest(broken_workspace / "out")
+    manifest = cache.read_manifest(broken_workspace / "out")
     assert sorted(manifest) == ["alfamab.pdf", "hugamab.pdf", "nonamab.pdf", "zetamab.pdf"]
     # Failures are remembered with their inputs, so an unchanged rebuild reports them without a layout.
     assert manifest["nonamab.pdf"].failed == by_name["nonamab"].message
     assert manifest["nonamab.pdf"].pdf is None and manifest["alfamab.pdf"].failed is None
-    again = build.build(broken_workspace, workspace.load(broken_workspace), (), BuildOptions(strict=True, jobs=1))
+    again = runner.build(broken_workspace, catalogue.load(broken_workspace), (), BuildOptions(strict=True, jobs=1))
     assert [r.status for r in again] == ["unchanged", "failed", "failed", "unchanged"]
 
 
@@ -148,7 +149,7 @@ def test_jobs_2_gives_the_same_bytes_as_jobs_1_in_selection_order(make_workspace
         assert a.path.name == b.path.name and a.path.parent == tmp_path / "one" and b.path.parent == tmp_path / "two"
         assert a.path.read_bytes() == b.path.read_bytes(), a.drug
     # The manifests agree too: the fingerprints do not depend on how the PDFs were made.
-    assert inputs.read_manifest(tmp_path / "one") == inputs.read_manifest(tmp_path / "two")
+    assert cache.read_manifest(tmp_path / "one") == cache.read_manifest(tmp_path / "two")
 
 
 def test_jobs_2_from_the_command_line_in_a_subprocess(make_workspace):
@@ -174,7 +175,7 @@ def test_second_build_is_unchanged_and_writes_nothing(make_workspace):
     first = invoke("build", "--strict", "--jobs", "1", "-w", str(root))
     assert first.exit_code == 0 and first.stdout.splitlines()[-1] == "3 built, 0 unchanged, 0 failed"
     before = snapshot(out)
-    assert sorted(before) == [inputs.MANIFEST, "alfamab.pdf", "betamab.pdf", "gammamab.pdf"]
+    assert sorted(before) == [cache.MANIFEST, "alfamab.pdf", "betamab.pdf", "gammamab.pdf"]
     time.sleep(0.01)  # so a rewrite would show in the mtimes
     second = invoke("build", "--strict", "--jobs", "1", "-w", str(root))
     assert second.exit_code == 0
@@ -207,7 +208,7 @@ def test_a_new_source_file_for_one_drug_rebuilds_only_it(make_workspace):
         "gammamab\n\nBrand Name(s)\n\n- United States: Gammamabra\n\n"
         "Call your care team now if you have any of these symptoms at any time:\n\n- A sheet-only fictional sign.\n\n"
         "Last reviewed: 2025-06-01\n", encoding="utf-8")
-    catalog = workspace.load(root)
+    catalog = catalogue.load(root)
     assert not catalog.errors, catalog.errors
     assert catalog.find("gammamab").files == ["sources/gammamab-sheet.txt", "sources/gammamab.yaml"]
     assert statuses(build_all(root)) == {"alfamab": "unchanged", "betamab": "unchanged", "gammamab": "built"}
@@ -277,26 +278,26 @@ def test_damaged_manifest_rebuilds_everything_safely(make_workspace, damage):
     root = make_workspace({f"{name}.yaml": record(name) for name in ("alfamab", "betamab")})
     build_all(root)
     before = snapshot(root / "out")
-    (root / "out" / inputs.MANIFEST).write_bytes(damage)
+    (root / "out" / cache.MANIFEST).write_bytes(damage)
     results = build_all(root)
     assert [r.status for r in results] == ["built"] * 2
     after = snapshot(root / "out")
     for name in ("alfamab.pdf", "betamab.pdf"):
         assert after[name][2] == before[name][2]  # the same PDFs again
-    assert after[inputs.MANIFEST][2] == before[inputs.MANIFEST][2]  # and the manifest repaired
+    assert after[cache.MANIFEST][2] == before[cache.MANIFEST][2]  # and the manifest repaired
     assert [r.status for r in build_all(root)] == ["unchanged"] * 2
 
 
 def test_manifest_that_is_a_folder_fails_in_one_line_after_the_summary(make_workspace):
     root = three_drugs(make_workspace)
-    (root / "out" / inputs.MANIFEST).mkdir(parents=True)
-    assert inputs.read_manifest(root / "out") == {}
+    (root / "out" / cache.MANIFEST).mkdir(parents=True)
+    assert cache.read_manifest(root / "out") == {}
     result = invoke("build", "--strict", "--jobs", "1", "-w", str(root))
     assert result.exit_code == 1
     assert "Traceback" not in result.output and result.exception is None or isinstance(result.exception, SystemExit)
     assert result.stdout.splitlines()[-1] == "3 built, 0 unchanged, 0 failed"
     assert result.stderr.splitlines() == [
-        f"error: {root / 'out' / inputs.MANIFEST}: cannot record what was built (Is a directory): "
+        f"error: {root / 'out' / cache.MANIFEST}: cannot record what was built (Is a directory): "
         "the next build makes these handouts again"
     ]
     for name in ("alfamab", "betamab", "gammamab"):
@@ -308,13 +309,13 @@ def test_a_build_stopped_midway_never_leaves_a_pdf_listed_under_old_inputs(make_
     rebuild that PDF, not call it unchanged."""
     root = three_drugs(make_workspace)
     build_all(root)  # letter
-    real = build.build_drug
+    real = runner.build_drug
 
     def interrupted_after_one(drug, ctx, known=None):
         real(drug, ctx, known)  # the PDF is written...
         raise KeyboardInterrupt  # ...and then the user stops the build
 
-    monkeypatch.setattr(build, "build_drug", interrupted_after_one)
+    monkeypatch.setattr(runner, "build_drug", interrupted_after_one)
     with pytest.raises(KeyboardInterrupt):
         build_all(root, paper="a4")
     monkeypatch.undo()
@@ -417,14 +418,14 @@ def test_killed_build_leaves_no_truncated_pdf_and_the_next_build_completes(make_
 
     # What a kill in the middle of a write leaves: temporaries, never a PDF under its real name.
     (out / f".{names[-1]}.pdf.x1y2z3.tmp").write_bytes(b"%PDF-1.7\n% half a PDF")
-    (out / f".{inputs.MANIFEST}.q9w8e7.tmp").write_bytes(b'{"killamaba.pdf": "')
+    (out / f".{cache.MANIFEST}.q9w8e7.tmp").write_bytes(b'{"killamaba.pdf": "')
     results = build_all(root)
     assert [r.drug for r in results] == names
     assert all(r.status in ("built", "unchanged") for r in results), [r.message for r in results if not r.ok]
-    assert sorted(p.name for p in out.iterdir()) == sorted([inputs.MANIFEST, inputs.LOCK] + [f"{n}.pdf" for n in names])
+    assert sorted(p.name for p in out.iterdir()) == sorted([cache.MANIFEST, cache.LOCK] + [f"{n}.pdf" for n in names])
     for name in names:
         assert pdfread.pages(out / f"{name}.pdf") == 1
-    assert sorted(inputs.read_manifest(out)) == [f"{n}.pdf" for n in names]
+    assert sorted(cache.read_manifest(out)) == [f"{n}.pdf" for n in names]
 
 
 # --- printing -------------------------------------------------------------------------------------

@@ -24,11 +24,15 @@ import yaml
 from click.testing import CliRunner
 from PIL import Image
 
-from handouts import assets, build, contrast, pdf, workspace
-from handouts import brand as brand_module
+from handouts import assets
+from handouts.build import runner
+from handouts.build.options import BuildOptions
 from handouts.cli import cli
-from handouts.errors import InputError, BuildError
-from handouts.options import BuildOptions
+from handouts.errors import BuildError, InputError
+from handouts.pdf import render
+from handouts.workspace import catalogue, contrast
+from handouts.workspace.brand import EXAMPLES, TOML_KEYS
+from handouts.workspace.brand import load as load_brand
 
 from . import pdfread
 from .conftest import FIXTURES, REPO
@@ -66,8 +70,8 @@ def options(**values) -> BuildOptions:
     return BuildOptions(strict=True, **values)
 
 
-def build_api(root: Path, *names: str, **values) -> list[build.Result]:
-    return build.build(root, workspace.load(root), names, options(**values))
+def build_api(root: Path, *names: str, **values) -> list[runner.Result]:
+    return runner.build(root, catalogue.load(root), names, options(**values))
 
 
 def run(*args):
@@ -99,7 +103,7 @@ def take_weasyprint_warnings() -> list[str]:
     clearing the handler does."""
     taken: list[str] = []
     for handler in logging.getLogger("weasyprint").handlers:
-        if isinstance(handler, pdf._Collect):
+        if isinstance(handler, render._Collect):
             taken += handler.messages
             handler.messages.clear()
     return taken
@@ -196,7 +200,7 @@ def listener():
         while not stop.is_set():
             try:
                 conn, address = server.accept()
-            except socket.timeout:
+            except TimeoutError:
                 continue
             except OSError:
                 return
@@ -502,7 +506,7 @@ BAD_BRANDS = [
     ("toml-malformed", 'clinic = "Testing Clinic"\nwrite_in_phones = false\nphone_day = (555) 010-0100\n', {},
      "brand.toml", 3, "malformed TOML: Invalid value"),
     ("unknown-key", toml(colour="red"), {}, "brand.toml", None,
-     f"unknown key 'colour' (known: {', '.join(brand_module.TOML_KEYS)})"),
+     f"unknown key 'colour' (known: {', '.join(TOML_KEYS)})"),
     ("not-a-colour", toml(primary="bluish"), {}, "brand.toml", None,
      "primary is not a colour: 'bluish': write primary = \"#1d3557\" (a # and six hex digits, or a CSS colour name)"),
     ("primary-contrast", toml(primary="#aaaaaa"), {}, "brand.toml", None,
@@ -712,7 +716,7 @@ def test_brand_may_refer_to_files_inside_the_workspace(ws):
     (ws / "styles" / "shared.css").parent.mkdir(parents=True)
     (ws / "styles" / "shared.css").write_text("h1 { letter-spacing: 0.01em; }\n")
     add_brand(ws, "local", toml(), {"brand.css": '@import "../../shared.css";\n.masthead { border-width: 3pt; }\n'})
-    assert brand_module.load(ws, "local").css == ws / "styles" / "brands" / "local" / "brand.css"
+    assert load_brand(ws, "local").css == ws / "styles" / "brands" / "local" / "brand.css"
 
 
 # --- the renderer's own sandbox --------------------------------------------------------------
@@ -724,7 +728,7 @@ def test_sandbox_fetcher_serves_only_data_and_files_inside_its_roots(tmp_path, o
     (root / "inside.css").write_text("p { color: black; }")
     (root / "link.css").symlink_to(outside / "canary.css")
     reads = file_reads("/etc/passwd", outside / "canary.css")
-    fetcher = pdf.SandboxFetcher([root])
+    fetcher = render.SandboxFetcher([root])
     for url, content in [((root / "inside.css").as_uri(), b"p { color: black; }"), ("data:text/plain,hello", b"hello")]:
         response = fetcher.fetch(url)
         try:
@@ -774,11 +778,11 @@ def test_renderer_refuses_network_and_outside_files_and_reports_them(
         '@import url("allowed.css");\n'
     )
     reads = file_reads("/etc/passwd", outside / "canary.css")
-    renderer = pdf.Renderer(stylesheets=[sheet], roots=[root], strict=False)
+    renderer = render.Renderer(stylesheets=[sheet], roots=[root], strict=False)
     page = sandbox_page(listener, outside)
     document = renderer.layout(page, root)
     target = tmp_path / "sandbox.pdf"
-    target.write_bytes(pdf.pdf_bytes(document, page))
+    target.write_bytes(render.pdf_bytes(document, page))
 
     text = pdfread.text(target)
     assert "ALLOWED-IMPORT Sandbox page" in text  # a file inside the root is read
@@ -800,7 +804,7 @@ def test_strict_renderer_raises_on_a_refused_url(tmp_path, outside, listener, fi
     sheet = root / "sheet.css"
     sheet.write_text(f"p {{ background: url({listener.url}/strict.png) }}\n")
     reads = file_reads("/etc/passwd", outside / "canary.css")
-    renderer = pdf.Renderer(stylesheets=[sheet], roots=[root], strict=True)  # url() loads at layout
+    renderer = render.Renderer(stylesheets=[sheet], roots=[root], strict=True)  # url() loads at layout
     with pytest.raises(BuildError, match=r"^WeasyPrint warning \(strict\): .*refused"):
         renderer.layout(sandbox_page(listener, outside), root)
     imports = root / "imports.css"
@@ -808,7 +812,7 @@ def test_strict_renderer_raises_on_a_refused_url(tmp_path, outside, listener, fi
     # A stylesheet's own warning stops the build before it starts, naming the stylesheet.
     with pytest.raises(InputError, match=r"imports\.css: WeasyPrint warning \(strict\): Failed to load stylesheet "
                                          r"at file:///etc/passwd.*refused to read a file outside the workspace"):
-        pdf.Renderer(stylesheets=[imports], roots=[root], strict=True)
+        render.Renderer(stylesheets=[imports], roots=[root], strict=True)
     assert listener.connections() == []
     assert reads == []
     taken = take_weasyprint_warnings()
@@ -972,7 +976,7 @@ def test_brand_messages_say_what_to_write(ws, values, message):
 
 
 def test_every_brand_key_has_an_example_to_write():
-    assert set(brand_module.EXAMPLES) == set(brand_module.TOML_KEYS)
+    assert set(EXAMPLES) == set(TOML_KEYS)
 
 
 def test_an_svg_logos_own_text_is_left_out_of_the_type_size_bars(ws):

@@ -13,9 +13,10 @@ import segno
 import yaml
 from click.testing import CliRunner
 
-from handouts import build, inputs, workspace
+from handouts.build import cache, runner
+from handouts.build.options import BuildOptions
 from handouts.cli import cli
-from handouts.options import BuildOptions
+from handouts.workspace import catalogue
 
 from . import pdfread
 
@@ -33,9 +34,9 @@ def record(name: str, **fields) -> str:
     return yaml.safe_dump(data, sort_keys=False)
 
 
-def build_all(root: Path, *names: str, **options) -> list[build.Result]:
-    catalog = workspace.load(root)
-    return build.build(root, catalog, names, BuildOptions(strict=True, **options))
+def build_all(root: Path, *names: str, **options) -> list[runner.Result]:
+    catalog = catalogue.load(root)
+    return runner.build(root, catalog, names, BuildOptions(strict=True, **options))
 
 
 @pytest.fixture
@@ -52,7 +53,7 @@ def test_shipped_drugs_give_one_page_each(shipped_pdfs):
 
 
 def test_every_urgent_item_comes_before_common_side_effects(shipped_workspace, shipped_pdfs):
-    catalog = workspace.load(shipped_workspace)
+    catalog = catalogue.load(shipped_workspace)
     for drug in catalog.drugs:
         text = pdfread.text(shipped_pdfs[drug.name])
         # Blinatumomab's urgent block and must-keep reminders fill its page at the smallest type,
@@ -93,7 +94,7 @@ def test_body_text_is_never_below_the_floor(shipped_pdfs):
 
 
 def test_qr_code_is_the_source_address_module_for_module_and_prints_sharp(shipped_workspace, shipped_pdfs):
-    drug = workspace.load(shipped_workspace).find("blinatumomab")
+    drug = catalogue.load(shipped_workspace).find("blinatumomab")
     url = next(s.url for s in drug.record.sources if s.url)
     (image,) = [x.get_object() for x in pypdf.PdfReader(shipped_pdfs["blinatumomab"]).pages[0]["/Resources"]
                 ["/XObject"].values() if x.get_object()["/Subtype"] == "/Image"]
@@ -265,7 +266,7 @@ def test_interrupted_write_leaves_earlier_pdf_intact(shipped_workspace, monkeypa
     with pytest.raises(KeyboardInterrupt):
         build_all(shipped_workspace, "blinatumomab", date=dt.date(2030, 1, 1))
     assert first.path.read_bytes() == before
-    left = sorted(p.name for p in first.path.parent.iterdir() if p.name not in (inputs.MANIFEST, inputs.LOCK))
+    left = sorted(p.name for p in first.path.parent.iterdir() if p.name not in (cache.MANIFEST, cache.LOCK))
     assert left == ["blinatumomab.pdf"]  # and no temporary file
 
 

@@ -8,8 +8,9 @@ import pytest
 import yaml
 from click.testing import CliRunner
 
-from handouts import build, check
-from handouts.options import BuildOptions
+from handouts.build import runner
+from handouts.build.options import BuildOptions
+from handouts.check import handout_check
 from handouts.cli import cli
 
 AS_OF = "2026-01-15"
@@ -179,7 +180,7 @@ def test_text_report_names_each_figure_and_the_summary(make_workspace):
 
 @pytest.mark.parametrize("words, most", [(["Call us now."], 3), (["Interdisciplinary pharmacotherapeutic consultation."], 99)])
 def test_grade_orders_plain_and_hard_words(words, most):
-    value = check.grade(words)
+    value = handout_check.grade(words)
     assert value is not None and (value <= most if most < 10 else value > 12)
 
 
@@ -198,6 +199,6 @@ def test_yaml_record_leaving_out_a_sources_urgent_sign_warns(make_workspace):
 
 def test_template_words_read_entities_as_the_characters_they_print(make_workspace):
     root = make_workspace({"clean.yaml": record("cleanamab")})
-    env = build.context(root, BuildOptions()).env
-    words = check.template_words(env)
+    env = runner.context(root, BuildOptions()).env
+    words = handout_check.template_words(env)
     assert words and not [w for w in words if "&" in w or "bull" in w or "nbsp" in w]

@@ -11,10 +11,13 @@ from pathlib import Path
 import pytest
 import yaml
 
-from handouts import build, fit, html, workspace
-from handouts.build import footer_lines, plan
-from handouts.handout import Cuts, cut_order
-from handouts.options import BuildOptions
+from handouts.build import runner
+from handouts.build.options import BuildOptions
+from handouts.build.runner import footer_lines, plan
+from handouts.page import templating
+from handouts.page.content import Cuts, cut_order
+from handouts.pdf import fit
+from handouts.workspace import catalogue
 
 from .conftest import REPO
 
@@ -53,11 +56,11 @@ def long_record(seed: int) -> str:
 def layouts(root: Path):
     """For each drug of the workspace: (drug, cut order, a layout function to measure)."""
     options = BuildOptions(jobs=1)
-    ctx = build.context(root, options, build.chosen_brand(root, options))
-    for drug in workspace.load(root).drugs:
+    ctx = runner.context(root, options, runner.chosen_brand(root, options))
+    for drug in catalogue.load(root).drugs:
         def lay(cuts: Cuts, paper: str = ctx.paper, drug=drug) -> fit.Measure:
             handout = plan(drug.record, cuts, dt.date(2026, 12, 2), ctx.brand.more_info_url, ctx.brand.clinic)
-            page = html.render(ctx.env, handout, ctx.brand, cuts, paper)
+            page = templating.render(ctx.env, handout, ctx.brand, cuts, paper)
             return fit.measure_layout(ctx.renderer.layout(page, ctx.root))
         yield drug, cut_order(drug.record, footer_lines(ctx.brand)), lay
 
@@ -136,7 +139,7 @@ def test_words_break_into_lines_as_weasyprint_breaks_them(long_workspace):
     gives the same paragraph at a smaller type: all but a rare line that only just fits.
     (Reminders are left to the test above: columns break them into pieces.)"""
     total = wrong = 0
-    for drug, order, lay in layouts(long_workspace):
+    for _drug, _order, lay in layouts(long_workspace):
         full = lay(Cuts(), TALL)
         for scale in (0.95, 0.9, 0.85):
             small = lay(Cuts(scale=scale), TALL)

@@ -15,8 +15,12 @@ import pytest
 import yaml
 from babel.messages.pofile import read_po
 
-from handouts import check, i18n, overlap, pdfinspect, sandbox
+from handouts import i18n
+from handouts.check import handout_check
+from handouts.page import sandbox
+from handouts.pdf import readback
 from handouts.record import DrugRecord, Item
+from handouts.rules import overlap
 
 from . import pdfread
 from .conftest import FIXTURES
@@ -41,10 +45,10 @@ def build(root: Path, *args):
 
 
 def spanish_urgent_items(root: Path) -> list[str]:
-    from handouts import workspace
+    from handouts.workspace import catalogue as workspace
 
     drug = workspace.load(root).translations["es"][0]
-    return [pdfinspect.fold(it.text) for it in drug.record.serious_warnings + drug.record.urgent_signs]
+    return [readback.fold(it.text) for it in drug.record.serious_warnings + drug.record.urgent_signs]
 
 
 def english_template_words() -> list[str]:
@@ -284,10 +288,10 @@ def test_the_tier_overlap_rule_works_in_spanish():
 
 
 def test_spanish_reading_grade_uses_fernandez_huerta():
-    easy = check.grade(["Tome la pastilla con agua.", "Llame si tiene fiebre."], "es")
-    hard = check.grade(["La administración concomitante de inhibidores enzimáticos incrementa "
+    easy = handout_check.grade(["Tome la pastilla con agua.", "Llame si tiene fiebre."], "es")
+    hard = handout_check.grade(["La administración concomitante de inhibidores enzimáticos incrementa "
                         "considerablemente la biodisponibilidad farmacológica."], "es")
-    assert easy > check.SPANISH_EASE_SOURCE > hard
+    assert easy > handout_check.SPANISH_EASE_SOURCE > hard
 
 
 def test_templates_may_use_the_catalogue_but_not_a_format_bomb(ws):
@@ -342,16 +346,18 @@ def test_emergency_signs_and_the_clinic_source_are_worded_in_spanish(ws):
 
 
 def test_the_left_out_note_names_must_keep_topics_in_the_pages_language(ws):
-    from handouts import brand, html, workspace
-    from handouts.handout import Cuts, plan
+    from handouts.page import templating
+    from handouts.page.content import Cuts, plan
+    from handouts.workspace import brand
+    from handouts.workspace import catalogue as workspace
 
     _add_emergency_and_clinic(ws)
     record = workspace.load(ws).translations["es"][0].record
     cuts = Cuts(0.8, frozenset({"say", "rm-0"}))  # rm-0: the clinic's driving reminder (must keep)
     notes = {}
     for code in ("es", "en"):
-        env = html.environment(ws, brand.DEFAULT, i18n.language(code))
-        page = html.render(env, plan(record, cuts), brand.DEFAULT, cuts, "letter")
+        env = templating.environment(ws, brand.DEFAULT, i18n.language(code))
+        page = templating.render(env, plan(record, cuts), brand.DEFAULT, cuts, "letter")
         notes[code] = re.search(r'<p id="dropped".*?</p>', page, re.S).group(0)
     assert "pregunte a su equipo de atención sobre manejar" in notes["es"], notes["es"]
     assert "cómo se pronuncia su nombre" in notes["es"]

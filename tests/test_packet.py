@@ -14,9 +14,11 @@ import pypdf
 import pytest
 from click.testing import CliRunner
 
-from handouts import combined, packet, workspace
+from handouts.build import packet
+from handouts.build.options import BuildOptions
 from handouts.cli import cli
-from handouts.options import BuildOptions
+from handouts.page import combined
+from handouts.workspace import catalogue
 
 from . import pdfread
 from .test_batch import QUEUE, printed_pages, require_lp, require_printer
@@ -139,7 +141,7 @@ def test_combined_page_has_one_entry_per_symptom_group_with_every_sign_of_both_d
         combined_page.index("Cytokine release syndrome")
     assert combined_page.count("In an emergency") == combined_page.count("Daytime:") == 1
     assert "If you take" not in combined_page
-    catalog = workspace.load(shipped["root"])
+    catalog = catalogue.load(shipped["root"])
     entries = combined.entries(catalog.drugs)
     texts = entry_texts(combined_page, entries)
     assert combined_page.count("Allergic reaction:") == 1 and combined_page.count("Infection:") == 1
@@ -223,7 +225,7 @@ def test_a_sign_two_drugs_share_appears_once_unmarked_and_the_others_name_their_
         "betamab.yaml": record("betamab", urgent_signs=[
             "Beta-only fictional sign", {"title": "Purple Tongue", "text": "A tongue that turns purple."}]),
     })
-    result = packet.make(root, workspace.load(root), packet.PacketSpec(drugs=("betamab", "Alfamabra")),
+    result = packet.make(root, catalogue.load(root), packet.PacketSpec(drugs=("betamab", "Alfamabra")),
                          BuildOptions(strict=True))
     assert (result.pages, result.missing, result.failed) == (4, [], [])
     assert [(p.title, p.first_page) for p in result.parts] == [
@@ -310,7 +312,7 @@ def test_a_combined_page_pages_too_long_is_laid_out_at_the_floor_at_once_with_th
     the packet is byte-identical to the one made by shrinking step by step."""
     root = make_workspace({f"{n}.yaml": record(n, urgent_signs=long_groups(n.title(), 12))
                            for n in ("alfamab", "betamab", "gammamab", "deltamab")})
-    catalog = workspace.load(root)
+    catalog = catalogue.load(root)
     spec = packet.PacketSpec(drugs=("alfamab", "betamab", "gammamab", "deltamab"), title="Long")
     passes = []
     lay_out = packet.combined.lay_out
@@ -336,7 +338,7 @@ def test_a_combined_page_pages_too_long_is_laid_out_at_the_floor_at_once_with_th
 def test_a_short_combined_page_keeps_full_size_type(make_workspace):
     # The floor shortcut is for pages far too long; a page that fits is never shrunk to the floor.
     root = make_workspace({"alfamab.yaml": record("alfamab"), "betamab.yaml": record("betamab")})
-    result = packet.make(root, workspace.load(root), packet.PacketSpec(drugs=("alfamab", "betamab")),
+    result = packet.make(root, catalogue.load(root), packet.PacketSpec(drugs=("alfamab", "betamab")),
                          BuildOptions(strict=True))
     with pdfplumber.open(result.path) as pdf:
         words = pdf.pages[1].extract_words(extra_attrs=["size"])
@@ -520,7 +522,7 @@ def test_a_four_drug_regimen_has_one_combined_page_with_groups_merged(regimen4):
     for worded in ("Signs of", "Infections:", "Allergic reactions:"):
         assert worded not in page
     assert "fever \u2022 chills" in page and page.count("fever \u2022") == 1
-    catalog = workspace.load(regimen4)
+    catalog = catalogue.load(regimen4)
     for drug in catalog.drugs:
         for sign in combined.every_sign(drug):
             assert pdfread.fold(sign) in page, sign
@@ -580,7 +582,7 @@ def test_the_emergency_tier_comes_once_at_the_top_with_the_numbers(make_workspac
     """Records read from FDA Medication Guides have an emergency tier ("get emergency help right
     away if ..."): the combined page puts every drug's, once, under the emergency line."""
     root = make_workspace({"alfamab.yaml": record("alfamab"), "betamab.yaml": record("betamab")})
-    catalog = workspace.load(root)
+    catalog = catalogue.load(root)
     from handouts.record import Item
 
     for drug in catalog.drugs:

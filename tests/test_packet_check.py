@@ -9,9 +9,12 @@ import pytest
 import yaml
 from click.testing import CliRunner
 
-from handouts import assets, build, packet, packetcheck, workspace
+from handouts import assets
+from handouts.build import packet, runner
+from handouts.build.options import BuildOptions
+from handouts.check import packet_check
 from handouts.cli import cli
-from handouts.options import BuildOptions
+from handouts.workspace import catalogue
 
 from .test_packet import PACKETS
 
@@ -117,17 +120,17 @@ def test_entries_out_of_order_or_a_cover_missing_a_page_fail(two):
 
 
 def test_a_handout_page_unlike_its_own_pdf_fails(two, tmp_path):
-    catalog = workspace.load(two)
-    singles = build.build(two, catalog, [], BuildOptions(strict=True, jobs=1, output=tmp_path / "single"))
+    catalog = catalogue.load(two)
+    singles = runner.build(two, catalog, [], BuildOptions(strict=True, jobs=1, output=tmp_path / "single"))
     made = packet.make(two, catalog, packet.PacketSpec(drugs=("alfamab", "betamab")),
                        BuildOptions(strict=True, output=tmp_path / "p.pdf"))
     import pdfplumber
 
     parts = {p.title: p for p in made.parts}
     with pdfplumber.open(made.path) as pdf:
-        assert packetcheck._same_pages(pdf.pages, parts, singles).status == "pass"
-        swapped = [build.Result(a.drug, a.status, b.path) for a, b in zip(singles, reversed(singles))]
-        figure = packetcheck._same_pages(pdf.pages, parts, swapped)
+        assert packet_check._same_pages(pdf.pages, parts, singles).status == "pass"
+        swapped = [runner.Result(a.drug, a.status, b.path) for a, b in zip(singles, reversed(singles))]
+        figure = packet_check._same_pages(pdf.pages, parts, swapped)
     assert (figure.status, figure.detail) == ("fail", "differ: alfamab, betamab")
 
 

@@ -15,9 +15,13 @@ import pytest
 import yaml
 from click.testing import CliRunner
 
-from handouts import build, check, handout, overlap, workspace
+from handouts.build import runner
+from handouts.build.options import BuildOptions
+from handouts.check import handout_check
 from handouts.cli import cli
-from handouts.options import BuildOptions
+from handouts.page import content as handout
+from handouts.rules import overlap
+from handouts.workspace import catalogue
 
 from . import pdfread
 from .conftest import REPO
@@ -157,7 +161,7 @@ def cut_record() -> str:
 
 def test_a_record_that_must_be_cut_fills_the_page_and_keeps_every_must_keep_reminder(make_workspace):
     root = make_workspace({"cut.yaml": cut_record()})
-    (result,) = build.build(root, workspace.load(root), [], BuildOptions(strict=True, jobs=1))
+    (result,) = runner.build(root, catalogue.load(root), [], BuildOptions(strict=True, jobs=1))
     assert result.ok, result.message
     assert result.dropped  # something had to go
     text = pdfread.text(result.path)
@@ -185,7 +189,7 @@ def test_a_record_that_must_be_cut_fills_the_page_and_keeps_every_must_keep_remi
 def test_a_page_that_fits_is_never_cut(make_workspace):
     root = make_workspace({"short.yaml": record("shortamab", side_effects=["Dry skin"], reminders=["Rest well."],
                                                  how_it_works="A made-up explanation.")})
-    (result,) = build.build(root, workspace.load(root), [], BuildOptions(strict=True, jobs=1))
+    (result,) = runner.build(root, catalogue.load(root), [], BuildOptions(strict=True, jobs=1))
     assert result.ok and result.scale == 1.0 and result.dropped == [] and result.passes == 1
 
 
@@ -193,7 +197,7 @@ def test_cut_order_keeps_urgent_and_must_keep_reminders_and_sends_repeats_first(
     root = make_workspace({"ord.yaml": record(
         "ordamab", urgent_signs=["a very bad headache"], side_effects=["Headache", "Dry skin"],
         reminders=MUST_KEEP + [{"title": "Vaccines", "text": "Ask before any vaccine."}], how_it_works="Made-up words.")})
-    (drug,) = workspace.load(root).drugs
+    (drug,) = catalogue.load(root).drugs
     order = handout.cut_order(drug.record)
     assert order[:2] == ["how", "se-0"]  # how it works, then the milder form of an urgent sign
     assert handout.cut_order(drug.record, ("ft-note",))[:3] == ["how", "ft-note", "se-0"]
@@ -206,7 +210,7 @@ def test_cut_order_keeps_urgent_and_must_keep_reminders_and_sends_repeats_first(
 
 
 def test_blinatumomab_lists_no_symptom_the_urgent_tiers_name(shipped_workspace):
-    (drug,) = [d for d in workspace.load(shipped_workspace).drugs if d.name == "blinatumomab"]
+    (drug,) = [d for d in catalogue.load(shipped_workspace).drugs if d.name == "blinatumomab"]
     resolution = overlap.resolve(drug.record)
     shown = {e.item.text: e for e in resolution.shown}
     gone = {item.text for item, _ in resolution.dropped}
@@ -320,7 +324,7 @@ def test_only_web_addresses_go_into_the_qr_code_and_check_flags_the_rest(make_wo
 
 
 def test_made_date_from_source_date_epoch_is_byte_identical_across_two_builds(shipped_workspace, tmp_path):
-    epoch = str(int(dt.datetime(2026, 5, 17, 15, 0, tzinfo=dt.timezone.utc).timestamp()))
+    epoch = str(int(dt.datetime(2026, 5, 17, 15, 0, tzinfo=dt.UTC).timestamp()))
     outputs = []
     for name in ("a", "b"):
         out = tmp_path / name
@@ -348,7 +352,7 @@ def test_made_date_defaults_to_the_build_day_and_overdue_sources_are_named_on_th
 
 
 def test_shipped_inotuzumab_carries_its_boxed_warning_citing_the_2023_drugs_com_page(shipped_workspace):
-    (drug,) = [d for d in workspace.load(shipped_workspace).drugs if d.name == "inotuzumab ozogamicin"]
+    (drug,) = [d for d in catalogue.load(shipped_workspace).drugs if d.name == "inotuzumab ozogamicin"]
     source = drug.record.source("sources/inotuzumab-ozogamicin.yaml#drugscom2023")
     assert source.url == "https://www.drugs.com/sfx/besponsa-side-effects.html"
     assert source.last_reviewed == dt.date(2023, 4, 4)
@@ -381,7 +385,7 @@ def test_must_keep_reminders_go_last_and_are_named_rather_than_no_handout(make_w
     reminders = [{"title": "Pregnancy", "text": "Use birth control during treatment and for a month after. " * 6},
                  {"title": "Driving", "text": "Do not drive until you know how this medicine affects you. " * 6}]
     root = make_workspace({"last.yaml": record("lastamab", urgent_signs=urgent, reminders=reminders)})
-    (result,) = build.build(root, workspace.load(root), [], BuildOptions(strict=True, jobs=1))
+    (result,) = runner.build(root, catalogue.load(root), [], BuildOptions(strict=True, jobs=1))
     assert result.ok, result.message
     assert pdfread.pages(result.path) == 1
     flat = " ".join(pdfread.text(result.path).split())
@@ -446,13 +450,13 @@ def test_who_was_counted_is_said_only_of_numbers_from_that_source(make_workspace
 
 def left_out_that_fits(root: Path, brand: str | None = None) -> dict[str, list[str]]:
     options = BuildOptions(strict=True, jobs=1, output=root / "out", brand=brand)
-    ctx = build.context(root, options, build.chosen_brand(root, options))
+    ctx = runner.context(root, options, runner.chosen_brand(root, options))
     found = {}
-    for drug in workspace.load(root).drugs:
-        result = build.build_drug(drug, ctx)
+    for drug in catalogue.load(root).drugs:
+        result = runner.build_drug(drug, ctx)
         assert result.ok, result.message
-        trials = build.left_out_room(drug, ctx, result)
-        assert len(trials) == len(build._stored_cuts(result.fit).omitted)
+        trials = runner.left_out_room(drug, ctx, result)
+        assert len(trials) == len(runner._stored_cuts(result.fit).omitted)
         found[drug.name] = [t.item for t in trials if t.fits]
     return found
 
@@ -471,13 +475,13 @@ def test_check_names_an_item_left_out_that_would_fit(make_workspace):
     root = make_workspace({"roomy.yaml": record("roomamab", how_it_works="It works in a made-up way.",
                                                  reminders=["Drink plenty of made-up water."])})
     options = BuildOptions(jobs=1, output=root / "out")
-    ctx = build.context(root, options, build.chosen_brand(root, options))
-    (drug,) = workspace.load(root).drugs
-    result = build.build_drug(drug, ctx)
+    ctx = runner.context(root, options, runner.chosen_brand(root, options))
+    (drug,) = catalogue.load(root).drugs
+    result = runner.build_drug(drug, ctx)
     assert result.ok and not result.dropped  # it fits whole: leave two items out by hand
     cuts = handout.Cuts(omitted=frozenset({"how", "rm-0"}))
     result = dataclasses.replace(result, dropped=cuts.dropped(drug.record), empty_pt=200.0,
                                  fit={"cuts": {"omitted": sorted(cuts.omitted)}, "scale": 1.0})
-    (figure,) = check._empty_space(drug, ctx, result)
-    assert figure.status == check.WARN
+    (figure,) = handout_check._empty_space(drug, ctx, result)
+    assert figure.status == handout_check.WARN
     assert figure.detail == "would fit: reminder 'Drink plenty of made-up water.', how it works"

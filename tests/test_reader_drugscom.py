@@ -601,7 +601,7 @@ def unaccounted(path: Path, record: DrugRecord, structure: set[str]) -> list[str
     """Lines of the page whose words are in no field of the record and in no ignored block, other than
     the page's structure (headings, lead-ins, boilerplate) that the test names: what was silently dropped."""
     from handouts.readers.text import item_key
-    from handouts.readers.urgency import sentences
+    from handouts.rules.urgency import sentences
 
     held = [f"generic name {record.generic_name}", *record.brand_names, *(s.title or "" for s in record.sources)]
     for name in ("serious_warnings", "urgent_signs", "side_effects", "reminders", "care_team_notes",

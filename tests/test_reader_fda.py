@@ -18,14 +18,15 @@ import pytest
 import yaml
 
 from handouts.errors import InputError
-from handouts.merge import merge
 from handouts.readers import detect, fdalabel, openfda, read_document, spl
 from handouts.readers.text import item_key
-from handouts.readers.urgency import is_call_now
 from handouts.record import DrugRecord, Item, Skipped
+from handouts.record.merge import merge
+from handouts.rules.urgency import is_call_now
 
 from .conftest import FIXTURES
-from .pdfread import pages, text as pdf_text
+from .pdfread import pages
+from .pdfread import text as pdf_text
 from .test_cli import run
 
 FDA = FIXTURES / "fda"

@@ -19,10 +19,11 @@ import yaml
 from hypothesis import given, settings
 from hypothesis import strategies as st
 
-from handouts import build, inputs, limits, workspace
-from handouts import slug as slug_module
-from handouts.options import BuildOptions
-from handouts.record import DrugRecord
+from handouts.build import cache, runner
+from handouts.build.options import BuildOptions
+from handouts.record import DrugRecord, limits
+from handouts.record.slug import slug as slug_of
+from handouts.workspace import catalogue
 
 from . import pdfread
 from .test_batch import _group_alive, group_ends, invoke, run_handouts
@@ -117,13 +118,13 @@ SAFE_NAME = re.compile(r"[a-z0-9]+(-[a-z0-9]+)*")
 @settings(max_examples=300, deadline=None)
 @given(st.lists(st.text(min_size=1, max_size=40), min_size=1, max_size=8))
 def test_file_names_are_unique_non_empty_and_safe_for_any_drug_names(names):
-    drugs = [workspace.Drug(DrugRecord(generic_name=name), [f"sources/{n}.yaml"]) for n, name in enumerate(names)]
-    workspace._name_files(drugs)
+    drugs = [catalogue.Drug(DrugRecord(generic_name=name), [f"sources/{n}.yaml"]) for n, name in enumerate(names)]
+    catalogue._name_files(drugs)
     made = [d.filename for d in drugs if not d.problems]
     assert len(made) == len(set(made))  # no two drugs share a PDF
     for drug in drugs:
         if drug.problems:  # no letter or digit at all: refused, naming the file
-            assert slug_module.slug(drug.name) == "" and drug.files[0] in drug.problems[0]
+            assert slug_of(drug.name) == "" and drug.files[0] in drug.problems[0]
             continue
         stem = drug.filename.removesuffix(".pdf")
         assert SAFE_NAME.fullmatch(stem), drug.filename
@@ -145,9 +146,9 @@ def test_a_source_edited_after_it_was_read_is_rebuilt_next_time(make_workspace):
     """The window of the race: the build read the file, then the pharmacist saved an edit before
     the build finished. The PDF has the old sign; the next build must not call it current."""
     root = make_workspace({"a.yaml": sign_record("alfamab", "Old made-up sign")})
-    catalog = workspace.load(root)  # the build reads its sources...
+    catalog = catalogue.load(root)  # the build reads its sources...
     (root / "sources" / "a.yaml").write_text(sign_record("alfamab", "New made-up sign"))  # ...the edit lands...
-    (first,) = build.build(root, catalog, (), BuildOptions(strict=True, jobs=1))  # ...the PDF is made
+    (first,) = runner.build(root, catalog, (), BuildOptions(strict=True, jobs=1))  # ...the PDF is made
     assert first.status == "built" and "Old made-up sign" in pdfread.text(first.path)
     result = invoke("build", "--strict", "-j", "1", "-w", str(root))
     assert lines(result.stdout)[0] == f"built {root / 'out' / 'alfamab.pdf'}"
@@ -177,8 +178,8 @@ def test_a_second_build_into_the_same_folder_waits_and_says_for_whom(make_worksp
     root = make_workspace({"a.yaml": record("alfamab")})
     out = root / "out"
     out.mkdir()
-    with inputs.locked(out):  # a first build holds the folder
-        holder = (out / inputs.LOCK).read_text()
+    with cache.locked(out):  # a first build holds the folder
+        holder = (out / cache.LOCK).read_text()
         assert f"process {os.getpid()}" in holder
         second = subprocess.Popen([sys.executable, "-m", "handouts", "build", "--strict", "-j", "1"], cwd=root,
                                   stdout=subprocess.PIPE, stderr=subprocess.PIPE, text=True)
@@ -312,7 +313,7 @@ def test_a_read_only_output_folder_gives_one_line_per_drug_and_the_summary(make_
         "  betamab: cannot write out/betamab.pdf: Read-only file system",
         "  nonamab: no urgent warning signs: cannot make a handout",
     ]
-    assert lines(done.stderr) == [f"error: out/{inputs.MANIFEST}: cannot record what was built "
+    assert lines(done.stderr) == [f"error: out/{cache.MANIFEST}: cannot record what was built "
                                   "(Read-only file system): the next build makes these handouts again"]
 
 
@@ -363,7 +364,7 @@ def test_ctrl_c_with_two_jobs_stops_the_workers_and_reports_what_was_finished(ma
     time.sleep(1)  # nothing more is written once the build has exited
     on_disk = {p.stem for p in out.glob("*.pdf")}
     assert set(told) <= on_disk and len(on_disk) <= len(told) + 2  # at most the two being written
-    assert sorted(inputs.read_manifest(out)) == sorted(f"{n}.pdf" for n in told)
+    assert sorted(cache.read_manifest(out)) == sorted(f"{n}.pdf" for n in told)
     again = run_handouts("build", "--strict", "-j", "2", cwd=root, timeout=180)
     assert again.returncode == 0
     assert lines(again.stdout)[-1] == f"{left} built, {len(told)} unchanged, 0 failed"

@@ -5,18 +5,21 @@ once (counted here; `check` adds its trials of a roomy page), with the very byte
 from __future__ import annotations
 
 import dataclasses
-import re
 import datetime as dt
 import json
+import re
 import shutil
 from collections import Counter
 from pathlib import Path
 
 import pytest
 
-from handouts import build, check, html, inputs, packet, workspace
-from handouts.handout import Cuts
-from handouts.options import BuildOptions
+from handouts.build import cache, packet, runner
+from handouts.build.options import BuildOptions
+from handouts.check import handout_check
+from handouts.page import templating
+from handouts.page.content import Cuts
+from handouts.workspace import catalogue
 
 from .test_packet import PACKETS
 
@@ -29,13 +32,13 @@ DRUGS = ("corvimab", "dulotinib", "ferazumab", "gelvaciclib")
 def passes(monkeypatch) -> list[str]:
     """The title of the page each handout layout pass renders, as it is rendered."""
     seen: list[str] = []
-    render = html.render
+    render = templating.render
 
     def counted(env, handout, *args, **kwargs):
         seen.append(handout.title)
         return render(env, handout, *args, **kwargs)
 
-    monkeypatch.setattr(html, "render", counted)
+    monkeypatch.setattr(templating, "render", counted)
     return seen
 
 
@@ -55,7 +58,7 @@ def options(root: Path, **more) -> BuildOptions:
 
 def make_packet(root: Path, output: Path) -> bytes:
     spec = packet.PacketSpec(drugs=DRUGS + ("Blincyto",), title="Regimen")
-    result = packet.make(root, workspace.load(root), spec, options(root, output=output))
+    result = packet.make(root, catalogue.load(root), spec, options(root, output=output))
     assert not result.failed
     return result.path.read_bytes()
 
@@ -63,7 +66,7 @@ def make_packet(root: Path, output: Path) -> bytes:
 def test_a_packet_after_a_build_lays_out_each_handout_once_with_the_cold_packets_bytes(regimen, passes):
     cold = make_packet(regimen, regimen / "cold")
     assert passes.count("Blinatumomab") > 1, "blinatumomab needs fitting: the cold packet fits it"
-    results = build.build(regimen, workspace.load(regimen), [], options(regimen))
+    results = runner.build(regimen, catalogue.load(regimen), [], options(regimen))
     assert {r.status for r in results} == {"built"}
     passes.clear()
     warm = make_packet(regimen, regimen / "out")
@@ -72,22 +75,22 @@ def test_a_packet_after_a_build_lays_out_each_handout_once_with_the_cold_packets
 
 
 def test_build_force_lays_out_each_handout_once_with_the_same_bytes(regimen, passes):
-    first = build.build(regimen, workspace.load(regimen), [], options(regimen))
+    first = runner.build(regimen, catalogue.load(regimen), [], options(regimen))
     before = {r.drug: r.path.read_bytes() for r in first}
     assert len(passes) > len(first)
     passes.clear()
-    again = build.build(regimen, workspace.load(regimen), [], options(regimen, force=True))
+    again = runner.build(regimen, catalogue.load(regimen), [], options(regimen, force=True))
     assert [r.status for r in again] == ["built"] * len(first)
     assert len(passes) == len(first) and all(r.passes == 1 for r in again)
     assert {r.drug: r.path.read_bytes() for r in again} == before
 
 
 def test_check_after_a_build_lays_out_each_handout_once(regimen, passes):
-    cold = check.check(regimen, workspace.load(regimen), [], BuildOptions(), as_of=AS_OF)
+    cold = handout_check.check(regimen, catalogue.load(regimen), [], BuildOptions(), as_of=AS_OF)
     cold_passes = len(passes)
-    build.build(regimen, workspace.load(regimen), [], BuildOptions(jobs=1))
+    runner.build(regimen, catalogue.load(regimen), [], BuildOptions(jobs=1))
     passes.clear()
-    _, warm = check.check(regimen, workspace.load(regimen), [], BuildOptions(), as_of=AS_OF)
+    _, warm = handout_check.check(regimen, catalogue.load(regimen), [], BuildOptions(), as_of=AS_OF)
     # Once each; a page that leaves a body line or more empty while it leaves content out adds
     # one layout per item left out: check's proof that none of them fits.
     trials = {r.drug: int(re.search(r"each of the (\d+) items", f.detail)[1]) for r in warm for f in r.figures
@@ -98,9 +101,9 @@ def test_check_after_a_build_lays_out_each_handout_once(regimen, passes):
 
 
 def test_a_fit_that_cannot_be_read_back_is_fitted_again(regimen, passes):
-    build.build(regimen, workspace.load(regimen), ["Blincyto"], options(regimen))
+    runner.build(regimen, catalogue.load(regimen), ["Blincyto"], options(regimen))
     before = (regimen / "out" / "blinatumomab.pdf").read_bytes()
-    manifest = regimen / "out" / inputs.MANIFEST
+    manifest = regimen / "out" / cache.MANIFEST
     data = json.loads(manifest.read_text())
     stored = data["blinatumomab.pdf"]["fit"]
     assert stored["cuts"] == dataclasses.asdict(Cuts(**stored["cuts"])) and stored["scale"] < 1
@@ -109,11 +112,11 @@ def test_a_fit_that_cannot_be_read_back_is_fitted_again(regimen, passes):
         data["blinatumomab.pdf"]["fit"] = damaged
         manifest.write_text(json.dumps(data))
         passes.clear()
-        (result,) = build.build(regimen, workspace.load(regimen), ["Blincyto"], options(regimen, force=True))
+        (result,) = runner.build(regimen, catalogue.load(regimen), ["Blincyto"], options(regimen, force=True))
         assert result.status == "built" and len(passes) > 1
         assert result.path.read_bytes() == before
     # An older manifest entry with no fit at all still reads: the PDF is unchanged.
     data["blinatumomab.pdf"].pop("fit")
     manifest.write_text(json.dumps(data))
-    (result,) = build.build(regimen, workspace.load(regimen), ["Blincyto"], options(regimen))
+    (result,) = runner.build(regimen, catalogue.load(regimen), ["Blincyto"], options(regimen))
     assert result.status == "unchanged"

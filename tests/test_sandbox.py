@@ -11,10 +11,11 @@ from pathlib import Path
 
 import pytest
 
-from handouts import html, sandbox, workspace
-from handouts.brand import load as load_brand
 from handouts.errors import BuildError
-from handouts.handout import Cuts, plan
+from handouts.page import sandbox, templating
+from handouts.page.content import Cuts, plan
+from handouts.workspace import catalogue
+from handouts.workspace.brand import load as load_brand
 
 from . import pdfread
 from .test_brand import add_brand, file_reads, lines, record, run_build, toml  # noqa: F401 (fixture)
@@ -217,7 +218,7 @@ def test_what_templates_may_still_do(make_workspace):
 
 def test_templates_receive_only_plain_data(shipped_workspace):
     """Everything the page templates get, walked: only plain types, never a path or an object."""
-    catalog = workspace.load(shipped_workspace)
+    catalog = catalogue.load(shipped_workspace)
     brand = load_brand(shipped_workspace, "northside")
     handout = plan(catalog.find("blinatumomab").record, Cuts())
     values = sandbox.plain({"h": handout, "brand": brand, "paper": "letter"})
@@ -250,7 +251,7 @@ def test_plain_refuses_what_it_does_not_know():
 
 
 def test_a_render_that_fails_is_a_build_error_not_a_jinja_one(shipped_workspace):
-    env = html.environment(shipped_workspace, load_brand(shipped_workspace, None))
+    env = templating.environment(shipped_workspace, load_brand(shipped_workspace, None))
     template = env.from_string("line one\n{{ 1 // 0 }}")
     with pytest.raises(BuildError, match=r"^<template>:2: template error: ZeroDivisionError"):
         template.render()

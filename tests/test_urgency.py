@@ -14,9 +14,10 @@ from hypothesis import strategies as st
 
 from handouts.cli import cli
 from handouts.errors import InputError
-from handouts.readers import read_document, urgency
+from handouts.readers import read_document
 from handouts.readers.text import item_key
 from handouts.record import DrugRecord, Item
+from handouts.rules import urgency
 
 from .conftest import FIXTURES, SHARED
 from .pdfread import text as pdf_text

@@ -7,10 +7,11 @@ from pathlib import Path
 
 import pytest
 
-from handouts import merge, readers, workspace
+from handouts import readers
 from handouts.errors import InputError
 from handouts.readers.text import name_key
-from handouts.record import BrandName, DrugRecord, Item, Source
+from handouts.record import BrandName, DrugRecord, Item, Source, merge
+from handouts.workspace import catalogue as workspace
 
 from .conftest import FIXTURES, seed
 

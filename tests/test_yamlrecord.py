@@ -9,9 +9,9 @@ import pytest
 
 from handouts import readers
 from handouts.errors import InputError
-from handouts.merge import merge
 from handouts.readers import yamlrecord
 from handouts.record import BrandName, DrugRecord, Item, Source
+from handouts.record.merge import merge
 
 from .conftest import FIXTURES, seed
 

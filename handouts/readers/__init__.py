@@ -10,9 +10,8 @@ from __future__ import annotations
 import importlib
 from pathlib import Path
 
-from .. import limits
 from ..errors import InputError
-from ..record import Document, DrugRecord
+from ..record import Document, DrugRecord, limits
 
 # Most specific first: YAML records and front-matter pages announce themselves. Imported when
 # first needed, so a workspace of YAML records never compiles the raw-document readers' patterns.
@@ -100,7 +99,7 @@ def _settled(document: Document) -> Document:
     if isinstance(document, DrugRecord):
         # The raw readers settle their records themselves; a hand-written YAML record is judged the same
         # way, so a call-now sentence typed among the reminders is never one the fitter may cut.
-        from .urgency import settle
+        from ..rules.urgency import settle
 
         settle(document)
     return document

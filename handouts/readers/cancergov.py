@@ -33,7 +33,7 @@ if TYPE_CHECKING:  # markdown-it is imported when a page is parsed: most builds 
 
 from ..errors import InputError
 from ..record import BrandName, DrugRecord, Item, Regimen, Skipped, Source
-from . import urgency
+from ..rules import urgency
 from .text import parse_date, squash
 
 KIND = "cancer.gov"

@@ -19,7 +19,7 @@ from dataclasses import dataclass, field
 
 from ..errors import InputError
 from ..record import BrandName, DrugRecord, Ignored, Item, Source
-from . import urgency
+from ..rules import urgency
 from .text import bullet_text, item_key, name_key, parse_date, squash
 
 KIND = "drugs.com"

@@ -16,8 +16,8 @@ import re
 from dataclasses import dataclass, field
 
 from ..record import BrandName, DrugRecord, Ignored, Item, Source
+from ..rules.urgency import is_call_now, pull_urgent, sentences
 from .text import item_key, name_key, squash
-from .urgency import is_call_now, pull_urgent, sentences
 
 DAILYMED_URL = "https://dailymed.nlm.nih.gov/dailymed/drugInfo.cfm?setid={set_id}"
 

@@ -189,10 +189,6 @@ def choose_document(records: Iterable[DrugRecord], path: str):
 
 # ---- zipped bulk parts, streamed -----------------------------------------------------------------
 
-def is_zip(data: bytes) -> bool:
-    return data[:4] == b"PK\x03\x04"
-
-
 def iter_bulk(path: Path, name: str | None = None) -> Iterator[dict]:
     """Each label record of a zipped bulk part (or zipped reply), one at a time."""
     import ijson

@@ -28,7 +28,7 @@ from dataclasses import dataclass
 
 from ..errors import InputError
 from ..record import BrandName, DrugRecord, Item, Source
-from . import urgency
+from ..rules import urgency
 from .text import bullet_text, name_key, parse_date, squash
 
 KIND = "patient-sheet"

@@ -85,7 +85,7 @@ def _top_sections(root: Element):
     return [c for comp in body.findall(f"{NS}component") for c in comp.findall(f"{NS}section")]
 
 
-def _blocks(section: Element, lines: "_Lines", depth: int, top: bool = False) -> list[fdalabel.Block]:
+def _blocks(section: Element, lines: _Lines, depth: int, top: bool = False) -> list[fdalabel.Block]:
     """A section's blocks in order: its title (below the top), its text, then its sub-sections."""
     out: list[fdalabel.Block] = []
     title = squash(_all_text(section.find(f"{NS}title")))
@@ -100,7 +100,7 @@ def _blocks(section: Element, lines: "_Lines", depth: int, top: bool = False) ->
     return out
 
 
-def _text_blocks(element: Element, lines: "_Lines", line: int, depth: int, inline: bool = True) -> list[fdalabel.Block]:
+def _text_blocks(element: Element, lines: _Lines, line: int, depth: int, inline: bool = True) -> list[fdalabel.Block]:
     """Blocks of a <text> (or of an item or cell, whose own words are read already: ``inline`` off)."""
     out: list[fdalabel.Block] = []
     for child in element:

@@ -21,10 +21,6 @@ def bullet_text(line: str) -> str | None:
     return squash(line[match.end():]) if match else None
 
 
-def is_bullet(line: str) -> bool:
-    return _BULLET.match(line) is not None
-
-
 def parse_date(value: str) -> dt.date | None:
     """A date written as 2025-12-30, "December 30, 2025" or "Dec 30, 2025"; None if it is none of those."""
     value = squash(value).rstrip(".")

@@ -11,9 +11,8 @@ import re
 
 import yaml
 
-from .. import limits
 from ..errors import InputError
-from ..record import SINGLE_FIELDS, BrandName, DrugRecord, Item, Source, TranslationOf
+from ..record import SINGLE_FIELDS, BrandName, DrugRecord, Item, Source, TranslationOf, limits
 from .text import parse_date, squash
 
 KIND = "yaml"

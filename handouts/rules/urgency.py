@@ -1,0 +1,198 @@
+"""Which sentences tell the patient to call now: judged one sentence at a time, the same for every reader.
+
+A source may say "call your doctor right away" anywhere: in its call-now list, but also inside a
+"Precautions" paragraph, a "- " bullet of safety reminders or a side-effect line. Wherever such a
+sentence stands, it belongs in the urgent part of the handout, where the fitter never cuts. ``settle``
+is the one pass every reader ends with: it moves each call-now sentence of a non-urgent field into
+``urgent_signs`` (with the sentence before it when it points back to that one's symptoms, and the
+short items under it when it leads a list), and leaves the rest of the item where it was.
+"""
+
+from __future__ import annotations
+
+import re
+
+from ..record import DrugRecord, Ignored, Item
+
+# Who the patient is told to reach. "Their doctor" is said to prescribers, not to the patient.
+_CARER = (
+    r"(?:your\s+|my\s+|the\s+|a\s+)?(?:(?:health\s*care|medical|cancer|treatment|oncology|care)\s+"
+    r"(?:team|provider|professional)s?|care\s+team|team|doctors?|physician|nurses?|pharmacist|oncologist"
+    r"|provider|prescriber|clinic)"
+)
+_CALLEE = (
+    rf"{_CARER}(?:\s*(?:,|/|\bor\b|\band\b|,\s*or\b|,\s*and\b)\s*(?:call\s+|get\s+(?:emergency\s+)?medical\s+help"
+    rf"\s*|{_CARER}))*"
+)
+_NOW = r"(?:right\s+away|immediately|at\s+once|straight\s+away|now|without\s+delay|as\s+soon\s+as\s+possible)"
+CALL_NOW = re.compile(
+    r"\b(?:"
+    rf"(?:call|tell|contact|phone|notify|see|check\s+with|talk\s+(?:to|with)|speak\s+(?:to|with)"
+    rf"|get\s+in\s+touch\s+with|let)\s+{_CALLEE}(?:\s+know)?(?:\s+about\s+(?:it|this|that|them))?\s+{_NOW}"
+    rf"|{_NOW},?\s+(?:call|tell|contact)\s+{_CARER}"
+    rf"|call\s+(?:us\s+|them\s+)?(?:right\s+away|immediately|at\s+once)"
+    r"|call\s+911|dial\s+911"
+    r"|(?:get|seek|obtain|find)\s+(?:emergency|immediate|urgent)\s+(?:medical\s+)?(?:help|care|attention|treatment)"
+    rf"|(?:get|seek|obtain)\s+medical\s+(?:help|attention|care|treatment)\s+{_NOW}"
+    r"|(?:need|needs|require|requires|requiring)\s+(?:immediate|emergency|urgent)\s+medical\s+"
+    r"(?:help|care|attention|treatment)"
+    r"|go\s+to\s+(?:the\s+|an\s+)?(?:nearest\s+)?(?:emergency\s+(?:room|department)|hospital\s+emergency)"
+    r")\b",
+    re.I,
+)
+# "... usually do not need immediate medical attention", "not requiring immediate medical attention".
+_NEGATED = re.compile(r"\b(?:not|no|never|don't|doesn't)\s+(?:\w+\s+){0,2}$", re.I)
+
+# A call-now sentence that points back at the symptoms of the sentence before it.
+_POINTS_BACK = re.compile(
+    r"\b(?:if\s+(?:this|these|that|they|it|any\s+of\s+(?:these|them|this))\b|these\s+(?:signs|symptoms|problems)"
+    r"|such\s+(?:signs|symptoms|a\s+reaction)|if\s+(?:so|that\s+happens|this\s+happens))",
+    re.I,
+)
+# A call-now sentence whose symptoms follow it: "... if you have the following. Fever, chills or a rash."
+_POINTS_FORWARD = re.compile(r"\b(?:the\s+following|as\s+follows)\b|:\s*$", re.I)
+# A call-now sentence that leads a list under it: "... if you have any of these symptoms:".
+_LEADS = re.compile(r"(?::|\b(?:the\s+following|any\s+of\s+these)(?:\s+[\w-]+){0,3}[.:]?)\s*$", re.I)
+# Items short enough to be the symptoms of a list a call-now lead-in heads.
+_SYMPTOM_MAX_WORDS = 15
+_SYMPTOM_SENTENCE_WORDS = 6
+
+# A sentence ends at ".", "!" or "?" (and a closing quote) before white space and a capital or digit;
+# not after "e.g.", "Dr." or a lone capital ("U.S.").
+_SENTENCE_END = re.compile(
+    r"(?:(?<=[.!?])|(?<=[.!?][\"'\u201d)]))"
+    r"(?<!\b[A-Z]\.)(?<!\be\.g\.)(?<!\bi\.e\.)(?<!\bDr\.)(?<!\bvs\.)(?<!\bSt\.)"
+    r"\s+(?=[\"'\u201c(]?[A-Z0-9])"
+)
+
+# Fields that are not urgent, in the order their items are looked at; urgent_signs and
+# serious_warnings are the urgent tiers.
+_LIST_FIELDS = ("reminders", "side_effects", "uses")
+_SINGLE_FIELDS = ("description", "how_it_works", "studied")
+
+
+def is_call_now(sentence: str) -> bool:
+    """Whether the sentence tells the patient to call, tell or see the care team now, or get emergency help.
+
+    A question ("What are some side effects that I need to call my doctor about right away?") tells
+    nobody to do anything: it is a heading."""
+    if sentence.rstrip(" \"'\u201d)").endswith("?"):
+        return False
+    for match in CALL_NOW.finditer(sentence):
+        if not _NEGATED.search(sentence[: match.start()]):
+            return True
+    return False
+
+
+def sentences(text: str) -> list[str]:
+    """The sentences of a text, in order; their words joined give the text back."""
+    return [s for s in (piece.strip() for piece in _SENTENCE_END.split(text)) if s]
+
+
+def has_call_now(text: str) -> bool:
+    return any(is_call_now(s) for s in sentences(text))
+
+
+def settle(record: DrugRecord) -> DrugRecord:
+    """Every call-now sentence of the record in an urgent tier; returns the record, changed in place."""
+    promoted: list[Item] = []
+    for name in _LIST_FIELDS:
+        kept, moved = _settle_list(getattr(record, name))
+        setattr(record, name, kept)
+        promoted.extend(moved)
+    for name in _SINGLE_FIELDS:
+        item = getattr(record, name)
+        if item is not None:
+            urgent, rest = split(item)
+            promoted.extend(urgent)
+            setattr(record, name, rest)
+    _add_urgent(record, promoted)
+    return record
+
+
+def _settle_list(items: list[Item]) -> tuple[list[Item], list[Item]]:
+    """(what stays, what moves to urgent) of one list, in order. The short items under a call-now
+    lead-in ("Tell your doctor right away if you have any of these:") move with it, and a lead-in
+    ending with ":" that led such a list is no item of its own, as a heading is none."""
+    kept: list[Item] = []
+    moved: list[Item] = []
+    lead: Item | None = None
+    followers = 0
+    for item in [*items, None]:
+        if item is not None and lead is not None and _is_symptom(item) and not has_call_now(item.text):
+            moved.append(item)
+            followers += 1
+            continue
+        if lead is not None and followers and lead.text.endswith(":"):
+            moved.remove(lead)
+        lead, followers = None, 0
+        if item is None:
+            break
+        urgent, rest = split(item)
+        if urgent and rest is None and _LEADS.search(item.text):
+            lead = item
+        moved.extend(urgent)
+        if rest is not None:
+            kept.append(rest)
+    return kept, moved
+
+
+def split(item: Item) -> tuple[list[Item], Item | None]:
+    """(the urgent part of an item, what is left of it or None): the call-now sentences, each with the
+    sentence that names its symptoms (the one before "... if this happens", the one after "... the
+    following"). Both parts keep the item's title, source and frequency."""
+    parts = sentences(item.text)
+    urgent = [is_call_now(s) for s in parts]
+    if not any(urgent):
+        return [], item
+    calls = list(urgent)
+    for index, part in enumerate(parts):
+        if not calls[index]:
+            continue
+        forward = _POINTS_FORWARD.search(part) is not None
+        if _POINTS_BACK.search(part) and not forward:
+            # "... if this happens": the symptoms are the sentence before; with none before, the one after.
+            forward = index == 0
+            if index:
+                urgent[index - 1] = True
+        if forward and index + 1 < len(parts):
+            urgent[index + 1] = True
+    if all(urgent):
+        return [item], None
+    moved = Item(" ".join(p for p, u in zip(parts, urgent) if u), item.source, item.title, item.frequency)
+    left = Item(" ".join(p for p, u in zip(parts, urgent) if not u), item.source, item.title, item.frequency)
+    return [moved], left
+
+
+def pull_urgent(text: str, source: str, line: int, what: str, record: DrugRecord) -> None:
+    """A block no field takes: its call-now sentences become urgent signs, the rest is reported as ignored."""
+    parts = sentences(text)
+    urgent = [p for p in parts if is_call_now(p)]
+    rest = [p for p in parts if not is_call_now(p)]
+    _add_urgent(record, [Item(p, source) for p in urgent])
+    if rest:
+        record.ignored.append(Ignored(line, what, " ".join(rest), source))
+
+
+def count(text: str) -> str:
+    """ "3 sentences", "1 sentence": how much a block holds, for an ignored report."""
+    n = len(sentences(text)) or 1
+    return f"{n} sentence" + ("" if n == 1 else "s")
+
+
+def _is_symptom(item: Item) -> bool:
+    """A short line such as "sudden chest pain"; a whole sentence ("Keep all your visits.") is not one."""
+    words = len(item.text.split())
+    sentence = item.text.rstrip().endswith((".", "!", "?")) and words > _SYMPTOM_SENTENCE_WORDS
+    return len(sentences(item.text)) <= 1 and words <= _SYMPTOM_MAX_WORDS and not sentence
+
+
+def _add_urgent(record: DrugRecord, items: list[Item]) -> None:
+    from ..readers.text import item_key
+
+    seen = {item_key(f"{it.title or ''} {it.text}") for it in record.urgent_signs}
+    for item in items:
+        key = item_key(f"{item.title or ''} {item.text}")
+        if key not in seen:
+            seen.add(key)
+            record.urgent_signs.append(item)

@@ -1,0 +1,230 @@
+"""`handouts fetch`: FDA labels from openFDA and DailyMed into sources/ (the one part that uses the network).
+
+A drug name is looked up at openFDA's label endpoint (generic or brand name); a set id, or the
+DailyMed link of a cancer.gov page already in sources/, fetches the label's SPL from DailyMed.
+Each reply is checked to be what was asked for (a label reply, an SPL document) before it is
+saved, atomically, under a name that says what it is. Requests have a timeout, a size limit and
+a bounded number of retries with back-off on 429 and 5xx; every failure is one line.
+"""
+
+from __future__ import annotations
+
+import datetime as dt
+import json
+import re
+import time
+from dataclasses import dataclass
+from pathlib import Path
+
+import httpx
+
+from .. import __version__
+from ..atomic import write_atomically
+from ..errors import InputError
+from ..readers import openfda, read_text, spl
+from ..readers.text import name_key
+from .catalogue import SOURCES, source_files
+from .config import FetchConfig
+
+SET_ID = re.compile(r"\b[0-9a-f]{8}-[0-9a-f]{4}-[0-9a-f]{4}-[0-9a-f]{4}-[0-9a-f]{12}\b", re.I)
+_DAILYMED_LINK = re.compile(r"dailymed[^\s)\"'>]*?setid=([0-9a-f-]{36})", re.I)
+LIMIT = 100  # labels asked for per drug: repackagers and versions, chosen among when read
+
+
+class FetchError(Exception):
+    """One thing that could not be fetched: a one-line reason."""
+
+
+@dataclass
+class Saved:
+    asked: str  # the drug name or set id asked for
+    path: Path
+    what: str  # "3 openFDA labels of naproxen", "DailyMed SPL of ..."
+
+
+class Fetcher:
+    def __init__(self, settings: FetchConfig, api_key: str | None = None, timeout: float | None = None):
+        self.settings = settings
+        self.api_key = api_key
+        self.client = httpx.Client(
+            timeout=timeout if timeout is not None else settings.timeout, follow_redirects=True,
+            headers={"User-Agent": f"handouts/{__version__} (patient handouts; FDA labels)"},
+        )
+
+    def close(self) -> None:
+        self.client.close()
+
+    def __enter__(self):
+        return self
+
+    def __exit__(self, *exc):
+        self.close()
+
+    # ---- the requests ----
+
+    def get(self, url: str, params: dict | None = None, what: str = "") -> bytes:
+        """The body of a 200 reply; retried on 429, 5xx and dropped connections; FetchError otherwise."""
+        limit = int(self.settings.max_mb * 1024 * 1024)
+        host = httpx.URL(url).host or url
+        for attempt in range(self.settings.retries + 1):
+            last = attempt == self.settings.retries
+            try:
+                with self.client.stream("GET", url, params=params) as reply:
+                    if reply.status_code == 429 or reply.status_code >= 500:
+                        if last:
+                            raise FetchError(f"{host} answered {reply.status_code} {reply.reason_phrase} "
+                                             f"{attempt + 1} times; try again later")
+                        self._wait(attempt, reply.headers.get("Retry-After"))
+                        continue
+                    if reply.status_code == 404:
+                        raise FetchError(f"nothing matches {what} at {host}")
+                    if reply.status_code != 200:
+                        raise FetchError(f"{host} answered {reply.status_code} {reply.reason_phrase}"
+                                         + _api_message(reply))
+                    declared = reply.headers.get("Content-Length")
+                    if declared and declared.isdigit() and int(declared) > limit:
+                        raise FetchError(_too_large(host, limit))
+                    body = bytearray()
+                    for chunk in reply.iter_bytes():
+                        body.extend(chunk)
+                        if len(body) > limit:
+                            raise FetchError(_too_large(host, limit))
+                    return bytes(body)
+            except httpx.TimeoutException:
+                if last:
+                    tries = f"{attempt + 1} tr{'y' if attempt == 0 else 'ies'}"
+                    raise FetchError(f"{host} did not answer within {self.client.timeout.read:g} s ({tries})") from None
+                self._wait(attempt, None)
+            except httpx.TransportError as exc:
+                if last:
+                    raise FetchError(f"cannot reach {host} ({_reason(exc)}): are you offline?") from None
+                self._wait(attempt, None)
+        raise FetchError(f"{host}: no answer")  # not reached: the last attempt returns or raises
+
+    def _wait(self, attempt: int, retry_after: str | None) -> None:
+        delay = self.settings.backoff * (2 ** attempt)
+        if retry_after and retry_after.isdigit():
+            delay = max(delay, min(float(retry_after), 60.0))
+        time.sleep(delay)
+
+    # ---- what is fetched ----
+
+    def labels_of(self, drug: str) -> tuple[dict, int]:
+        """openFDA's reply for a drug name, narrowed to the labels about that drug; (reply, how many)."""
+        name = re.sub(r"[\"\\]", " ", drug).strip()
+        if not name:
+            raise FetchError("an empty drug name")
+        params = {"search": f'openfda.generic_name:"{name}" openfda.brand_name:"{name}"', "limit": str(LIMIT)}
+        if self.api_key:
+            params["api_key"] = self.api_key
+        body = self.get(self.settings.openfda_url, params, f"{drug!r}")
+        reply = _json(body, "openFDA")
+        results = reply.get("results") if isinstance(reply, dict) else None
+        if not isinstance(results, list):
+            raise FetchError("openFDA's reply holds no 'results' list: not the drug label endpoint?")
+        key = name_key(drug)
+        matching = []
+        for index, data in enumerate(results):
+            try:
+                record = openfda.record_of(data, "openFDA reply", "", index)
+            except InputError as error:
+                raise FetchError(error.message) from None
+            if key == name_key(record.generic_name) or key in {name_key(b.name) for b in record.brands}:
+                matching.append(data)
+        if not matching:
+            raise FetchError(f"nothing matches {drug!r} at openFDA (its {len(results)} labels name other drugs)")
+        reply["results"] = matching
+        return reply, len(matching)
+
+    def spl_of(self, set_id: str) -> bytes:
+        if not SET_ID.fullmatch(set_id):
+            raise FetchError(f"{set_id!r} is not a set id (8-4-4-4-12 hexadecimal digits)")
+        body = self.get(self.settings.dailymed_url.format(set_id=set_id.lower()), None, f"set id {set_id}")
+        try:
+            label = spl.parse(body.decode("utf-8-sig"), "DailyMed reply")
+        except (InputError, UnicodeDecodeError) as error:
+            raise FetchError(f"DailyMed's reply is not an SPL label: {getattr(error, 'message', error)}") from None
+        if label.set_id and label.set_id.lower() != set_id.lower():
+            raise FetchError(f"DailyMed answered with set id {label.set_id}, not {set_id}")
+        return body
+
+
+def wanted(root: Path, drugs, set_ids, from_sources: bool) -> list[tuple[str, str]]:
+    """(what, "drug" or "set id") for each thing asked for, the DailyMed links of sources/ last."""
+    asked = [(d, "drug") for d in drugs] + [(s, "set id") for s in set_ids]
+    if from_sources:
+        linked = set_ids_in_sources(root)
+        if not linked and not asked:
+            raise InputError(root / SOURCES, "no DailyMed links (setid=...) in the documents here: nothing to fetch")
+        asked += [(set_id, "set id") for set_id, _ in linked]
+    if not asked:
+        raise InputError(None, "nothing to fetch: name a DRUG, give --set-id, or use --from-sources")
+    if not (root / SOURCES).is_dir():
+        raise InputError(root / SOURCES, "no sources/ folder: is this a handouts workspace? (see --workspace)")
+    return asked
+
+
+def fetch_one(fetcher: Fetcher, root: Path, asked: str, kind: str) -> Saved:
+    return fetch_drug(fetcher, root, asked) if kind == "drug" else fetch_set_id(fetcher, root, asked)
+
+
+def fetch_drug(fetcher: Fetcher, root: Path, drug: str) -> Saved:
+    reply, count = fetcher.labels_of(drug)
+    meta = reply.get("meta") if isinstance(reply.get("meta"), dict) else {}
+    meta["handouts"] = {"asked": drug, "fetched": dt.date.today().isoformat(), "from": fetcher.settings.openfda_url}
+    reply = {"meta": meta, "results": reply["results"]}
+    generic = openfda.record_of(reply["results"][0], "openFDA reply").generic_name
+    path = root / SOURCES / f"{_slug(generic)}.openfda-label.json"
+    write_atomically((json.dumps(reply, indent=1, ensure_ascii=False) + "\n").encode("utf-8"), path)
+    return Saved(drug, path, f"{count} openFDA label{'s' if count != 1 else ''} of {generic}")
+
+
+def fetch_set_id(fetcher: Fetcher, root: Path, set_id: str) -> Saved:
+    body = fetcher.spl_of(set_id)
+    label = spl.parse(body.decode("utf-8-sig"), set_id)
+    path = root / SOURCES / f"{_slug(label.generic_name)}.dailymed-spl-{set_id.lower()[:8]}.xml"
+    write_atomically(body, path)
+    return Saved(set_id, path, f"DailyMed SPL of {label.generic_name.lower()}, version {label.version or '?'}")
+
+
+def set_ids_in_sources(root: Path) -> list[tuple[str, str]]:
+    """(set id, file) for each DailyMed link in the documents of sources/ (cancer.gov pages link
+    their drug's label so), in order, each set id once."""
+    found: dict[str, str] = {}
+    for path in source_files(root):
+        try:
+            text = read_text(path)
+        except InputError:
+            continue  # `list` reports unreadable files; here they simply link nothing
+        for match in _DAILYMED_LINK.finditer(text):
+            found.setdefault(match.group(1).lower(), str(path.relative_to(root)))
+    return list(found.items())
+
+
+def _slug(name: str) -> str:
+    return re.sub(r"[^a-z0-9]+", "-", name.lower()).strip("-") or "label"
+
+
+def _json(body: bytes, who: str):
+    try:
+        return json.loads(body)
+    except (json.JSONDecodeError, UnicodeDecodeError) as exc:
+        raise FetchError(f"{who}'s reply is not JSON ({type(exc).__name__})") from None
+
+
+def _api_message(reply: httpx.Response) -> str:
+    try:
+        reply.read()
+        message = reply.json().get("error", {}).get("message")
+    except Exception:  # noqa: BLE001 - an error page of any shape still gives its status line
+        return ""
+    return f": {message}" if isinstance(message, str) else ""
+
+
+def _too_large(host: str, limit: int) -> str:
+    return f"{host}'s reply is larger than {limit / 1024 / 1024:g} MB: refused (raise fetch.max_mb in handouts.toml)"
+
+
+def _reason(exc: Exception) -> str:
+    text = str(exc) or type(exc).__name__
+    return text.splitlines()[0][:120]
