@@ -71,18 +71,8 @@ _SHARED = re.compile(
 # What to do at once, said before the list it heads ("Check with your doctor immediately if any of the
 # following side effects occur:", "Call your doctor at once if you have:") or as a sentence holding an
 # urgent sign itself ("Call your doctor right away if you have blurred vision."): see _heading.
-_CARER = (
-    r"(?:your\s+|a\s+)?(?:doctor|care\s+team|nurse|pharmacist|oncologist"
-    r"|(?:health\s*care|medical)\s+(?:provider|professional|team))"
-)
 _INSTRUCTION = re.compile(
-    r"^(?:stop\s+(?:using|taking)\s+[^:]{1,60}?\s+and\s+)?"
-    r"(?:(?:check\s+with|call|tell|contact|see)\s+" + _CARER
-    + r"(?:\s+or\s+(?:" + _CARER + r"|get\s+(?:emergency\s+)?medical\s+help))*"
-    r"\s+(?:immediately|right\s+away|at\s+once|now|as\s+soon\s+as\s+possible)"
-    r"|get\s+emergency\s+(?:medical\s+)?(?:help|care|treatment|attention)"
-    r"|(?:get|seek)\s+medical\s+(?:help|attention|care)\s+(?:immediately|right\s+away|at\s+once)"
-    r"|call\s+911)\b",
+    rf"^(?:stop\s+(?:using|taking)\s+[^:]{{1,60}}?\s+and\s+)?{urgency.INSTRUCTION}\b",
     _I,
 )
 # A lead-in names no sign itself: "... if any of the following side effects occur:".
@@ -104,7 +94,7 @@ _MAJOR = re.compile(r"^major side effects\b(?P<words>[^:]*)(?::\s*(?P<rest>.*))?
 _HEADINGS: tuple[tuple[re.Pattern, str], ...] = (
     (re.compile(r"^for (?:the )?consumers?\s*:?$", _I), "consumer"),
     (re.compile(r"^for (?:healthcare|health care) professionals?\s*:?$", _I), "professional"),
-    (re.compile(r"^what are some side effects that i need to call my doctor\b", _I), "urgent"),
+    (re.compile(rf"^what are some side effects that i need to {urgency.CALL_VERB}\s+{urgency.CARER}\b", _I), "urgent"),
     (re.compile(r"^what are some other side effects\b", _I), "side"),
     (
         re.compile(

@@ -38,20 +38,15 @@ _SUB_BULLET = re.compile(r"^\s*[\u25e6\u25cb\u2023\u2043]\s+")
 # A line of bullet markers and nothing else ("• ", "-", "◦", "1.", "***"): no line at all.
 _EMPTY_BULLET = re.compile(r"\s*(?:(?:[\u2022\u25cf\u25aa\u00b7\-*\u2013\u2014\u25e6\u25cb\u2023\u2043]|\d+[.)])\s*)+")
 
-# Who to call and how soon, in the words sheets use: "Call your doctor or care team right away",
-# "Contact your healthcare provider immediately", "Call 911", "Get emergency help now".
-_CARER = (
-    r"(?:your\s+|the\s+|a\s+)?(?:doctor|physician|care\s+team|nurse|pharmacist|oncologist|provider|clinic"
-    r"|(?:health\s*care|medical|cancer|treatment|oncology)\s+(?:team|provider|professional)s?|911)"
-)
-_CALLEE = rf"{_CARER}(?:\s*(?:,|/|\bor\b|\band\b)\s*(?:call\s+)?{_CARER})*"
-_NOW = r"(?:now|right\s+away|immediately|at\s+once|straight\s+away|urgently|as\s+soon\s+as\s+possible|without\s+delay)"
+# A call-now heading, from the urgency lexicon: "Call your doctor or care team right away",
+# "Contact your healthcare provider immediately", "Call 911", "Get emergency help now", and in sheets
+# also "Go to the hospital" and "When to call". The first alternative that fits is the one whose end
+# starts the tail (see _urgent_kind): "Call 911" before "call 911 or your doctor now", the emergency
+# help with its now-word before the one without.
 _CALL = re.compile(
-    r"(?:call\s+911"
-    rf"|(?:call|contact|phone|tell|see|get\s+in\s+touch\s+with)\s+{_CALLEE}\s+{_NOW}"
-    rf"|(?:get|seek|find)\s+(?:emergency|urgent)\s+(?:medical\s+)?(?:help|care|attention|treatment)(?:\s+{_NOW})?"
-    rf"|(?:get|seek|find)\s+(?:medical\s+)?(?:help|care|attention|treatment)\s+{_NOW}"
-    r"|go\s+to\s+(?:the\s+)?(?:nearest\s+)?(?:emergency\s+room|emergency\s+department|er|hospital)"
+    rf"(?:{urgency.CALL_911}|{urgency.CALL_CARER_NOW}|{urgency.EMERGENCY_HELP}(?:\s+{urgency.NOW})?"
+    rf"|{urgency.HELP_NOW}|{urgency.EMERGENCY_ROOM}|go\s+to\s+(?:the\s+)?(?:nearest\s+)?hospital"
+    rf"|{urgency.NOW_CALL_CARER}|{urgency.CALL_AT_ONCE}"
     r"|when\s+to\s+(?:call|contact|get|seek|go))\b(?P<tail>[^:.]*)",
     re.I,
 )

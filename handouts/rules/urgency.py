@@ -14,32 +14,72 @@ import re
 
 from ..record import DrugRecord, Ignored, Item
 
-# Who the patient is told to reach. "Their doctor" is said to prescribers, not to the patient.
-_CARER = (
-    r"(?:your\s+|my\s+|the\s+|a\s+)?(?:(?:health\s*care|medical|cancer|treatment|oncology|care)\s+"
-    r"(?:team|provider|professional)s?|care\s+team|team|doctors?|physician|nurses?|pharmacist|oncologist"
-    r"|provider|prescriber|clinic)"
+# --- The urgency lexicon ---------------------------------------------------------------------------
+# The words of a call-now instruction, in one place: who the patient is told to reach, how soon, with
+# which verb, and the emergency phrases. ``is_call_now`` judges sentences with them; the readers build
+# their format's heading patterns from them (sheet: "Call your care team right away if you have:",
+# drugs.com: "Check with your doctor immediately if ..."), so a carer or a now-word added here is
+# known to every reader at once. The pieces are regular-expression sources, to be compiled with re.I.
+
+
+def phrases(words: tuple[str, ...]) -> str:
+    """One alternative per phrase, longest first; a space in a phrase is any white space."""
+    ordered = sorted(words, key=len, reverse=True)
+    return "(?:" + "|".join(re.escape(w).replace(r"\ ", r"\s+") for w in ordered) + ")"
+
+
+# Who the patient is told to reach, each also in the plural. "Their doctor" is said to prescribers,
+# not to the patient.
+CARERS = ("doctor", "physician", "nurse", "pharmacist", "oncologist", "provider", "prescriber", "clinic",
+          "team", "care team")
+# "your <kind> <role>": "your healthcare provider", "your cancer care team".
+CARER_KINDS = ("health care", "healthcare", "medical", "cancer", "cancer care", "treatment", "oncology",
+               "oncology care", "care")
+CARER_ROLES = ("team", "provider", "professional")
+# How soon.
+NOW_WORDS = ("right away", "immediately", "at once", "straight away", "now", "without delay",
+             "as soon as possible", "urgently")
+# The verbs of the instruction: "call your doctor", "check with your nurse", "let your team know".
+CALL_VERBS = ("call", "tell", "contact", "phone", "notify", "see", "check with", "talk to", "talk with",
+              "speak to", "speak with", "get in touch with", "let")
+
+CARER = (
+    rf"(?:your\s+|my\s+|the\s+|a\s+)?(?:{phrases(CARER_KINDS)}\s+{phrases(CARER_ROLES)}s?"
+    rf"|{phrases(CARERS)}s?)"
 )
-_CALLEE = (
-    rf"{_CARER}(?:\s*(?:,|/|\bor\b|\band\b|,\s*or\b|,\s*and\b)\s*(?:call\s+|get\s+(?:emergency\s+)?medical\s+help"
-    rf"\s*|{_CARER}))*"
+NOW = phrases(NOW_WORDS)
+CALL_VERB = phrases(CALL_VERBS)
+# Whom to reach, one or several: "your doctor, nurse or pharmacist", "your care team or 911",
+# "your doctor or get emergency medical help".
+CALLEE = (
+    rf"(?:{CARER}|911)(?:\s*(?:,|/|\bor\b|\band\b|,\s*or\b|,\s*and\b)\s*"
+    rf"(?:(?:call\s+)?(?:{CARER}|911)|get\s+(?:emergency\s+)?medical\s+help\s*))*"
 )
-_NOW = r"(?:right\s+away|immediately|at\s+once|straight\s+away|now|without\s+delay|as\s+soon\s+as\s+possible)"
-CALL_NOW = re.compile(
-    r"\b(?:"
-    rf"(?:call|tell|contact|phone|notify|see|check\s+with|talk\s+(?:to|with)|speak\s+(?:to|with)"
-    rf"|get\s+in\s+touch\s+with|let)\s+{_CALLEE}(?:\s+know)?(?:\s+about\s+(?:it|this|that|them))?\s+{_NOW}"
-    rf"|{_NOW},?\s+(?:call|tell|contact)\s+{_CARER}"
-    rf"|call\s+(?:us\s+|them\s+)?(?:right\s+away|immediately|at\s+once)"
-    r"|call\s+911|dial\s+911"
-    r"|(?:get|seek|obtain|find)\s+(?:emergency|immediate|urgent)\s+(?:medical\s+)?(?:help|care|attention|treatment)"
-    rf"|(?:get|seek|obtain)\s+medical\s+(?:help|attention|care|treatment)\s+{_NOW}"
-    r"|(?:need|needs|require|requires|requiring)\s+(?:immediate|emergency|urgent)\s+medical\s+"
+# "Call your doctor right away", "let your nurse know about it at once".
+CALL_CARER_NOW = rf"{CALL_VERB}\s+{CALLEE}(?:\s+know)?(?:\s+about\s+(?:it|this|that|them))?\s+{NOW}"
+# "Right away, call your doctor".
+NOW_CALL_CARER = rf"{NOW},?\s+(?:call|tell|contact)\s+{CARER}"
+# "Call us right away", "call at once".
+CALL_AT_ONCE = r"call\s+(?:us\s+|them\s+)?(?:right\s+away|immediately|at\s+once)"
+CALL_911 = r"(?:call|dial)\s+911"
+# "Get emergency help", "seek urgent medical attention".
+EMERGENCY_HELP = (
+    r"(?:get|seek|obtain|find)\s+(?:emergency|immediate|urgent)\s+(?:medical\s+)?(?:help|care|attention|treatment)"
+)
+# "Get medical help right away", "seek care immediately".
+HELP_NOW = rf"(?:get|seek|obtain|find)\s+(?:medical\s+)?(?:help|care|attention|treatment)\s+{NOW}"
+# "... needs immediate medical attention": said of a sign, not to the patient, so no heading starts so.
+NEEDS_URGENT_CARE = (
+    r"(?:need|needs|require|requires|requiring)\s+(?:immediate|emergency|urgent)\s+medical\s+"
     r"(?:help|care|attention|treatment)"
-    r"|go\s+to\s+(?:the\s+|an\s+)?(?:nearest\s+)?(?:emergency\s+(?:room|department)|hospital\s+emergency)"
-    r")\b",
-    re.I,
 )
+EMERGENCY_ROOM = (
+    r"go\s+to\s+(?:the\s+|an\s+)?(?:nearest\s+)?(?:emergency\s+(?:room|department)|hospital\s+emergency|er)"
+)
+# Any call-now instruction a heading may start with: every piece but NEEDS_URGENT_CARE.
+INSTRUCTION = rf"(?:{CALL_CARER_NOW}|{NOW_CALL_CARER}|{CALL_AT_ONCE}|{CALL_911}|{EMERGENCY_HELP}|{HELP_NOW}|{EMERGENCY_ROOM})"
+
+CALL_NOW = re.compile(rf"\b(?:{INSTRUCTION}|{NEEDS_URGENT_CARE})\b", re.I)
 # "... usually do not need immediate medical attention", "not requiring immediate medical attention".
 _NEGATED = re.compile(r"\b(?:not|no|never|don't|doesn't)\s+(?:\w+\s+){0,2}$", re.I)
 
