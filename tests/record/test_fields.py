@@ -35,3 +35,13 @@ def test_emergency_signs_count_towards_the_record_total():
     record = DrugRecord("bigamab", emergency_signs=[Item("word " * 800, "big.txt") for _ in range(20)])
     with pytest.raises(InputError, match="80,000 characters of text, more than the limit of 50,000"):
         limits.check_record(record, "sources/big.txt")
+
+
+def test_the_preview_marks_the_source_of_every_printed_tier():
+    from handouts.serve import mark_sources
+
+    record = DrugRecord("zorbamab", emergency_signs=[Item("Trouble breathing.", "sheet.md")],
+                        urgent_signs=[Item("A fever.", "label.xml")])
+    page = mark_sources("<html><head></head><body><p>Trouble breathing.</p><p>A fever.</p></body></html>", record, [], 1)
+    assert 'Trouble breathing.<span class="handouts-source" title="sheet.md">' in page
+    assert 'A fever.<span class="handouts-source" title="label.xml">' in page
