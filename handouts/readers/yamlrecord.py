@@ -24,10 +24,11 @@ CLINIC = "clinic"
 # Keys only our own records have at the top level; cancer.gov front matter has none of them.
 _SIGNATURE = re.compile(r"^(generic_name|urgent_signs|serious_warnings|side_effects|how_it_works)\s*:", re.M)
 
-# care_team_notes: sentences for prescribers a reader kept out of the printed page (issue 12).
+# The lists a record holds, with care_team_notes: sentences for prescribers a reader kept out of the
+# printed page (issue 12).
 LIST_FIELDS = YAML_LIST_FIELDS
-# A translated record also has its language, the record it translates, and (per urgent item) "of:"
-# (README, "Languages").
+# A translated record's keys among them: its language, the record it translates, and (per urgent
+# item) "of:" (README, "Languages").
 TOP_KEYS = YAML_KEYS
 ITEM_KEYS = frozenset(("text", "title", "frequency", "source", "of"))
 MAPPED_FIELDS = URGENT_FIELDS  # as in translation.MAPPED
