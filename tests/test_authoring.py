@@ -12,7 +12,7 @@ from click.testing import CliRunner
 
 from handouts.cli import cli
 from handouts.readers import yamlrecord
-from handouts.record import SINGLE_FIELDS
+from handouts.record.fields import SINGLE_FIELDS
 
 from . import pdfread
 from .conftest import FIXTURES, shared_corpus

@@ -7,11 +7,12 @@ from __future__ import annotations
 
 from ..errors import InputError
 from ..record import Item, Source
+from ..record.fields import OTHER, SHOW_ORDER, by_tiers, names
 from ..workspace.catalogue import Catalog, Drug
 
-# The record's fields as `show` lists them: who was counted beside the side effects it is about.
-SHOWN_FIELDS = ("pronunciation", "description", "how_it_works", "serious_warnings", "emergency_signs", "urgent_signs",
-                "side_effects", "studied", "reminders", "uses", "frequency_data")
+# The record's fields as `show` lists them: who was counted beside the side effects it is about; the
+# notes for the care team come after, marked as never printed.
+SHOWN_FIELDS = names(f for f in by_tiers(SHOW_ORDER) if f.kind != OTHER and f.tier != "care team")
 
 
 def error_data(error: InputError) -> dict:

@@ -12,7 +12,8 @@ import re
 import yaml
 
 from ..errors import InputError
-from ..record import SINGLE_FIELDS, BrandName, DrugRecord, Item, Source, TranslationOf, limits
+from ..record import BrandName, DrugRecord, Item, Source, TranslationOf, limits
+from ..record.fields import SINGLE_FIELDS, URGENT_FIELDS, YAML_KEYS, YAML_LIST_FIELDS
 from .text import parse_date, squash
 
 KIND = "yaml"
@@ -23,13 +24,14 @@ CLINIC = "clinic"
 # Keys only our own records have at the top level; cancer.gov front matter has none of them.
 _SIGNATURE = re.compile(r"^(generic_name|urgent_signs|serious_warnings|side_effects|how_it_works)\s*:", re.M)
 
-# care_team_notes: sentences for prescribers a reader kept out of the printed page (issue 12).
-LIST_FIELDS = ("uses", "serious_warnings", "emergency_signs", "urgent_signs", "side_effects", "reminders", "care_team_notes")
-# A translated record: its language, the record it translates, and (per urgent item) "of:" (README, "Languages").
-TRANSLATION_KEYS = ("language", "translates", "translated_from_review")
-TOP_KEYS = frozenset(("generic_name", "brands", "sources", *SINGLE_FIELDS, *LIST_FIELDS, *TRANSLATION_KEYS))
+# The lists a record holds, with care_team_notes: sentences for prescribers a reader kept out of the
+# printed page (issue 12).
+LIST_FIELDS = YAML_LIST_FIELDS
+# A translated record's keys among them: its language, the record it translates, and (per urgent
+# item) "of:" (README, "Languages").
+TOP_KEYS = YAML_KEYS
 ITEM_KEYS = frozenset(("text", "title", "frequency", "source", "of"))
-MAPPED_FIELDS = ("emergency_signs", "serious_warnings", "urgent_signs")  # as in translation.MAPPED
+MAPPED_FIELDS = URGENT_FIELDS  # as in translation.MAPPED
 BRAND_KEYS = frozenset(("name", "country", "qualifier", "discontinued", "source"))
 SOURCE_KEYS = frozenset(
     ("id", "kind", "publisher", "title", "url", "license", "language", "last_reviewed", "review_frequency",

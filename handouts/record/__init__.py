@@ -11,6 +11,8 @@ from __future__ import annotations
 import datetime as dt
 from dataclasses import asdict, dataclass, field
 
+from .fields import COUNTED_FIELDS
+
 # Source kinds whose text may be written for prescribers (FDA labels).
 PROFESSIONAL_KINDS = ("dailymed-spl", "openfda")
 
@@ -93,10 +95,6 @@ class TranslationOf:
     of: dict[str, list[int]] = field(default_factory=dict)
 
 
-# The fields that hold one item, not a list, in a record's order.
-SINGLE_FIELDS = ("pronunciation", "description", "how_it_works", "studied")
-
-
 @dataclass
 class DrugRecord:
     generic_name: str
@@ -140,9 +138,8 @@ class DrugRecord:
 
     def tier_counts(self) -> dict[str, int]:
         """How many items each part of the handout gets, urgent tiers first; care-team notes are never printed."""
-        names = ("serious_warnings", "emergency_signs", "urgent_signs", "side_effects", "reminders", "uses", "care_team_notes")
         # The emergency tier only FDA Medication Guides (or a YAML record) give is counted where it is.
-        return {name: len(getattr(self, name)) for name in names
+        return {name: len(getattr(self, name)) for name in COUNTED_FIELDS
                 if name != "emergency_signs" or self.emergency_signs}
 
     def problems(self) -> list[str]:

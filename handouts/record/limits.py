@@ -13,10 +13,10 @@ import stat
 from pathlib import Path
 
 from ..errors import InputError
-from . import SINGLE_FIELDS
+from .fields import LIST_FIELDS, PRINTED_FIELDS, SINGLE_FIELDS
 
 MAX_FILE_BYTES = 1_000_000  # one source document
-MAX_ITEMS = 200  # items in one section (urgent signs, side effects, reminders, uses, warnings, brands, sources)
+MAX_ITEMS = 200  # items in one section (emergency and urgent signs, side effects, reminders, uses, warnings, brands, sources)
 MAX_ITEM_CHARS = 5_000  # characters in one item or field; an openFDA Medication Guide section, flattened, runs to 3,200
 MAX_RECORD_CHARS = 50_000  # characters of text in one document's record: ten pages' worth for a one-page handout
 MAX_YAML_ALIASES = 100  # "*name" references in one YAML record
@@ -83,8 +83,9 @@ def check_record(record, name: str) -> None:
             if len(item.text) > MAX_ITEM_CHARS:
                 raise InputError(name, too_long(len(item.text), field))
             total += len(item.text)
-    # frequency_data (a professional section, often hundreds of lines) is never laid out: not limited.
-    for field in ("uses", "serious_warnings", "urgent_signs", "side_effects", "reminders"):
+    # frequency_data (a professional section, often hundreds of lines) and care_team_notes are never
+    # laid out: not limited.
+    for field in (f for f in LIST_FIELDS if f in PRINTED_FIELDS):
         items = getattr(record, field, None) or []
         if len(items) > MAX_ITEMS:
             raise InputError(name, too_many(len(items), field))

@@ -14,9 +14,7 @@ import re
 from ..readers import yamlrecord
 from ..readers.text import item_key
 from . import PROFESSIONAL_KINDS, BrandName, DrugRecord, Item
-
-SINGLE_FIELDS = yamlrecord.SINGLE_FIELDS
-LIST_FIELDS = (*yamlrecord.LIST_FIELDS, "frequency_data")
+from .fields import LIST_FIELDS, SINGLE_FIELDS, URGENT_FIELDS
 
 
 def merge(records: list[DrugRecord]) -> DrugRecord:
@@ -155,7 +153,7 @@ def _apply_override(raw: DrugRecord, override: DrugRecord) -> DrugRecord:
 
 
 def _urgent_keys(record: DrugRecord) -> set[str]:
-    return {_identity(it) for it in record.serious_warnings + record.urgent_signs + record.emergency_signs}
+    return {_identity(it) for name in URGENT_FIELDS for it in getattr(record, name)}
 
 
 _PERCENT = re.compile(r"^\d+(\.\d+)?%$")

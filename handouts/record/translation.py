@@ -19,14 +19,18 @@ import yaml
 
 from ..i18n import Language, base, is_english
 from ..i18n import language as load_language
-from ..page.content import record_language
 from ..readers.text import name_key
-from . import SINGLE_FIELDS, DrugRecord, review
+from . import DrugRecord, record_language, review
+from .fields import FIELDS, ITEM, ITEMS, URGENT_FIELDS, names
 from .slug import slug
 
 # The tiers whose every item must be translated ("emergency_signs" where records have that tier).
-MAPPED = ("emergency_signs", "serious_warnings", "urgent_signs")
-TIER_NAMES = {"emergency_signs": "emergency signs", "serious_warnings": "serious warnings", "urgent_signs": "urgent signs"}
+MAPPED = URGENT_FIELDS
+TIER_NAMES = {name: name.replace("_", " ") for name in MAPPED}
+# What a skeleton has slots for: the single items in the record's order; the lists with the urgent
+# tiers first, as the page prints them, then the rest in the record's order.
+_SKELETON_ITEMS = names(f for f in FIELDS if f.kind == ITEM and f.translated)
+_SKELETON_LISTS = (*MAPPED, *names(f for f in FIELDS if f.kind == ITEMS and f.translated and f.name not in MAPPED))
 
 
 def split(records: list[DrugRecord]) -> tuple[list[DrugRecord], dict[str, list[DrugRecord]]]:
@@ -140,11 +144,11 @@ def skeleton(record: DrugRecord, code: str, today: dt.date | None = None) -> str
     if record.brands:
         lines.append("brands:")
         lines += [f"  - {_scalar(b)}" for b in record.brand_names]
-    for name in SINGLE_FIELDS:
+    for name in _SKELETON_ITEMS:
         item = getattr(record, name)
         if item is not None:
             lines += [f"# {name}: {_comment(item.text)}", f"{name}: \"\""]
-    for name in ("emergency_signs", "serious_warnings", "urgent_signs", "side_effects", "reminders"):
+    for name in _SKELETON_LISTS:
         items = getattr(record, name, [])
         if not items:
             continue

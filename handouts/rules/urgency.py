@@ -13,6 +13,7 @@ from __future__ import annotations
 import re
 
 from ..record import DrugRecord, Ignored, Item
+from ..record.fields import FIELDS, ITEM, ITEMS, by_tiers, names
 
 # --- The urgency lexicon ---------------------------------------------------------------------------
 # The words of a call-now instruction, in one place: who the patient is told to reach, how soon, with
@@ -105,10 +106,11 @@ _SENTENCE_END = re.compile(
     r"\s+(?=[\"'\u201c(]?[A-Z0-9])"
 )
 
-# Fields that are not urgent, in the order their items are looked at; urgent_signs and
-# serious_warnings are the urgent tiers.
-_LIST_FIELDS = ("reminders", "side_effects", "uses")
-_SINGLE_FIELDS = ("description", "how_it_works", "studied")
+# The tiers that are not urgent and whose items are sentences (a pronunciation is none), lists looked
+# at tier by tier in this order, single items in the record's order; the urgent tiers are where they go.
+_SETTLED_TIERS = ("reminder", "expected", "use", "about")
+_LIST_FIELDS = names(f for f in by_tiers(_SETTLED_TIERS) if f.kind == ITEMS)
+_SINGLE_FIELDS = names(f for f in FIELDS if f.kind == ITEM and f.tier in _SETTLED_TIERS)
 
 
 def is_call_now(sentence: str) -> bool:

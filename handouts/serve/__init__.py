@@ -28,15 +28,13 @@ from ..build import runner
 from ..build.options import BuildOptions
 from ..errors import BuildError, InputError
 from ..record import DrugRecord
+from ..record.fields import PRINTED_FIELDS
 from ..workspace import catalogue
 
 WATCHED = ("sources", "styles", "templates", "handouts.toml")
 PREVIEW = Path("out") / "preview"
 POLL_SECONDS = 0.5
 _PAGES = Path(__file__).parent / "pages"
-# Every field whose items a handout prints, in the record's order.
-ITEM_FIELDS = ("pronunciation", "description", "how_it_works", "uses", "serious_warnings", "urgent_signs",
-               "side_effects", "studied", "reminders")
 
 
 @dataclass
@@ -149,7 +147,7 @@ def mark_sources(page: str, record: DrugRecord, stylesheets: list[Path], version
         page = page.replace("</head>", f'<link rel="stylesheet" href="{file_url(path)}">\n</head>', 1)
     page = page.replace('"file://', '"/file').replace("'file://", "'/file").replace("(file://", "(/file")
     unmarked = []
-    for name in ITEM_FIELDS:
+    for name in PRINTED_FIELDS:
         value = getattr(record, name)
         for item in value if isinstance(value, list) else [value] if value else []:
             text = str(markupsafe.escape(item.text))

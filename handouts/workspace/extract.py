@@ -15,26 +15,14 @@ import yaml
 from ..errors import InputError
 from ..readers import read_document, yamlrecord
 from ..record import DrugRecord, Regimen, Source
+from ..record.fields import FIELDS
 from ..record.merge import merge
 from . import config
 from .brand import DEFAULT as DEFAULT_BRAND
 from .brand import load as load_brand
 
 # What goes in each section, one line each: the comment above an empty slot.
-SLOTS = {
-    "brands": "brand names, one per line (- name: Brandname)",
-    "pronunciation": "how to say the generic name, in syllables (blih-nuh-TOO-moh-mab)",
-    "description": "one plain line: what the medicine is and how it is given",
-    "how_it_works": "two or three plain sentences on how the medicine works",
-    "uses": "what it treats, one per line",
-    "serious_warnings": "boxed or serious warnings, one per line (- title: ...  text: ...)",
-    "emergency_signs": 'signs that mean "call 911 or get emergency help", one per line; printed first of all',
-    "urgent_signs": 'signs that mean "call us right now", one per line (- text: ...); printed first',
-    "side_effects": "common, expected side effects, one per line",
-    "studied": "who the studies behind the side effects' numbers counted, as the source says (adults with ...)",
-    "reminders": "practical safety reminders for the patient, one per line",
-    "care_team_notes": "notes for the care team, one per line; never printed",
-}
+SLOTS = {f.name: f.slot for f in FIELDS if f.slot}
 
 
 def record_yaml(path: Path, clinic: str, today: dt.date) -> str:
