@@ -1,5 +1,5 @@
-"""Every bar `handouts check` measures a figure against, in one table: the floors, ceilings and
-"bar: ..." texts of handout_check.py and packet_check.py, and of nothing else, come from here.
+"""Every bar `handouts check` measures a figure against, in one table: handout_check.py and
+packet_check.py take their floors, ceilings and printed "bar: ..." texts from here, none inline.
 
 A ``Bar`` is a floor (``least``: a figure below it falls short) or a ceiling (a figure above it
 does). Past ``fail`` the figure fails; past ``warn`` it warns, "to pass clean". Either may be
@@ -45,7 +45,8 @@ class Bar:
 
     @property
     def floor(self) -> str:
-        """The bar alone, no clean bar: where the figure has nothing to measure, or no clean bar."""
+        """The bar as a bare comparison (">= 11 pt"): for a figure with nothing to measure, or one
+        that has no clean bar to print."""
         bar = self.fail if self.fail is not None else self.warn
         return f"{'>=' if self.least else '<='} {bar:g} {self.unit}".rstrip()
 
