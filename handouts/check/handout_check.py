@@ -27,25 +27,16 @@ from ..rules import overlap
 from ..workspace import contrast
 from ..workspace.brand import Brand
 from ..workspace.catalogue import Catalog, Drug
+from . import bars, roles
+from .bars import FAIL, PASS, WARN
 
-URGENT_HEADING = "Call your care team right away"
-OTHER_HEADINGS = ("Common side effects", "Staying safe during treatment", "How it works", "Not on this page")
-FOOTER_START = "This handout does not replace advice"
-# The same headings' whole messages, for a page in another language (its first words are looked for).
-_MESSAGES = {URGENT_HEADING: "Call your care team right away if you have any of these",
-             "Not on this page": "Not on this page, for room:",
-             FOOTER_START: "This handout does not replace advice from your care team."}
 # Templates whose own words a patient reads on every handout.
 PAGE_TEMPLATES = ("handout.html", "_masthead.html", "_header.html", "_urgent.html", "_phones.html", "_fever.html",
                   "_signs.html", "_side_effects.html", "_reminders.html", "_how_it_works.html", "_dropped.html",
                   "_footer.html")
 TEXT_COLOUR = "#111111"  # body text in styles/handout.css
-# Office printers cannot print the outer quarter inch of the paper.
-PRINTABLE_MARGIN_PT = 18.0
-# The FDA Medication Guide minimum, for every printed character, footer included.
-SMALLEST_PT = 10.0
-
-PASS, WARN, FAIL = "pass", "warn", "fail"
+# The Spanish source text's bar, by the name tests/test_i18n.py reads it.
+SPANISH_EASE_SOURCE = bars.SPANISH_SOURCE_EASE.warn
 
 
 @dataclass
@@ -66,25 +57,6 @@ class DrugReport:
     def status(self) -> str:
         statuses = {f.status for f in self.figures}
         return FAIL if FAIL in statuses else WARN if WARN in statuses else PASS
-
-
-@dataclass(frozen=True)
-class Headings:
-    """The page's headings as printed in its language, to find its parts in the PDF's text."""
-
-    urgent: str = URGENT_HEADING
-    others: tuple[str, ...] = OTHER_HEADINGS
-    footer: str = FOOTER_START
-
-
-def headings(language: i18n.Language | None) -> Headings:
-    if language is None or i18n.is_english(language.code):
-        return Headings()
-
-    def words(message: str) -> str:
-        return " ".join(language.gettext(_MESSAGES.get(message, message)).rstrip(":.").split()[:4])
-
-    return Headings(words(URGENT_HEADING), tuple(words(h) for h in OTHER_HEADINGS), words(FOOTER_START))
 
 
 def check(root: Path, catalog: Catalog, names, options: BuildOptions, as_of: dt.date) -> tuple[Brand, list[DrugReport]]:
@@ -124,9 +96,9 @@ def _check_drug(drug: Drug, ctx: runner.Context, shared: list[Figure], as_of: dt
         report.figures.append(Figure("built", FAIL, "no", "a one-page PDF", result.message))
         return report
     page = readback.inspect(result.path)
-    words = headings(ctx.language)
+    words = roles.parts(ctx.env, ctx.language)
     report.figures += [
-        _figure("pages", page.pages == 1, str(page.pages), "exactly 1"),
+        _figure("pages", page.pages == bars.PAGES, str(page.pages), bars.PAGES_TEXT),
         _urgent_first(page.text, drug, "urgent block first (text)", words),
         _urgent_first(page.tagged_text, drug, "urgent block first (tags)", words),
         *_type_sizes(page, words),
@@ -148,11 +120,11 @@ def _figure(name: str, ok: bool, value: str, bar: str, detail: str = "") -> Figu
     return Figure(name, PASS if ok else FAIL, value, bar, detail)
 
 
-def _urgent_first(text: str, drug: Drug, name: str, words: Headings = Headings()) -> Figure:
+def _urgent_first(text: str, drug: Drug, name: str, words: roles.Parts) -> Figure:
     """The urgent heading and every urgent item come before every other section."""
-    start = text.find(words.urgent)
-    others = [i for i in (text.find(h) for h in words.others) if i >= 0]
-    end = min(others, default=text.find(words.footer))
+    start = _find(text, words.urgent)
+    others = [i for i in (_find(text, h) for h in words.others) if i >= 0]
+    end = min(others, default=_find(text, words.footer))
     if start < 0 or (others and min(others) < start):
         return _figure(name, False, "heading not first", "urgent heading before every other section")
     record = drug.record
@@ -166,7 +138,7 @@ def _urgent_first(text: str, drug: Drug, name: str, words: Headings = Headings()
                    "heading and every urgent item before other sections", detail)
 
 
-def _type_sizes(page: readback.Inspection, words: Headings = Headings()) -> list[Figure]:
+def _type_sizes(page: readback.Inspection, words: roles.Parts) -> list[Figure]:
     """Smallest type of the urgent items and of the body, from the characters on the page."""
     def top_of(phrase: str) -> float | None:
         return _phrase_top(page.chars, phrase)
@@ -179,28 +151,29 @@ def _type_sizes(page: readback.Inspection, words: Headings = Headings()) -> list
     visible = [c for c in page.chars if c.text.strip() and c.top < footer_top and c.tag != "Figure"]
     urgent = [c.size for c in visible if urgent_top is not None and urgent_top <= c.top < urgent_end]
     body = [c.size for c in visible]
-    return [_size_figure("smallest urgent type", urgent, 11.0), _size_figure("smallest body type", body, 10.0)]
+    return [_size_figure("smallest urgent type", urgent, bars.URGENT_TYPE),
+            _size_figure("smallest body type", body, bars.BODY_TYPE)]
 
 
 def _printable(page: readback.Inspection) -> Figure:
-    """Every glyph box at least 18 pt inside each edge of the paper, on every page."""
-    near = page.near_edge(PRINTABLE_MARGIN_PT)
+    """Every glyph box at least the printable margin inside each edge of the paper, on every page."""
+    near = page.near_edge(bars.PRINTABLE.fail)
     detail = ""
     if near:
         where = ", ".join(f"{c.text!r} on page {c.page} at x {c.x0:.1f}-{c.x1:.1f}, y {c.top:.1f}-{c.bottom:.1f} pt"
                           for c in near[:3])
         detail = where + (f" and {len(near) - 3} more" if len(near) > 3 else "")
-    return _figure("printable area", not near, f"{len(near)} glyphs within {PRINTABLE_MARGIN_PT:g} pt of an edge",
-                   f"none within {PRINTABLE_MARGIN_PT:g} pt of an edge (nor off the paper)", detail)
+    return _figure("printable area", not near, bars.PRINTABLE_VALUE.format(b=bars.PRINTABLE, count=len(near)),
+                   bars.PRINTABLE.shown(), detail)
 
 
 def _smallest_glyph(page: readback.Inspection) -> Figure:
     """The smallest printed character anywhere on the page: footer and QR caption included."""
-    char = page.smallest()
+    char, bar = page.smallest(), bars.SMALLEST_GLYPH
     if char is None:
-        return Figure("smallest glyph", FAIL, "none found", f">= {SMALLEST_PT:g} pt")
-    return _figure("smallest glyph", char.size >= SMALLEST_PT - 0.05, f"{char.size:.1f} pt",
-                   f">= {SMALLEST_PT:g} pt, every character on the page", f"{char.text!r} on page {char.page}")
+        return Figure("smallest glyph", FAIL, "none found", bar.floor)
+    return _figure("smallest glyph", bar.meets(char.size), f"{char.size:.1f} pt", bar.shown(),
+                   f"{char.text!r} on page {char.page}")
 
 
 def _empty_space(drug: Drug, ctx: runner.Context, result: runner.Result) -> list[Figure]:
@@ -211,8 +184,8 @@ def _empty_space(drug: Drug, ctx: runner.Context, result: runner.Result) -> list
         return []
     line = templating.BODY_PT * result.scale * fit.LINE_HEIGHT
     name, value = "empty space with content left out", f"{result.empty_pt:.1f} pt"
-    bar = f"< one body line ({line:.1f} pt), or nothing left out fits in it"
-    if result.empty_pt < line:
+    bar = bars.EMPTY_SPACE.shown(line=line)
+    if result.empty_pt < bars.EMPTY_SPACE.warn * line:
         return [Figure(name, PASS, value, bar)]
     tried = runner.left_out_room(drug, ctx, result)
     fitting = [handout.item_name(drug.record, t.item) for t in tried if t.fits]
@@ -252,18 +225,22 @@ def _links(drug: Drug, brand: Brand) -> list[Figure]:
     return figures
 
 
+def _find(text: str, phrase: str) -> int:
+    """Where ``phrase`` starts in ``text``; -1 when it is not there, or there is none to look for
+    (a part whose element no template prints)."""
+    return text.find(phrase) if phrase else -1
+
+
 def _phrase_top(chars: list[readback.Char], phrase: str) -> float | None:
-    text = "".join(c.text for c in chars)
-    index = text.find(phrase)
+    index = _find("".join(c.text for c in chars), phrase)
     return chars[index].top if index >= 0 else None
 
 
-def _size_figure(name: str, sizes: list[float], floor: float) -> Figure:
+def _size_figure(name: str, sizes: list[float], bar: bars.Bar) -> Figure:
     if not sizes:
-        return Figure(name, FAIL, "none found", f">= {floor:g} pt")
+        return Figure(name, FAIL, "none found", bar.floor)
     smallest = min(sizes)
-    status = FAIL if smallest < floor - 0.05 else WARN if smallest < 12 - 0.05 else PASS
-    return Figure(name, status, f"{smallest:.1f} pt", f">= {floor:g} pt (12 pt to pass clean)")
+    return Figure(name, bar.status(smallest), f"{smallest:.1f} pt", bar.shown())
 
 
 def _brand_figures(brand: Brand) -> list[Figure]:
@@ -272,9 +249,7 @@ def _brand_figures(brand: Brand) -> list[Figure]:
     figures = []
     for name, fg, bg in pairs:
         ratio = contrast.ratio(contrast.rgb(fg), contrast.rgb(bg))
-        status = FAIL if ratio < contrast.MINIMUM else WARN if ratio < contrast.COMFORTABLE else PASS
-        figures.append(Figure(f"contrast: {name}", status, f"{ratio:.1f}:1",
-                              f">= {contrast.MINIMUM}:1 ({contrast.COMFORTABLE:g}:1 to pass clean)"))
+        figures.append(Figure(f"contrast: {name}", bars.CONTRAST.status(ratio), f"{ratio:.1f}:1", bars.CONTRAST.shown()))
     if brand.write_in_numbers:
         figures.append(Figure("number to call", PASS, "write-in lines", "a daytime phone, or lines to write it on"))
     else:
@@ -285,9 +260,9 @@ def _brand_figures(brand: Brand) -> list[Figure]:
 
 
 def _fitted(result: runner.Result) -> Figure:
-    changes = ([f"type at {result.scale:.0%}"] if result.scale < 0.995 else []) + [f"left out {d}" for d in result.dropped]
+    changes = ([f"type at {result.scale:.0%}"] if result.scale < bars.FULL_SIZE_SCALE else []) + [f"left out {d}" for d in result.dropped]
     return Figure("fitted as written", WARN if changes else PASS, "; ".join(changes) or "nothing shrunk or left out",
-                  "everything at full size", "")
+                  bars.FULL_SIZE_TEXT, "")
 
 
 def _overridden(drug: Drug) -> Figure:
@@ -310,12 +285,6 @@ def grade(fragments: list[str], lang: str = "en") -> float | None:
     return readability.getmeasures(text, lang="en")["readability grades"]["Kincaid"]
 
 
-# Fernández-Huerta's scale: 70 to 80 is "fairly easy" (about grade 6), 60 to 70 "normal" (grades
-# 7 and 8). The bars match the English ones: grade 8 for source text, grade 6 for the templates.
-SPANISH_EASE_SOURCE = 60.0
-SPANISH_EASE_TEMPLATES = 70.0
-
-
 def spanish_ease(sentences: list[str]) -> float:
     """Fernández-Huerta reading ease of Spanish sentences, from textstat (offline for Spanish:
     its syllables come from Pyphen's dictionary; only English needs a downloaded one)."""
@@ -335,12 +304,10 @@ def spanish_ease(sentences: list[str]) -> float:
 def _grade_figure(name: str, value: float, lang: str, source: bool) -> Figure:
     """A reading grade figure: Flesch-Kincaid for English, Fernández-Huerta for Spanish."""
     if i18n.base(lang) == "es":
-        bar = SPANISH_EASE_SOURCE if source else SPANISH_EASE_TEMPLATES
-        status = PASS if value >= bar else (WARN if source else FAIL)
-        return Figure(name, status, f"{value:.1f} (Fernández-Huerta)", f">= {bar:g}")
-    bar = 8 if source else 6
-    status = PASS if value <= bar else (WARN if source else FAIL)
-    return Figure(name, status, f"{value:.1f}", f"<= {bar}" + (" (source text)" if source else ""))
+        bar = bars.SPANISH_SOURCE_EASE if source else bars.SPANISH_TEMPLATE_EASE
+        return Figure(name, bar.status(value), f"{value:.1f} (Fernández-Huerta)", bar.shown())
+    bar = bars.SOURCE_GRADE if source else bars.TEMPLATE_GRADE
+    return Figure(name, bar.status(value), f"{value:.1f}", bar.shown())
 
 
 def _source_grades(drug: Drug) -> list[Figure]:
@@ -375,10 +342,6 @@ def template_words(env: jinja2.Environment, names=PAGE_TEMPLATES) -> list[str]:
     return fragments
 
 
-# A template with fewer words than this is a few labels, too short for a reading grade to mean much.
-GRADED_WORDS = 8
-
-
 def _template_grade(env: jinja2.Environment, language: i18n.Language | None = None) -> Figure:
     """The hardest template's own words: pooled over every template, one hard sentence in an
     override is lost among the labels of the others. On a page in another language, its words
@@ -388,12 +351,12 @@ def _template_grade(env: jinja2.Environment, language: i18n.Language | None = No
     grades = {}
     for name in PAGE_TEMPLATES:
         words = template_words(env, (name,))
-        if sum(len(w.split()) for w in words) >= GRADED_WORDS:
+        if sum(len(w.split()) for w in words) >= bars.GRADED_WORDS:
             grades[name] = grade(words) or 0.0
     worst = max(grades, key=grades.get, default=None)
     value = grades[worst] if worst else 0.0
-    return _figure("reading grade: template's own words", value <= 6, f"{value:.1f}", "<= 6",
-                   f"hardest: {worst}" if worst else "")
+    figure = _grade_figure("reading grade: template's own words", value, "en", source=False)
+    return replace(figure, detail=f"hardest: {worst}" if worst else "")
 
 
 def _catalogue_grade(language: i18n.Language) -> Figure:

@@ -20,18 +20,12 @@ import pdfplumber
 from .. import i18n
 from ..build import cache, packet, runner
 from ..build.options import BuildOptions
-from ..page import combined
+from ..page import combined, templating
 from ..pdf.readback import fold
 from ..workspace.brand import Brand
 from ..workspace.catalogue import Catalog
-from . import handout_check
+from . import bars, handout_check, roles
 from .handout_check import FAIL, PASS, DrugReport, Figure
-
-# What a printer cannot print on: a quarter inch from each edge (most office printers need less).
-PRINTABLE_MARGIN_PT = 18.0
-# The floors of handout_check.py and the README: urgent signs 11 pt, other text (the drug marks) 10 pt.
-URGENT_FLOOR_PT = 11.0
-BODY_FLOOR_PT = 10.0
 
 
 def spec_from(value: str, drugs: tuple[str, ...]) -> packet.PacketSpec:
@@ -58,11 +52,14 @@ def check_packet(root: Path, catalog: Catalog, spec: packet.PacketSpec, options:
         singles = runner.build(root, catalog, [d.name for d in drugs],
                               replace(options, output=folder, jobs=1, force=True), brand)
         made = packet.make(root, catalog, spec, replace(options, output=folder / "packet.pdf"))
-        report.figures += _packet_figures(made, drugs, singles, brand, language)
+        # The emergency line as the combined page's template prints it (an override's own words too).
+        emergency = brand.emergency or i18n.words(language, roles.message(
+            templating.environment(root, brand, language), roles.EMERGENCY_LINE))
+        report.figures += _packet_figures(made, drugs, singles, emergency, language)
     return brand, [report] + reports
 
 
-def _packet_figures(made: packet.PacketResult, drugs, singles: list[runner.Result], brand: Brand,
+def _packet_figures(made: packet.PacketResult, drugs, singles: list[runner.Result], emergency: str,
                     language: i18n.Language | None = None) -> list[Figure]:
     built = [d for d in drugs if d.name not in {name for name, _ in made.failed}]
     parts = {part.title: part for part in made.parts}
@@ -77,7 +74,7 @@ def _packet_figures(made: packet.PacketResult, drugs, singles: list[runner.Resul
             Figure("packet: every handout in it", FAIL if made.failed else PASS,
                    f"{len(built)} of {len(drugs)}", "every drug's handout",
                    "; ".join(f"{name}: {why}" for name, why in made.failed)),
-            _urgent_first(combined_text, combined.entries(built, language), brand, language, urgent.title),
+            _urgent_first(combined_text, combined.entries(built, language), emergency, language, urgent.title),
             _every_sign(combined_text, built),
             *_type_floor(combined_pages),
             _printable(pages),
@@ -87,15 +84,14 @@ def _packet_figures(made: packet.PacketResult, drugs, singles: list[runner.Resul
     return figures
 
 
-def _urgent_first(text: str, entries: list[combined.Entry], brand: Brand, language: i18n.Language | None = None,
+def _urgent_first(text: str, entries: list[combined.Entry], emergency_line: str, language: i18n.Language | None = None,
                   heading: str = packet.COMBINED_TITLE) -> Figure:
     """The heading first, the emergency line and numbers before any sign, then the entries in
     their order: serious warnings, symptom groups, the other signs (in the packet's language)."""
     name, bar = "combined page: urgent first", "heading, emergency line, numbers, then warnings and groups in order"
     if not text.startswith(fold(heading)):
         return Figure(name, FAIL, "heading not first", bar)
-    emergency = text.find(fold(brand.emergency or i18n.words(
-        language, "In an emergency, call 911 or go to the nearest emergency room.")))
+    emergency = text.find(fold(emergency_line)) if emergency_line else -1
     untitled = i18n.words(language, "Warning")
     first = text.find(fold(f"{entries[0].title or untitled}:")) if entries else -1
     if emergency < 0 or 0 <= first < emergency:
@@ -121,31 +117,29 @@ def _type_floor(pages) -> list[Figure]:
     signs = [c["size"] for c in chars if "Italic" not in c["fontname"]]
     every = [c["size"] for c in chars]
     figures = []
-    for name, sizes, floor in (("combined page: smallest urgent type", signs, URGENT_FLOOR_PT),
-                               ("combined page: smallest type (drug marks)", every, BODY_FLOOR_PT)):
+    for name, sizes, bar in (("combined page: smallest urgent type", signs, bars.PACKET_URGENT_TYPE),
+                             ("combined page: smallest type (drug marks)", every, bars.PACKET_MARKS_TYPE)):
         smallest = min(sizes, default=0.0)
-        figures.append(Figure(name, PASS if sizes and smallest >= floor - 0.05 else FAIL, f"{smallest:.1f} pt",
-                              f">= {floor:g} pt"))
+        figures.append(Figure(name, PASS if sizes and bar.meets(smallest) else FAIL, f"{smallest:.1f} pt", bar.shown()))
     return figures
 
 
 def _printable(pages) -> Figure:
-    """Every word, line, box and image at least PRINTABLE_MARGIN_PT inside the paper's edges."""
-    outside = []
+    """Every word, line, box and image at least the printable margin inside the paper's edges."""
+    outside, bar = [], bars.PACKET_PRINTABLE
     for number, page in enumerate(pages, 1):
-        m = PRINTABLE_MARGIN_PT
         words = [{**w, "object_type": "word"} for w in page.extract_words()]
         for obj in words + page.rects + page.lines + page.images:
             edges = {"left": obj["x0"], "top": obj["top"], "right": page.width - obj["x1"],
                      "bottom": page.height - obj["bottom"]}
             side, gap = min(edges.items(), key=lambda e: e[1])
-            if gap < m - 0.5:
+            if not bar.meets(gap):
                 what = repr(obj["text"]) if obj["object_type"] == "word" else f"a {obj['object_type']}"
                 outside.append(f"page {number}: {what} {gap / 72:.2f} in from the {side} edge")
                 break
     return Figure("printable area", FAIL if outside else PASS,
                   f"{len(outside)} page{'s' if len(outside) > 1 else ''} past it" if outside else "every page inside",
-                  f"everything {PRINTABLE_MARGIN_PT / 72:.2g} in or more from the edges", "; ".join(outside))
+                  bar.shown(), "; ".join(outside))
 
 
 def _cover(text: str, parts: list[packet.Part], language: i18n.Language | None = None) -> Figure:
