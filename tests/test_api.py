@@ -3,12 +3,15 @@
 
 from __future__ import annotations
 
+import contextlib
+import io
 import json
 import os
 import re
 import shutil
 import subprocess
 import sys
+from pathlib import Path
 
 import pypdf
 import pytest
@@ -30,15 +33,31 @@ def readme_example() -> str:
     return found[0]
 
 
-def test_readme_example_builds_a_one_page_pdf(tmp_path, monkeypatch, capsys):
-    root = tmp_path / "clinic"
+@pytest.fixture(scope="module")
+def example_run(tmp_path_factory) -> tuple[Path, str]:
+    """README's Python example run in a copy of the shipped workspace: the workspace, and what it printed."""
+    root = tmp_path_factory.mktemp("api") / "clinic"
     shutil.copytree(REPO / "sources", root / "sources")
-    monkeypatch.chdir(root)
-    exec(compile(readme_example(), "README.md", "exec"), {})
+    printed = io.StringIO()
+    with contextlib.chdir(root), contextlib.redirect_stdout(printed):
+        exec(compile(readme_example(), "README.md", "exec"), {})
+    return root, printed.getvalue()
+
+
+def test_readme_example_builds_a_one_page_pdf(example_run):
+    root, printed = example_run
     pdf = root / "out" / "blinatumomab.pdf"
     assert len(pypdf.PdfReader(pdf).pages) == 1
     assert "BLINCYTO" in pdfread.text(pdf).upper()
-    assert "blinatumomab built" in capsys.readouterr().out
+    assert "blinatumomab built" in printed
+
+
+def test_an_unchanged_rebuild_never_imports_weasyprint(example_run):
+    root, _ = example_run
+    same = ("build", "-w", str(root), "--paper", "a4", "--strict", "Blincyto")  # the example's options
+    assert "weasyprint" not in heavy_after(cli_run(*same))
+    # The probe sees it when it is used, or this test and the next prove nothing.
+    assert "weasyprint" in heavy_after(cli_run(*same, "--force"))
 
 
 def test_api_names_are_the_stages_own():
@@ -90,8 +109,3 @@ def cli_run(*args: str) -> str:
 ], ids=["import", "import cli", "api without build", "--version", "--help", "list", "show"])
 def test_commands_that_do_not_render_import_no_heavy_library(code):
     assert heavy_after(code) == []
-
-
-def test_build_imports_weasyprint_when_called():
-    # The probe itself must see the libraries when they are used, or the test above proves nothing.
-    assert "weasyprint" in heavy_after("from handouts.build import runner")
