@@ -18,7 +18,7 @@ import types
 class _Package(types.ModuleType):
     def __call__(self, *args, **kwargs):
         """``runner.build(root, catalog, names, options, ...)``: one result per drug."""
-        from .runner import build  # WeasyPrint (most of a second): only when something is built
+        from .runner import build  # the runner and the page stages: only when something is built
 
         return build(*args, **kwargs)
 

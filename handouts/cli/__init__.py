@@ -16,9 +16,10 @@ from .. import __version__
 from ..build.options import BuildOptions, option_table
 from ..errors import BuildError, InputError
 from ..workspace.brand import check_all as check_brands
+from . import views
 
-# Each command imports the stages it runs, so `--version`, `--help` and shell completion read no
-# documents' code, and only the commands that render pay for WeasyPrint (most of a second).
+# Each command imports the stages it runs, so `--version`, `--help` and shell completion import no
+# reader, and only the commands that lay out pay for WeasyPrint (most of a second).
 if TYPE_CHECKING:
     from ..workspace.catalogue import Catalog
 
@@ -110,8 +111,6 @@ def list_command(root: Path, as_json: bool):
     Documents about one drug (by generic or brand name) are merged; index
     pages are listed as skipped, and unreadable files as errors (exit 2).
     """
-    from . import views
-
     catalog = load_catalog(root)
     if as_json:
         print_json(views.catalog_data(catalog))
@@ -134,8 +133,6 @@ def show(root: Path, as_json: bool, drug: str):
     Each item is followed by the source it came from; merge decisions and
     problems are listed at the end.
     """
-    from . import views
-
     catalog = load_catalog(root)
     print_errors(catalog.errors)
     try:
@@ -276,7 +273,6 @@ def build(root: Path, drugs: tuple[str, ...], send_to_printer: bool, printer: st
     Writes out/<drug>.pdf; prints one line per handout and a summary. Exits 1
     when any handout failed; the others are still made.
     """
-    # The runner brings WeasyPrint (most of a second): only the commands that render import it.
     from ..build import runner
 
     catalog = load_catalog(root)
