@@ -106,6 +106,7 @@ def cli_run(*args: str) -> str:
     cli_run("--help"),
     cli_run("list", "-w", str(REPO)),
     cli_run("show", "-w", str(REPO), "blinatumomab"),
-], ids=["import", "import cli", "api without build", "--version", "--help", "list", "show"])
+    cli_run("extract", str(REPO / "sources" / "blinatumomab.yaml")),
+], ids=["import", "import cli", "api without build", "--version", "--help", "list", "show", "extract"])
 def test_commands_that_do_not_render_import_no_heavy_library(code):
     assert heavy_after(code) == []
