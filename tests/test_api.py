@@ -56,7 +56,7 @@ def test_an_unchanged_rebuild_never_imports_weasyprint(example_run):
     root, _ = example_run
     same = ("build", "-w", str(root), "--paper", "a4", "--strict", "Blincyto")  # the example's options
     assert "weasyprint" not in heavy_after(cli_run(*same))
-    # The probe sees it when it is used, or this test and the next prove nothing.
+    # The probe sees it when it is used, or this test and those of the commands below prove nothing.
     assert "weasyprint" in heavy_after(cli_run(*same, "--force"))
 
 
