@@ -34,6 +34,7 @@ FULL = {"corpus": 100, "single_sample": 20, "single_repeats": 3, "packet": 100, 
 SMOKE = {"corpus": 4, "single_sample": 2, "single_repeats": 1, "packet": 4, "separate": 4,
          "rebuild": 4, "memory": 6, "start_repeats": 1}
 GIB = 1024 ** 3
+IMPORT_WEASYPRINT = [sys.executable, "-c", "import weasyprint"]
 # The copy of the code under test (see snapshot): set by main() before handouts is imported.
 CODE = REPO
 
@@ -133,10 +134,9 @@ def single_handout(work: Path, records: list[Path], sample: int, repeats: int):
     from weasyprint import CSS, HTML
     from weasyprint.text.fonts import FontConfiguration
 
+    from handouts import BuildOptions, build, load
     from handouts.build import runner
-    from handouts.build.options import BuildOptions
     from handouts.errors import BuildError
-    from handouts.workspace import catalogue
 
     step = max(1, len(records) // sample)
     chosen = records[::step][:sample]
@@ -145,7 +145,7 @@ def single_handout(work: Path, records: list[Path], sample: int, repeats: int):
         root = workspace_of(work / "single" / path.stem, [path])
         out = root / "out"
         options = BuildOptions(force=True, jobs=1, output=out)
-        drug = catalogue.load(root).drugs[0]
+        drug = load(root).drugs[0]
         ctx = runner.context(root, options, runner.chosen_brand(root, options))
         try:
             final = runner.fitted(drug, ctx, options.date)
@@ -154,7 +154,7 @@ def single_handout(work: Path, records: list[Path], sample: int, repeats: int):
         stylesheets = [str(p) for p in ctx.renderer.stylesheets]
 
         def ours():
-            results = runner.build(root, catalogue.load(root), [], options)
+            results = build(root, load(root), [], options)
             assert results[0].status == "built", results[0]
 
         def weasyprint_alone():
@@ -182,18 +182,17 @@ def packet_vs_naive(work: Path, records: list[Path]):
     way from nothing (build each PDF, then merge them)."""
     from pypdf import PdfWriter
 
-    from handouts.build import packet, runner
-    from handouts.build.options import BuildOptions
-    from handouts.workspace import catalogue
+    from handouts import BuildOptions, build, load
+    from handouts.build import packet
 
     root = workspace_of(work / "packet", records)
-    catalog = catalogue.load(root)
+    catalog = load(root)
     spec = packet.PacketSpec(drugs=tuple(d.name for d in catalog.drugs))
     built = root / "built"
     results = []
 
     def build_each():
-        results.extend(runner.build(root, catalog, [], BuildOptions(force=True, jobs=1, output=built)))
+        results.extend(build(root, catalog, [], BuildOptions(force=True, jobs=1, output=built)))
 
     def merge():
         writer = PdfWriter()
@@ -217,8 +216,8 @@ def packet_vs_naive(work: Path, records: list[Path]):
 def fitting_left_out(root: Path, catalog, results) -> list[str]:
     """Of the handouts given, those where an item left out would fit in the room left, told by
     real layouts (runner.left_out_room, as `handouts check` does): "<drug>: <items>"."""
+    from handouts import BuildOptions
     from handouts.build import runner
-    from handouts.build.options import BuildOptions
 
     options = BuildOptions(jobs=1, output=root / "built")
     ctx = runner.context(root, options, runner.chosen_brand(root, options))
@@ -270,18 +269,36 @@ def packet_memory(work: Path, records: list[Path]):
     return peak_rss(handouts_command("packet", "-w", str(root), "-o", str(root / "out"), "--file", str(spec)))
 
 
+def against_import(commands: list[list[str]], repeats: int) -> tuple[list[float], float]:
+    """The median seconds of each command and of `python -c "import weasyprint"`, each a fresh
+    process, interleaved so drift hits all alike."""
+    run_command(IMPORT_WEASYPRINT)  # once, so neither side pays for a cold disk cache
+    times: list[list[float]] = [[] for _ in commands]
+    base = []
+    for _ in range(repeats):
+        for taken, command in zip(times, commands):
+            taken.append(run_command(command))
+        base.append(run_command(IMPORT_WEASYPRINT))
+    return [statistics.median(t) for t in times], statistics.median(base)
+
+
 def cold_start(work: Path, records: list[Path], drug: str, repeats: int):
     """6. `handouts build DRUG` in a fresh process, in a workspace of N drugs, against
     `python -c "import weasyprint"` (medians)."""
     root = workspace_of(work / "start", records)
     build_cmd = handouts_command("build", "-w", str(root), "-o", str(root / "out"), "--force", drug)
-    import_cmd = [sys.executable, "-c", "import weasyprint"]
-    run_command(import_cmd)  # once, so neither side pays for a cold disk cache
-    ours, base = [], []
-    for _ in range(repeats):
-        ours.append(run_command(build_cmd))
-        base.append(run_command(import_cmd))
-    return statistics.median(ours), statistics.median(base)
+    (ours,), base = against_import([build_cmd], repeats)
+    return ours, base
+
+
+def start_up(work: Path, records: list[Path], repeats: int):
+    """9. Commands that render nothing, in fresh processes: `handouts --help` and `handouts list`
+    of a few drugs, against `python -c "import weasyprint"` (medians): they must not pay for it.
+    `python -c pass` is timed beside them, for the interpreter's own share."""
+    root = workspace_of(work / "list", records)
+    commands = [handouts_command("--help"), handouts_command("list", "-w", str(root)), [sys.executable, "-c", "pass"]]
+    (help_t, list_t, bare), base = against_import(commands, repeats)
+    return {"help": help_t, "list": list_t, "python": bare, "import": base}
 
 
 # --- the run -----------------------------------------------------------------------------
@@ -291,10 +308,10 @@ def main() -> None:
     parser = argparse.ArgumentParser(description=__doc__.splitlines()[0])
     parser.add_argument("--smoke", action="store_true", help="tiny sizes (< 60 s), for CI")
     parser.add_argument("--keep", type=Path, help="keep the generated workspaces in this folder")
-    parser.add_argument("--only", help="comma-separated measures to run (1-6, 8) [default: all]")
+    parser.add_argument("--only", help="comma-separated measures to run (1-6, 8, 9) [default: all]")
     args = parser.parse_args()
     sizes = SMOKE if args.smoke else FULL
-    only = {int(x) for x in args.only.split(",")} if args.only else set(range(1, 7)) | {8}
+    only = {int(x) for x in args.only.split(",")} if args.only else set(range(1, 7)) | {8, 9}
     work = args.keep or Path(tempfile.mkdtemp(prefix="handouts-bench-"))
     started = time.perf_counter()
     load_before = os.getloadavg()[0]
@@ -394,6 +411,15 @@ def run(work: Path, sizes: dict, only: set[int]) -> tuple[list[Row], list[str]]:
         progress("8: a 4-drug regimen packet, cold CLI")
         elapsed = regimen_packet(work, hundred, sizes["start_repeats"])
         rows.append(Row("8  a 4-drug regimen packet, cold CLI / 3 s", seconds(elapsed), "3.00 s", elapsed / 3, "<= 1"))
+    if 9 in only:
+        progress("9: start-up of --help and list vs import weasyprint")
+        few = hundred[:4]
+        t = start_up(work, few, sizes["start_repeats"] * 2)
+        rows.append(Row("9a start-up: `--help` / import weasyprint", seconds(t["help"]), seconds(t["import"]),
+                        t["help"] / t["import"], "<= 0.5"))
+        rows.append(Row(f"9b start-up: `list` of {len(few)} drugs / import weasyprint", seconds(t["list"]),
+                        seconds(t["import"]), t["list"] / t["import"], "<= 0.5"))
+        notes.append(f"9: `python -c pass` {seconds(t['python'])}: the interpreter's own start-up in 9a and 9b")
     return sorted(rows, key=lambda r: r.label), notes
 
 

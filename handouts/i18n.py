@@ -21,15 +21,11 @@ import re
 from dataclasses import dataclass
 from pathlib import Path
 
-from babel import Locale, UnknownLocaleError
-from babel.dates import format_date
-from babel.lists import format_list
-from babel.messages.mofile import write_mo
-from babel.messages.pofile import read_po
-from babel.numbers import format_decimal
-
 from . import assets
 from .errors import InputError
+
+# Babel is imported where it is used, not here: `handouts list` and `--help` import this module
+# (for N_ and the language codes) and never format a date or read a catalogue.
 
 ENGLISH = "en"
 _CODE = re.compile(r"[a-z]{2,3}(?:[_-][A-Za-z]{2})?")
@@ -83,6 +79,8 @@ class Language:
 
     @property
     def name(self) -> str:
+        from babel import Locale
+
         return Locale.parse(self.code).get_display_name(ENGLISH)
 
     @property
@@ -104,16 +102,24 @@ class Language:
 
     def date(self, day: dt.date | None) -> str:
         """ "March 5, 2026"; "5 de marzo de 2026"."""
+        from babel.dates import format_date
+
         return format_date(day, "long", locale=self.code) if day else ""
 
     def number(self, value: float, decimals: int = 1) -> str:
+        from babel.numbers import format_decimal
+
         return format_decimal(value, "0." + "0" * decimals if decimals else "0", locale=self.code)
 
     def any_of(self, items: list[str]) -> str:
         """ "a, b, or c"; "a, b o c"."""
+        from babel.lists import format_list
+
         return format_list(list(items), style="or", locale=self.code) if items else ""
 
     def all_of(self, items: list[str]) -> str:
+        from babel.lists import format_list
+
         return format_list(list(items), locale=self.code) if items else ""
 
     @property
@@ -130,6 +136,8 @@ class Language:
 @functools.cache
 def language(code: str | None = None) -> Language:
     """The language ``code`` with its catalogue, or a one-line InputError naming what is missing."""
+    from babel import Locale, UnknownLocaleError
+
     code = normal(code)
     try:
         Locale.parse(code)
@@ -147,6 +155,9 @@ def _translations(path: Path) -> gettext.GNUTranslations:
     """The .po file read with Babel and handed to gettext as the .mo it would compile to.
     Fuzzy (unreviewed) translations are left out: English is never printed for them
     either, because the catalogue test fails on them."""
+    from babel.messages.mofile import write_mo
+    from babel.messages.pofile import read_po
+
     with path.open("rb") as handle:
         catalog = read_po(handle, locale=path.stem)
     data = io.BytesIO()
@@ -186,7 +197,7 @@ def extracted():
 def update(code: str) -> Path:
     """Bring ``locale/<code>.po`` up to date with the messages (new ones untranslated; for English
     the message itself). For maintainers: ``python -m handouts.i18n update es``."""
-    from babel.messages.pofile import write_po
+    from babel.messages.pofile import read_po, write_po
 
     template = extracted()
     path = catalogue_path(code)

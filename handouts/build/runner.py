@@ -20,6 +20,7 @@ from concurrent.futures import ProcessPoolExecutor, as_completed
 from concurrent.futures.process import BrokenProcessPool
 from dataclasses import dataclass, field, replace
 from pathlib import Path
+from typing import TYPE_CHECKING
 
 import jinja2
 
@@ -28,7 +29,6 @@ from ..atomic import write_atomically
 from ..errors import BuildError, InputError
 from ..page import templating
 from ..page.content import Cuts, footer_lines, plan
-from ..pdf import fit, render
 from ..record import review, translation
 from ..workspace import asset_refs, config
 from ..workspace.brand import DEFAULT, Brand, require_faces
@@ -36,6 +36,11 @@ from ..workspace.brand import load as load_brand
 from ..workspace.catalogue import Catalog, Drug
 from . import cache
 from .options import PAPERS, BuildOptions, made_date, output_file
+
+# pdf.fit and pdf.render bring WeasyPrint (most of a second to import): the functions that lay out
+# import them, so an unchanged rebuild, which lays nothing out, never loads it.
+if TYPE_CHECKING:
+    from ..pdf import fit, render
 
 
 @dataclass
@@ -89,6 +94,8 @@ def context(root: Path, options: BuildOptions, brand: Brand = DEFAULT, fits_from
     if paper not in PAPERS:
         # It goes into the page's CSS: only a known size may, never arbitrary text.
         raise InputError(None, f"paper must be one of {', '.join(PAPERS)}, not {paper!r}")
+    from ..pdf import render
+
     stylesheets = [assets.styles_dir() / "handout.css"]
     if brand.css:
         stylesheets.append(brand.css)
@@ -171,6 +178,8 @@ def fitted(drug: Drug, ctx: Context, made: dt.date | None = None, known: dict | 
     """The drug's handout laid out on exactly one page (or a BuildError). ``known``, or else the
     context's remembered fit for these very inputs, is laid out once; the fitter runs only when
     there is none, it cannot be read back, or it no longer gives one page."""
+    from ..pdf import fit
+
     problems = drug.problems
     if problems:
         raise BuildError(problems[0])
@@ -204,6 +213,8 @@ def layout_of(drug: Drug, ctx: Context, made: dt.date | None = None) -> fit.Layo
 def left_out_room(drug: Drug, ctx: Context, result: Result) -> list[fit.Trial]:
     """Each item the built page left out, laid out given back at the page's type (see
     ``fit.left_out_trials``): what `check` measures when a page with content left out has room."""
+    from ..pdf import fit
+
     cuts = _stored_cuts(result.fit)
     if cuts is None or not cuts.omitted:
         return []
@@ -211,6 +222,8 @@ def left_out_room(drug: Drug, ctx: Context, result: Result) -> list[fit.Trial]:
 
 
 def build_drug(drug: Drug, ctx: Context, known: dict | None = None) -> Result:
+    from ..pdf import render
+
     target = ctx.output / drug.filename
     ctx.renderer.reset_warnings()
     try:

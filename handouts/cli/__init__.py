@@ -8,17 +8,20 @@ import functools
 import json
 import sys
 from pathlib import Path
+from typing import TYPE_CHECKING
 
 import click
 
 from .. import __version__
-from ..build import runner
 from ..build.options import BuildOptions, option_table
 from ..errors import BuildError, InputError
-from ..workspace import catalogue, scaffold
 from ..workspace.brand import check_all as check_brands
-from ..workspace.extract import clinic_name, record_yaml, save_beside, saved_summary, workspace_of
 from . import views
+
+# Each command imports the stages it runs, so `--version`, `--help` and shell completion import no
+# reader, and only the commands that lay out pay for WeasyPrint (most of a second).
+if TYPE_CHECKING:
+    from ..workspace.catalogue import Catalog
 
 
 def workspace_option(func):
@@ -39,7 +42,9 @@ def json_option(func):
     return click.option("--json", "as_json", is_flag=True, help="Print machine-readable JSON (shape in README).")(func)
 
 
-def load_catalog(root: Path) -> catalogue.Catalog:
+def load_catalog(root: Path) -> Catalog:
+    from ..workspace import catalogue
+
     try:
         return catalogue.load(root)
     except InputError as error:
@@ -173,6 +178,8 @@ def extract(files: tuple[Path, ...], save: bool, translate_to: str | None, root:
                 raise UsageExit(str(error)) from None
             click.echo(("---\n" if n else "") + text, nl=False)
         return
+    from ..workspace.extract import clinic_name, record_yaml, save_beside, saved_summary, workspace_of
+
     failed = False
     printed = 0
     today = dt.date.today()
@@ -266,13 +273,15 @@ def build(root: Path, drugs: tuple[str, ...], send_to_printer: bool, printer: st
     Writes out/<drug>.pdf; prints one line per handout and a summary. Exits 1
     when any handout failed; the others are still made.
     """
+    from ..build import runner
+
     catalog = load_catalog(root)
     print_errors(catalog.errors)
     print_warnings(catalog.warnings)
     options = options_from(kwargs)
     try:
         total = len(runner.select(runner.in_language(root, catalog, options), drugs))
-        with progress_reporter(total) as report:
+        with progress_reporter(total, runner.describe) as report:
             results = runner.build(root, catalog, drugs, options, on_result=report,
                                          on_wait=lambda line: click.echo(line, err=True))
     except runner.Interrupted as stop:
@@ -303,16 +312,16 @@ def print_warnings(warnings: list[str]) -> None:
 
 
 @contextlib.contextmanager
-def progress_reporter(total: int):
-    """A progress bar on stderr at a terminal; plain lines, one per handout, anywhere else."""
+def progress_reporter(total: int, describe):
+    """A progress bar on stderr at a terminal; plain lines (describe(result)), one per handout, anywhere else."""
     lines: list[str] = []
     if not sys.stderr.isatty():
-        yield lambda result: click.echo(runner.describe(result))
+        yield lambda result: click.echo(describe(result))
         return
     try:
         with click.progressbar(length=total, label="Building", file=sys.stderr) as bar:
             def report(result):
-                lines.append(runner.describe(result))
+                lines.append(describe(result))
                 bar.update(1)
 
             yield report
@@ -437,7 +446,7 @@ def fetch(root: Path, drugs: tuple[str, ...], set_ids: tuple[str, ...], from_sou
     the only command that uses the network (addresses: [fetch] in handouts.toml).
     Exits 1 when anything could not be fetched; the rest is saved.
     """
-    from ..workspace import config
+    from ..workspace import catalogue, config
     from ..workspace.fetch import Fetcher, FetchError, fetch_one
     from ..workspace.fetch import wanted as wanted_labels
     try:
@@ -488,6 +497,8 @@ def init(folder: Path, brand_name: str):
     gives way to any document you add about the same drug), styles/brands/BRAND/,
     templates/ and handouts.toml, then prints the next steps.
     """
+    from ..workspace import scaffold
+
     try:
         steps = scaffold.init(folder, brand_name)
     except InputError as error:

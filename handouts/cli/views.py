@@ -5,10 +5,14 @@ The JSON shapes are documented in README.md and are a promise to scripts: add ke
 
 from __future__ import annotations
 
+from typing import TYPE_CHECKING
+
 from ..errors import InputError
 from ..record import Item, Source
 from ..record.fields import OTHER, SHOW_ORDER, by_tiers, names
-from ..workspace.catalogue import Catalog, Drug
+
+if TYPE_CHECKING:  # for the annotations only: the caller has loaded the catalogue
+    from ..workspace.catalogue import Catalog, Drug
 
 # The record's fields as `show` lists them: who was counted beside the side effects it is about; the
 # notes for the care team come after, marked as never printed.
