@@ -229,9 +229,3 @@ if __name__ == "__main__":
         print("usage: python -m handouts.i18n update LANG", file=sys.stderr)
         sys.exit(2)
 
-
-def chosen(root: Path, option: str | None) -> Language:
-    """The build's language: --lang, else ``lang`` in handouts.toml, else English."""
-    from .workspace import config
-
-    return language(option or config.load(root).lang)

@@ -22,6 +22,7 @@ from ..build import cache, packet, runner
 from ..build.options import BuildOptions
 from ..page import combined, templating
 from ..pdf.readback import fold
+from ..workspace import config
 from ..workspace.brand import Brand
 from ..workspace.catalogue import Catalog
 from . import bars, handout_check, roles
@@ -39,7 +40,7 @@ def check_packet(root: Path, catalog: Catalog, spec: packet.PacketSpec, options:
                  as_of: dt.date) -> tuple[Brand, list[DrugReport]]:
     """The packet's own report, then each drug's (as `handouts check` gives it)."""
     options = packet.merged_options(options, spec)
-    language = i18n.chosen(root, options.lang)
+    language = config.chosen_language(root, options.lang)
     drugs, _, title = packet.resolve(runner.in_language(root, catalog, options), spec, language)
     brand, reports = handout_check.check(root, catalog, [d.name for d in drugs], options, as_of)
     report = DrugReport(f"packet: {title}")

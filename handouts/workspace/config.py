@@ -7,6 +7,7 @@ from __future__ import annotations
 from dataclasses import dataclass, field
 from pathlib import Path
 
+from .. import i18n
 from ..errors import InputError
 from . import tomlfile
 
@@ -72,3 +73,8 @@ def _fetch(table, path: Path) -> FetchConfig:
     if "dailymed_url" in values and "{set_id}" not in values["dailymed_url"]:
         raise InputError(path, "fetch.dailymed_url must hold {set_id} where the label's set id goes")
     return FetchConfig(**values)
+
+
+def chosen_language(root: Path, option: str | None) -> i18n.Language:
+    """The build's language: --lang, else ``lang`` in handouts.toml, else English."""
+    return i18n.language(option or load(root).lang)
