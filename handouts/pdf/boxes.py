@@ -1,8 +1,9 @@
-"""The boxes of a WeasyPrint layout, read for measuring: the only place that reaches into them.
+"""The boxes of a WeasyPrint layout, for the fitters (fit.py, combined_fit.py) to measure.
 
-WeasyPrint has no public API for its layout's boxes. ``page._page_box`` and the boxes' own
-attributes (``children``, ``element``, ``element_tag``, ``style``, ``margin_height()``) are its
-internals, which is why pyproject.toml pins WeasyPrint below its next major version.
+WeasyPrint has no public API for its layout's boxes: ``page._page_box`` (read here only) and
+the boxes' attributes (``children``, ``element``, ``element_tag``, ``style``,
+``margin_height()``) are its internals, which is why pyproject.toml keeps WeasyPrint below its
+next major version. Only pdf/ reads them.
 """
 
 from __future__ import annotations
