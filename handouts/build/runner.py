@@ -31,7 +31,6 @@ from ..page.content import Cuts, effects, link, plan
 from ..pdf import fit, render
 from ..record import review, translation
 from ..rules import cuts as cut_rules
-from ..rules.cuts import footer_lines  # noqa: F401 - where tests and tools find it
 from ..workspace import asset_refs, config
 from ..workspace.brand import DEFAULT, Brand, require_faces
 from ..workspace.brand import load as load_brand
@@ -217,7 +216,7 @@ def layout_of(drug: Drug, ctx: Context, made: dt.date | None = None) -> PageLayo
     shown = effects(record)
     opens = link(record, brand.more_info_url, brand.clinic)
     # The note in the page's language, ending as the page ends it: what the fitter counts.
-    policy = cut_rules.priorities(record, shown, footer_lines(brand), (ctx.language or i18n.language()).gettext,
+    policy = cut_rules.priorities(record, shown, cut_rules.footer_lines(brand), (ctx.language or i18n.language()).gettext,
                                   bool(opens and opens.full_list))
     return PageLayout(drug, ctx, made or made_date(ctx.options), shown, policy)
 

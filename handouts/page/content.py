@@ -19,7 +19,7 @@ from ..i18n import N_
 from ..record import DrugRecord, Item, Source, record_language, review
 from ..rules import cuts as cut_rules
 from ..rules import overlap
-from ..rules.cuts import Cuts, LeftOut, footer_lines  # noqa: F401 - the page's names for them
+from ..rules.cuts import Cuts, LeftOut
 
 # A sign this short may share a line: in columns (a few of them), or running on (many).
 SHORT_SIGN = 48
