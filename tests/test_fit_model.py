@@ -13,10 +13,11 @@ import yaml
 
 from handouts.build import runner
 from handouts.build.options import BuildOptions
-from handouts.build.runner import footer_lines, plan
+from handouts.build.runner import plan
 from handouts.page import templating
-from handouts.page.content import Cuts, cut_order
+from handouts.page.content import Cuts
 from handouts.pdf import fit
+from handouts.rules import cuts as cut_rules
 from handouts.workspace import catalogue
 
 from .conftest import REPO
@@ -54,7 +55,7 @@ def long_record(seed: int) -> str:
 
 
 def layouts(root: Path):
-    """For each drug of the workspace: (drug, cut order, a layout function to measure)."""
+    """For each drug of the workspace: (drug, its cut policy, a layout function to measure)."""
     options = BuildOptions(jobs=1)
     ctx = runner.context(root, options, runner.chosen_brand(root, options))
     for drug in catalogue.load(root).drugs:
@@ -62,13 +63,11 @@ def layouts(root: Path):
             handout = plan(drug.record, cuts, dt.date(2026, 12, 2), ctx.brand.more_info_url, ctx.brand.clinic)
             page = templating.render(ctx.env, handout, ctx.brand, cuts, paper)
             return fit.measure_layout(ctx.renderer.layout(page, ctx.root))
-        yield drug, cut_order(drug.record, footer_lines(ctx.brand)), lay
+        yield drug, runner.layout_of(drug, ctx).policy, lay
 
 
-def model_of(drug, order, first: fit.Measure) -> fit._Model:
-    def note(omitted: frozenset[str]) -> int:
-        return len(fit.NOTE_TEXT.format("; ".join(Cuts(omitted=omitted).dropped(drug.record))))
-    return fit._model(first, order, note)
+def model_of(policy: cut_rules.Priorities, first: fit.Measure) -> fit._Model:
+    return fit._model(first, policy.order, lambda omitted: cut_rules.note_length(Cuts(omitted=omitted), policy))
 
 
 @pytest.fixture
@@ -85,12 +84,12 @@ def test_the_model_predicts_the_page_it_chooses_within_a_body_line(long_workspac
     one body line on most long pages and two on every one. (A miss costs a layout pass: the
     fitter corrects the model and tries again.)"""
     errors = []
-    for drug, order, lay in layouts(long_workspace):
+    for drug, policy, lay in layouts(long_workspace):
         first = lay(Cuts())
         if first.fits:
             continue
-        model = model_of(drug, order, first)
-        chosen = model.choose(order)
+        model = model_of(policy, first)
+        chosen = model.choose(policy.order)
         measured = lay(chosen)
         errors.append((drug.name, (model.predict(chosen.scale, chosen.omitted) - measured.needed) / fit._line(chosen)))
     assert len(errors) >= 6, errors  # the long made-up drugs and blinatumomab all need fitting
@@ -107,9 +106,9 @@ def test_lists_in_columns_are_balanced_again_as_weasyprint_balances_them(long_wo
     where WeasyPrint balances in ways the model does not follow). Half the items' height, the
     naive balance, misses most of them."""
     compared = columns = wrong = 0
-    for drug, order, lay in layouts(long_workspace):
+    for drug, policy, lay in layouts(long_workspace):
         full = lay(Cuts(), TALL)
-        model = model_of(drug, order, full)
+        model = model_of(policy, full)
         for scale in (0.95, 0.9, 0.85):
             small = lay(Cuts(scale=scale), TALL)
             # Lists and items without an id are named by element: pair them by their order.
@@ -139,7 +138,7 @@ def test_words_break_into_lines_as_weasyprint_breaks_them(long_workspace):
     gives the same paragraph at a smaller type: all but a rare line that only just fits.
     (Reminders are left to the test above: columns break them into pieces.)"""
     total = wrong = 0
-    for _drug, _order, lay in layouts(long_workspace):
+    for _drug, _policy, lay in layouts(long_workspace):
         full = lay(Cuts(), TALL)
         for scale in (0.95, 0.9, 0.85):
             small = lay(Cuts(scale=scale), TALL)

@@ -315,14 +315,14 @@ def test_a_combined_page_pages_too_long_is_laid_out_at_the_floor_at_once_with_th
     catalog = catalogue.load(root)
     spec = packet.PacketSpec(drugs=("alfamab", "betamab", "gammamab", "deltamab"), title="Long")
     passes = []
-    lay_out = packet.combined.lay_out
+    lay_out = packet.combined_fit.lay_out
 
     def counted(*args, **kwargs):
         laid = lay_out(*args, **kwargs)
         passes.append(laid.passes)
         return laid
 
-    monkeypatch.setattr(packet.combined, "lay_out", counted)
+    monkeypatch.setattr(packet.combined_fit, "lay_out", counted)
 
     def make(folder: str) -> bytes:
         result = packet.make(root, catalog, spec, BuildOptions(strict=True, output=root / folder, date=None))

@@ -16,6 +16,7 @@ from ..atomic import write_atomically
 from ..errors import BuildError, InputError
 from ..i18n import N_, words
 from ..page import combined, templating
+from ..pdf import combined_fit
 from ..pdf import render as pdf
 from ..record import review
 from ..record.slug import slug
@@ -201,7 +202,7 @@ def _page(ctx: Context, template: str, values: dict):
     return ctx.renderer.layout(markup, ctx.root)
 
 
-def _combined_page(ctx: Context, drugs: list[Drug], made: dt.date | None) -> combined.Laid:
+def _combined_page(ctx: Context, drugs: list[Drug], made: dt.date | None) -> combined_fit.Laid:
     entries = combined.entries(drugs, ctx.language)
     names = [combined.printed_name(d.name) for d in drugs]
     sign_text = " ".join(f"{e.title or ''} " + " ".join(s.text for s in e.signs) for e in entries)
@@ -217,7 +218,7 @@ def _combined_page(ctx: Context, drugs: list[Drug], made: dt.date | None) -> com
     def line_px(scale: float) -> float:
         return templating.URGENT_PT * scale * 1.25 * 4 / 3
 
-    return combined.lay_out(render, line_px, at_floor=len(sign_text) > FLOOR_PAGE_CHARS * PAGES_CLEARLY_TOO_LONG)
+    return combined_fit.lay_out(render, line_px, at_floor=len(sign_text) > FLOOR_PAGE_CHARS * PAGES_CLEARLY_TOO_LONG)
 
 
 def _slug(title: str) -> str:

@@ -28,8 +28,9 @@ from .. import assets, i18n
 from ..atomic import write_atomically
 from ..errors import BuildError, InputError
 from ..page import templating
-from ..page.content import Cuts, footer_lines, plan
+from ..page.content import Cuts, effects, link, plan
 from ..record import review, translation
+from ..rules import cuts as cut_rules
 from ..workspace import asset_refs, config
 from ..workspace.brand import DEFAULT, Brand, require_faces
 from ..workspace.brand import load as load_brand
@@ -102,7 +103,7 @@ def context(root: Path, options: BuildOptions, brand: Brand = DEFAULT, fits_from
     renderer = render.Renderer(
         stylesheets=stylesheets, roots=[root, assets.styles_dir(), assets.templates_dir()], strict=options.strict
     )
-    language = config.chosen_language(root, options.lang)
+    language = i18n.chosen(root, options.lang)
     fits = RememberedFits(root, brand, options, fits_from) if fits_from is not None else None
     return Context(root=root, options=options, brand=brand, renderer=renderer,
                    env=templating.environment(root, brand, language), language=language, fits=fits)
@@ -110,7 +111,7 @@ def context(root: Path, options: BuildOptions, brand: Brand = DEFAULT, fits_from
 
 def in_language(root: Path, catalog: Catalog, options: BuildOptions) -> Catalog:
     """The catalogue in the build's language: each drug's record in it, or a drug that fails saying so."""
-    return translation.localised(catalog, config.chosen_language(root, options.lang))
+    return translation.localised(catalog, i18n.chosen(root, options.lang))
 
 
 class RememberedFits:
@@ -174,17 +175,15 @@ def select(catalog: Catalog, names: tuple[str, ...] | list[str]) -> list[Drug]:
     return list(found.values())
 
 
-def fitted(drug: Drug, ctx: Context, made: dt.date | None = None, known: dict | None = None) -> fit.Fitted:
+def fitted(drug: Drug, ctx: Context, made: dt.date | None = None, known: dict | None = None,
+           layout: PageLayout | None = None) -> fit.Fitted:
     """The drug's handout laid out on exactly one page (or a BuildError). ``known``, or else the
     context's remembered fit for these very inputs, is laid out once; the fitter runs only when
-    there is none, it cannot be read back, or it no longer gives one page."""
+    there is none, it cannot be read back, or it no longer gives one page. ``layout``: the
+    drug's ``layout_of``, when the caller has it already."""
     from ..pdf import fit
 
-    problems = drug.problems
-    if problems:
-        raise BuildError(problems[0])
-
-    layout = layout_of(drug, ctx, made)
+    layout = layout or layout_of(drug, ctx, made)
     if known is None and ctx.fits is not None:
         known = ctx.fits.fit_of(drug)
     cuts = _stored_cuts(known)
@@ -195,19 +194,40 @@ def fitted(drug: Drug, ctx: Context, made: dt.date | None = None, known: dict | 
                 return fit.Fitted(document=document, html=page, cuts=cuts, passes=1, **known.get("measured", {}))
         except (TypeError, ValueError, AttributeError):
             pass  # fields a changed Cuts or Fitted no longer means: fit afresh
-    return fit.fit(drug.record, layout, footer_lines(ctx.brand))
+    return fit.fit(layout, layout.policy)
 
 
-def layout_of(drug: Drug, ctx: Context, made: dt.date | None = None) -> fit.Layout:
-    """The drug's page laid out with given cuts: what the fitter calls, once per pass."""
-    made = made or made_date(ctx.options)
+@dataclass
+class PageLayout:
+    """The drug's page laid out with given cuts: what the fitter calls, once per pass. What does
+    not change from pass to pass is worked out once, when it is made: the side effects the page
+    lists (overlap) and the cut policy, which the fitter takes as plain data."""
 
-    def layout(cuts: Cuts):
-        handout = plan(drug.record, cuts, made, ctx.brand.more_info_url, ctx.brand.clinic)
-        page = templating.render(ctx.env, handout, ctx.brand, cuts, ctx.paper)
-        return ctx.renderer.layout(page, ctx.root), page
+    drug: Drug
+    ctx: Context
+    made: dt.date | None
+    shown: list
+    policy: cut_rules.Priorities
 
-    return layout
+    def __call__(self, cuts: Cuts):
+        brand = self.ctx.brand
+        handout = plan(self.drug.record, cuts, self.made, brand.more_info_url, brand.clinic, self.shown)
+        page = templating.render(self.ctx.env, handout, brand, cuts, self.ctx.paper)
+        return self.ctx.renderer.layout(page, self.ctx.root), page
+
+
+def layout_of(drug: Drug, ctx: Context, made: dt.date | None = None) -> PageLayout:
+    """The drug's page, to lay out with any cuts (a BuildError for a drug that cannot be made)."""
+    problems = drug.problems
+    if problems:
+        raise BuildError(problems[0])
+    record, brand = drug.record, ctx.brand
+    shown = effects(record)
+    opens = link(record, brand.more_info_url, brand.clinic)
+    # The note in the page's language, ending as the page ends it: what the fitter counts.
+    policy = cut_rules.priorities(record, shown, cut_rules.footer_lines(brand), (ctx.language or i18n.language()).gettext,
+                                  bool(opens and opens.full_list))
+    return PageLayout(drug, ctx, made or made_date(ctx.options), shown, policy)
 
 
 def left_out_room(drug: Drug, ctx: Context, result: Result) -> list[fit.Trial]:
@@ -218,7 +238,8 @@ def left_out_room(drug: Drug, ctx: Context, result: Result) -> list[fit.Trial]:
     cuts = _stored_cuts(result.fit)
     if cuts is None or not cuts.omitted:
         return []
-    return fit.left_out_trials(layout_of(drug, ctx, ctx.options.date), drug.record, cuts, footer_lines(ctx.brand))
+    layout = layout_of(drug, ctx, ctx.options.date)
+    return fit.left_out_trials(layout, layout.policy, cuts)
 
 
 def build_drug(drug: Drug, ctx: Context, known: dict | None = None) -> Result:
@@ -227,7 +248,8 @@ def build_drug(drug: Drug, ctx: Context, known: dict | None = None) -> Result:
     target = ctx.output / drug.filename
     ctx.renderer.reset_warnings()
     try:
-        result = fitted(drug, ctx, ctx.options.date, known)
+        layout = layout_of(drug, ctx, ctx.options.date)
+        result = fitted(drug, ctx, ctx.options.date, known, layout)
         data = render.pdf_bytes(result.document, result.html)
         write_atomically(data, target)
     except (BuildError, InputError) as error:
@@ -241,7 +263,7 @@ def build_drug(drug: Drug, ctx: Context, known: dict | None = None) -> Result:
         return Result(drug.name, "failed", message="nested too deeply to lay out", from_inputs=False)
     return Result(
         drug.name, "built", target, passes=result.passes,
-        dropped=result.cuts.dropped(drug.record), scale=result.cuts.scale, empty_pt=result.empty_pt,
+        dropped=cut_rules.dropped(result.cuts, layout.policy), scale=result.cuts.scale, empty_pt=result.empty_pt,
         overdue=_overdue(drug, dt.date.today()), warnings=sorted(set(ctx.renderer.warnings)),
         digest=hashlib.sha256(data).hexdigest(),
         fit=stored_fit(result),
@@ -265,7 +287,7 @@ def chosen_brand(root: Path, options: BuildOptions) -> Brand:
     brand = load_brand(root, options.brand or config.load(root).brand)
     if options.strict:  # a weight the templates use with no face: bold text would print as regular
         require_faces(brand)
-    return brand.in_language(config.chosen_language(root, options.lang).code)
+    return brand.in_language(i18n.chosen(root, options.lang).code)
 
 
 class Interrupted(KeyboardInterrupt):

@@ -5,21 +5,18 @@ urgent signs of every drug are gathered by symptom group: groups whose titles sa
 ("Signs of an allergic reaction", "Allergic reaction") are one entry, and its signs are the union of
 the drugs' signs, split on the source's own separators ("rash; hives; itching" is three signs) and
 each kept once. Serious warnings stay whole. An entry names the drugs it comes from only when not
-every drug in the packet has it. ``entries`` makes that plain data; ``lay_out`` fits it to the page.
+every drug in the packet has it. ``entries`` makes that plain data; pdf/combined_fit.py fits it to the page.
 """
 
 from __future__ import annotations
 
 import re
-from collections.abc import Callable
 from dataclasses import dataclass, field
-
-from weasyprint import Document
 
 from ..i18n import N_, words
 from ..readers.text import item_key
+from ..rules import cuts
 from ..workspace.catalogue import Drug
-from .templating import MIN_SCALE
 
 OTHER_SIGNS = N_("Other signs")
 EMERGENCY_SIGNS = N_("Call 911 or get emergency help right away if you have")
@@ -31,14 +28,6 @@ _TITLE_PREFIX = re.compile(
 _BRACKETS = re.compile(r"\([^)]*\)")
 # The separators sources put between the signs of one group; a comma is not one ("red, swollen skin").
 _SEPARATORS = re.compile(r"\s*(?:;|\u2022|\n)\s*")
-
-# How the fitter estimates a smaller type: content height grows a little faster than type size.
-GROWTH = 1.2
-SAFETY = 0.985
-MAX_PASSES = 6
-# A page after a break holds at least this many lines' worth, or the break moves up.
-MIN_LAST_PAGE_LINES = 4
-
 
 @dataclass
 class Sign:
@@ -59,6 +48,11 @@ class Entry:
     untitled: bool = False  # signs no group holds, under OTHER_SIGNS
     emergency: bool = False  # the emergency tier ("call 911 if"), at the top; each sign names its drugs
     number: int = 0  # its place on the page, for the fitter's measures and a moved page break
+
+    @property
+    def id(self) -> str:
+        """Its element's id on the page, by which the fitter measures it."""
+        return cuts.entry_id(self.number)
 
 
 def printed_name(name: str) -> str:
@@ -173,91 +167,3 @@ def every_sign(drug: Drug) -> list[str]:
     record = drug.record
     return ([_whole(item) for item in emergency_signs(drug)] + [w.text for w in record.serious_warnings]
             + [s for item in record.urgent_signs for s in _signs_of(item)])
-
-
-# --- fitting ------------------------------------------------------------------------------
-
-
-@dataclass
-class Laid:
-    document: Document
-    html: str
-    scale: float
-    passes: int
-    break_before: int | None  # the entry a page break was moved to, so no page holds a line or two
-
-
-Render = Callable[[float, "int | None"], tuple[Document, str]]
-
-
-def lay_out(render: Render, line_px: Callable[[float], float], at_floor: bool = False) -> Laid:
-    """Shrink the type toward the floor until the page fits; at the floor, let it flow on,
-    breaking between entries (the stylesheet keeps each whole), and move the last break up when
-    the last page would hold only a line or two. ``render(scale, break_before)`` lays the page out."""
-    scale = MIN_SCALE if at_floor else 1.0
-    passes = 0
-    while True:
-        passes += 1
-        document, markup = render(scale, None)
-        if len(document.pages) == 1 or scale <= MIN_SCALE:
-            break
-        pages = _page_contents(document)
-        needed, available = sum(p.height for p in pages), pages[0].available
-        wanted = min(scale * (available / needed) ** (1 / GROWTH) * SAFETY, scale - 0.01)
-        scale = MIN_SCALE if passes >= MAX_PASSES - 1 else max(MIN_SCALE, wanted)
-        document = None  # a long page's layout is large: let it go before the next one
-    moved = None
-    if len(document.pages) > 1:
-        moved = _balanced_break(_page_contents(document), line_px(scale))
-        if moved is not None:
-            document = None
-            document, markup = render(scale, moved)
-            passes += 1
-    return Laid(document, markup, scale, passes, moved)
-
-
-@dataclass
-class _Page:
-    available: float  # px of content area
-    height: float  # px of content
-    entries: list[tuple[int, float]]  # (entry number, px) of the entries that start on this page
-
-
-def _page_contents(document: Document) -> list[_Page]:
-    pages = []
-    for page in document.pages:
-        box = page._page_box  # WeasyPrint has no public box API; fit.py measures the same way
-        found: dict[int, float] = {}
-        height = 0.0
-        for child in _walk(box):
-            if getattr(child, "element_tag", None) == "main" and not height:
-                height = child.margin_height()
-            element = getattr(child, "element", None)
-            ident = element.get("id", "") if element is not None else ""
-            if ident.startswith("entry-") and int(ident[6:]) not in found:  # its outermost box
-                found[int(ident[6:])] = child.margin_height()
-        pages.append(_Page(box.height, height, list(found.items())))
-    return pages
-
-
-def _walk(box):
-    yield box
-    for child in getattr(box, "children", ()):
-        yield from _walk(child)
-
-
-def _balanced_break(pages: list[_Page], line: float) -> int | None:
-    """The entry to start the last page with, when the last page holds less than a few lines:
-    about half of the last two pages' entries go after it."""
-    if len(pages) < 2 or pages[-1].height >= MIN_LAST_PAGE_LINES * line:
-        return None
-    before = pages[-2].entries
-    if len(before) < 2:
-        return None
-    target = (sum(h for _, h in before) + pages[-1].height) / 2
-    moved = 0.0
-    for index in range(len(before) - 1, 0, -1):
-        moved += before[index][1]
-        if moved + pages[-1].height >= target:
-            return before[index][0]
-    return before[1][0]

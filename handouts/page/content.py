@@ -3,9 +3,9 @@
 ``plan`` turns a drug record into a ``Handout``: plain data for the templates,
 with the urgent signs grouped by how common they are and short signs packed to
 run inline, and the side effects the urgent tiers already name taken out (see
-overlap.py). ``Cuts`` says what the fitter took out to make the page fit; urgent
-content and the must-keep reminders are never in it. ``cut_order`` is the order
-in which content goes when the page is too full (see README "The page").
+overlap.py). ``Cuts`` says what the fitter took out to make the page fit; what may
+go, in what order, and how the page says so is the policy in rules/cuts.py (see
+README "The page"). Each element the fitter knows carries the id cuts.py makes.
 """
 
 from __future__ import annotations
@@ -17,7 +17,9 @@ from urllib.parse import urlparse
 
 from ..i18n import N_
 from ..record import DrugRecord, Item, Source, record_language, review
+from ..rules import cuts as cut_rules
 from ..rules import overlap
+from ..rules.cuts import Cuts, LeftOut
 
 # A sign this short may share a line: in columns (a few of them), or running on (many).
 SHORT_SIGN = 48
@@ -55,44 +57,14 @@ class Line:
     title: str | None = None
     frequency: str | None = None
     pointer: str | None = None  # the urgent wording of a worse form of this side effect
+    id: str = ""  # its element's id (cut_rules.effect_id or reminder_id of the index)
 
 
 @dataclass
 class EffectGroup:
     label: str | None  # how common, when the source words it ("More common"); None otherwise
     items: list[Line]
-
-
-HOW = "how"
-# The brand's lines in the footer (address, note): reference, not advice, so they give way
-# right after how it works.
-FOOTER_NOTE, FOOTER_ADDRESS = "ft-note", "ft-address"
-# The "Say it:" line: the last thing to go, before a page with every must-keep reminder fails.
-SAY = "say"
-# Reminders kept like urgent content: a call-now instruction, pump or line care, pregnancy and
-# contraception, driving (and the same in a Spanish record: llame, bomba, embarazo, ...).
-_MUST_KEEP = re.compile(
-    r"\bcall\b|\bpump|catheter|\bIV line|\bline care|\bport\b|pregnan|contracept|birth control|"
-    r"breastfe|\bdriv|\bllam[ae]|\bbomba|catéter|\bvía intravenosa|\bpuerto\b|embaraz|anticoncep|"
-    r"amamant|lactancia|\bconduc(?:ir|e|a)\b|\bmanej(?:ar|e)\b", re.I)
-
-
-def must_keep(reminder: Item) -> bool:
-    return bool(_MUST_KEEP.search(f"{reminder.title or ''} {reminder.text}"))
-
-
-# What a must-keep reminder is about, in the words the page's "left out" note uses.
-# Marked for the catalogue: the page prints each in its own language.
-_TOPICS = ((N_("pregnancy"), r"pregnan|contracept|birth control|embaraz|anticoncep"),
-           (N_("breastfeeding"), r"breastfe|amamant|lactancia"), (N_("driving"), r"\bdriv|\bconduc(?:ir|e|a)\b|\bmanej(?:ar|e)\b"),
-           (N_("your pump or IV line"), r"\bpump|catheter|\bIV line|\bline care|\bport\b|\bbomba|catéter|"
-                                        r"\bvía intravenosa|\bpuerto\b"),
-           (N_("when to call"), r"\bcall\b|\bllam[ae]"))
-
-
-def must_keep_topics(reminders: list[Item]) -> list[str]:
-    text = " ".join(f"{r.title or ''} {r.text}" for r in reminders)
-    return [topic for topic, pattern in _TOPICS if re.search(pattern, text, re.I)]
+    id: str = ""  # its list's id, for the fitter: "se-list-0"
 
 
 def effects(record: DrugRecord) -> list[overlap.Effect]:
@@ -100,116 +72,14 @@ def effects(record: DrugRecord) -> list[overlap.Effect]:
     return overlap.resolve(record).shown
 
 
-def footer_lines(brand) -> tuple[str, ...]:
-    """The brand's footer lines the fitter may leave out: only those the brand prints."""
-    return tuple(i for i, present in ((FOOTER_NOTE, brand.footer), (FOOTER_ADDRESS, brand.clinic)) if present)
-
-
-def last_resort(record: DrugRecord) -> list[str]:
-    """The must-keep reminders (pregnancy, driving, line care), last first: left out only when
-    the page cannot hold them with the urgent content even at the smallest type, which would
-    otherwise leave the patient with no handout at all. The page then names each one."""
-    return [f"rm-{n}" for n in reversed(range(len(record.reminders))) if must_keep(record.reminders[n])]
-
-
 def cut_order(record: DrugRecord, footer: tuple[str, ...] = ()) -> list[str]:
-    """Ids of the content the fitter may leave out, first to go first.
-
-    How it works goes first, then the brand's footer note and address line; then side effects that point to a worse form in the urgent
-    box (the box already tells the patient when to call); then the tails of the side effects
-    and of the optional reminders in turn, the longer list first, so neither section
-    vanishes while the other stays whole; the "Say it:" line last of all. Urgent content is
-    never in it, nor are must-keep reminders (see ``last_resort``)."""
-    order = [HOW] if record.how_it_works else []
-    order += list(footer)
-    shown = effects(record)
-    order += [f"se-{n}" for n in reversed(range(len(shown))) if shown[n].pointer]
-    tails = {
-        "se": [f"se-{n}" for n in range(len(shown)) if not shown[n].pointer],
-        "rm": [f"rm-{n}" for n, r in enumerate(record.reminders) if not must_keep(r)],
-    }
-    while tails["se"] or tails["rm"]:
-        prefix = "rm" if len(tails["rm"]) >= len(tails["se"]) else "se"
-        order.append(tails[prefix].pop())
-    if record.pronunciation:
-        order.append(SAY)
-    return order
+    """Ids of the content the fitter may leave out, first to go first (``cut_rules.priorities``)."""
+    return cut_rules.priorities(record, footer=footer).order
 
 
 def item_name(record: DrugRecord, item_id: str) -> str:
     """What a cut item is, for a reviewer: "side effect 'Headache'", "how it works"."""
-    names = {HOW: "how it works", SAY: "how to say its name", FOOTER_ADDRESS: "the clinic's address",
-             FOOTER_NOTE: "the clinic's note"}
-    if item_id in names:
-        return names[item_id]
-    kind, _, number = item_id.partition("-")
-    items = [e.item for e in effects(record)] if kind == "se" else record.reminders
-    item = items[int(number)]
-    return f"{'side effect' if kind == 'se' else 'reminder'} {item.title or item.text[:40]!r}"
-
-
-@dataclass(frozen=True)
-class Cuts:
-    """What the fitter changed: the type scale and the low-priority content left out (by id)."""
-
-    scale: float = 1.0
-    omitted: frozenset[str] = frozenset()
-
-    @property
-    def how_it_works(self) -> bool:
-        return HOW not in self.omitted
-
-    def dropped(self, record: DrugRecord) -> list[str]:
-        """Plain names of what is not on the page, for the page note and the report."""
-        out = []
-        if HOW in self.omitted and record.how_it_works:
-            out.append("how it works")
-        if FOOTER_ADDRESS in self.omitted:
-            out.append("the clinic's address")
-        if FOOTER_NOTE in self.omitted:
-            out.append("the clinic's note")
-        if SAY in self.omitted:
-            out.append("how to say its name")
-        for prefix, total, name in (("se", len(effects(record)), "side effects"),
-                                    ("rm", len(record.reminders), "safety reminders")):
-            gone = sum(i.startswith(prefix + "-") for i in self.omitted)
-            if gone:
-                out.append(f"{gone} of {total} {name}")
-        topics = must_keep_topics([r for n, r in enumerate(record.reminders)
-                                   if f"rm-{n}" in self.omitted and must_keep(r)])
-        if topics:
-            out.append("ask your care team about " + ", ".join(topics))
-        return out
-
-
-@dataclass
-class LeftOut:
-    """One kind of content the fitter left out, for the page's note, in the page's language."""
-
-    what: str  # "how", "address", "note", "say", "side_effects", "reminders" or "ask" (must-keep topics)
-    gone: int = 0
-    total: int = 0
-    topics: tuple[str, ...] = ()  # for "ask": what to ask the care team about (catalogue messages)
-
-
-def left_out(cuts: Cuts, record: DrugRecord) -> list[LeftOut]:
-    out = []
-    if HOW in cuts.omitted and record.how_it_works:
-        out.append(LeftOut("how"))
-    if FOOTER_ADDRESS in cuts.omitted:
-        out.append(LeftOut("address"))
-    if FOOTER_NOTE in cuts.omitted:
-        out.append(LeftOut("note"))
-    if SAY in cuts.omitted:  # the "Say it:" line, where the fitter may leave it out
-        out.append(LeftOut("say"))
-    for prefix, total, what in (("se", len(effects(record)), "side_effects"), ("rm", len(record.reminders), "reminders")):
-        gone = sum(i.startswith(prefix + "-") for i in cuts.omitted)
-        if gone:
-            out.append(LeftOut(what, gone, total))
-    topics = must_keep_topics([r for n, r in enumerate(record.reminders) if f"rm-{n}" in cuts.omitted and must_keep(r)])
-    if topics:
-        out.append(LeftOut("ask", topics=tuple(topics)))
-    return out
+    return cut_rules.priorities(record).name(item_id)
 
 
 @dataclass
@@ -260,6 +130,14 @@ class Handout:
     studied: str | None = None  # who the studies behind the printed numbers counted, where a source says
 
     @property
+    def ids(self) -> dict[str, str]:
+        """The ids the templates give the elements the fitter measures and cuts (cut_rules)."""
+        return {"how": cut_rules.HOW, "say": cut_rules.SAY, "address": cut_rules.FOOTER_ADDRESS,
+                "note": cut_rules.FOOTER_NOTE, "footer": cut_rules.FOOTER, "footer_text": cut_rules.FOOTER_TEXT,
+                "qr": cut_rules.QR, "dropped": cut_rules.DROPPED, "common": cut_rules.COMMON,
+                "reminders": cut_rules.REMINDERS, "reminder_list": cut_rules.list_id(cut_rules.REMINDER, 0)}
+
+    @property
     def urgent_text(self) -> str:
         """All urgent words on the page, for the template to ask what they mention."""
         items = self.emergency + self.warnings + [s for g in self.urgent for s in g.titled + g.sentences + g.short]
@@ -272,29 +150,35 @@ class Handout:
 
 
 def plan(record: DrugRecord, cuts: Cuts, made: dt.date | None = None,
-         more_info_url: str | None = None, clinic: str | None = None) -> Handout:
-    visible = [(n, e.item, e.pointer) for n, e in enumerate(effects(record)) if f"se-{n}" not in cuts.omitted]
-    shown = [Line(n, item.text, item.title, item.frequency, pointer) for n, item, pointer in visible]
+         more_info_url: str | None = None, clinic: str | None = None,
+         shown: list[overlap.Effect] | None = None) -> Handout:
+    """The page with ``cuts`` made. ``shown``: the side effects it lists, when the caller resolved
+    them once for every pass (``effects``)."""
+    shown = effects(record) if shown is None else shown
+    policy = cut_rules.priorities(record, shown)
+    visible = [(n, e.item, e.pointer) for n, e in enumerate(shown) if cut_rules.effect_id(n) not in cuts.omitted]
+    lines = [Line(n, item.text, item.title, item.frequency, pointer, cut_rules.effect_id(n)) for n, item, pointer in visible]
     return Handout(
         record=record,
         title=_capitalise(record.generic_name),
         brands=record.brand_names,
-        pronunciation=record.pronunciation.text if record.pronunciation and SAY not in cuts.omitted else None,
+        pronunciation=record.pronunciation.text if record.pronunciation and cut_rules.SAY not in cuts.omitted else None,
         treats=_treats(record),
         warnings=list(record.serious_warnings),
         urgent=group_signs(record.urgent_signs),
-        side_effects=group_side_effects(shown),
-        reminders=[Line(n, r.text, r.title) for n, r in enumerate(record.reminders) if f"rm-{n}" not in cuts.omitted],
+        side_effects=group_side_effects(lines),
+        reminders=[Line(n, r.text, r.title, id=cut_rules.reminder_id(n)) for n, r in enumerate(record.reminders)
+                   if cut_rules.reminder_id(n) not in cuts.omitted],
         how_it_works=record.how_it_works.text if record.how_it_works and cuts.how_it_works else None,
         uses=list(record.uses),
-        dropped=cuts.dropped(record),
-        left_out=left_out(cuts, record),
+        dropped=cut_rules.dropped(cuts, policy),
+        left_out=cut_rules.left_out(cuts, policy),
         sources=_source_lines(record.sources),
         link=link(record, more_info_url, clinic),
         made=made,
         language=record_language(record).replace("_", "-"),
-        clinic_address=FOOTER_ADDRESS not in cuts.omitted,
-        clinic_note=FOOTER_NOTE not in cuts.omitted,
+        clinic_address=cut_rules.FOOTER_ADDRESS not in cuts.omitted,
+        clinic_note=cut_rules.FOOTER_NOTE not in cuts.omitted,
         emergency=list(record.emergency_signs),
         studied=_studied(record, [item for _, item, _ in visible]),
     )
@@ -393,7 +277,10 @@ def group_side_effects(lines: list[Line]) -> list[EffectGroup]:
         label = line.frequency if line.frequency and not _PERCENT.fullmatch(line.frequency) else None
         shown = FREQUENCY_LABELS.get(label, label) if label else None
         groups.setdefault(shown, EffectGroup(shown, [])).items.append(line)
-    return sorted(groups.values(), key=_group_rank)
+    ordered = sorted(groups.values(), key=_group_rank)
+    for n, group in enumerate(ordered):
+        group.id = cut_rules.list_id(cut_rules.EFFECT, n)
+    return ordered
 
 
 _PERCENT = re.compile(r"\s*\d+(?:\.\d+)?\s*%\s*")

@@ -12,9 +12,11 @@ from pathlib import Path
 
 import jinja2
 import jinja2.bccache
+from markupsafe import Markup, escape
 
 from .. import assets, i18n
 from ..errors import InputError
+from ..rules import cuts
 from ..workspace.brand import Brand
 from . import qr, sandbox
 from .content import Cuts, Handout, percent_words
@@ -59,6 +61,14 @@ def add_language(env: jinja2.Environment, language: i18n.Language) -> None:
     env.filters["all_of"] = language.all_of
     env.filters["translated"] = lambda messages: [language.gettext(m) for m in messages]
     env.filters["mentions_fever"] = language.mentions_fever
+    env.filters["left_out_note"] = lambda items, full_list: left_out_note(items, full_list, language)
+
+
+def left_out_note(items: list, full_list: bool, language: i18n.Language) -> Markup:
+    """The "Not on this page" note, worded by cuts.note as the fitter counts it: the catalogue's
+    words as they are, the numbers and topics filled in escaped (as Jinja's ``_()`` fills them)."""
+    left = [cuts.LeftOut(i["what"], i["gone"], i["total"], tuple(i["topics"])) for i in items]
+    return Markup(cuts.note(left, language.gettext, bool(full_list), quote=escape))
 
 
 class _FolderLoader(jinja2.FileSystemLoader):

@@ -7,12 +7,14 @@ sets it again at any type size and with any items left out: each paragraph's wor
 broken into lines again at that size, and each list's columns are balanced again from its
 items, the way WeasyPrint balances them. The model chooses the largest type at which the
 content that is never cut fits, at most full size, and then gives back whole items in
-priority order while it says they fit (see ``handout.cut_order``). Each choice is checked by
+priority order while it says they fit (see ``rules.cuts.priorities``). Each choice is checked by
 a real layout, which also corrects the model: one that overflows chooses again, one that fits
 with a body line or more empty while something is left out gives back more (twice at most),
 and a give back that overflows leaves the last layout that fitted standing. A give back starts
 from the fitted page's own cuts (nothing it kept is cut again). The model counts the "not on
-this page" note's lines from its text and drops a group's heading with its last item.
+this page" note's lines from the words the page prints (``rules.cuts.note_length``) and drops a
+group's heading with its last item. The drug's cut policy comes in worked out once, as plain data
+(``rules.cuts.Priorities``): the fitter never asks the planner again.
 
 Urgent content and the must-keep reminders are never cut: if they alone cannot fit at the
 smallest type, the drug fails with the overflow.
@@ -30,9 +32,10 @@ from weasyprint.formatting_structure.boxes import LineBox, TextBox
 from weasyprint.text.line_break import create_layout, line_size
 
 from ..errors import BuildError
-from ..page.content import Cuts, cut_order, last_resort
 from ..page.templating import BODY_PT, MIN_SCALE
-from ..record import DrugRecord
+from ..rules import cuts as cut_rules
+from ..rules.cuts import Cuts, Priorities
+from . import boxes
 
 # Aim a little under the page so rounding and line breaks do not push one line over.
 SAFETY = 0.995
@@ -57,7 +60,6 @@ CONTENT_ALLOWANCE = 1.0 / 12
 PT_PER_PX = 0.75
 MM_PER_PX = 25.4 / 96
 LINE_HEIGHT = 1.25  # styles/handout.css: html line-height
-NOTE_TEXT = "Not on this page, for room: {}. Ask your care team for them."
 NOTE_RULE = 4.0  # px of the note's rule and the space under it (styles/handout.css: .dropped)
 LINE_FILL = 0.93  # how full a wrapped line is, where a paragraph has one line to tell
 
@@ -151,7 +153,7 @@ class Measure:
             return self.heights.get(item_id, 0.0)
         prefix = item_id.split("-")[0] + "-"
         items = [v for k, v in self.heights.items() if k.startswith(prefix) and k[len(prefix):].isdigit()]
-        lists = [v for k, v in self.heights.items() if k.startswith(prefix + "list")]
+        lists = [v for k, v in self.heights.items() if k.startswith(prefix) and cut_rules.is_list(k)]
         ratio = (sum(lists) or sum(items)) / sum(items) if items and sum(items) else 1.0
         return self.heights.get(item_id, 0.0) * ratio
 
@@ -159,9 +161,9 @@ class Measure:
 Layout = Callable[[Cuts], tuple[Document, str]]
 
 # Sections that vanish, heading and all, when every item in them is left out.
-_SECTIONS = {"se-": "common", "rm-": "reminders"}
+_SECTIONS = cut_rules.SECTIONS
 # Items in the footer, which keeps its size whatever the type scale.
-_FIXED = "ft-"
+_FIXED = cut_rules.FOOTER_ITEM
 
 
 @dataclass
@@ -346,24 +348,26 @@ class _Model:
         return low
 
 
-def fit(record: DrugRecord, layout: Layout, footer: tuple[str, ...] = ()) -> Fitted:
-    order = cut_order(record, footer)
+def fit(layout: Layout, policy: Priorities) -> Fitted:
+    """The page laid out to fill one page, cutting by ``policy`` (the drug's, worked out once)."""
     document, html = layout(Cuts())
     first = (document, html, measure_layout(document))
+    lengths: dict[frozenset[str], int] = {}
 
     def note(omitted: frozenset[str]) -> int:
-        # templates/_dropped.html: the note names what is left out
-        return len(NOTE_TEXT.format("; ".join(Cuts(omitted=omitted).dropped(record))))
+        # The note the page prints names what is left out: as long as its words in the page's language.
+        if omitted not in lengths:
+            lengths[omitted] = cut_rules.note_length(Cuts(omitted=omitted), policy)
+        return lengths[omitted]
 
     try:
-        return _fit(layout, order, first, note)
+        return _fit(layout, policy.order, first, note)
     except _Overflow as overflow:
-        last = last_resort(record)
-        if not last:
+        if not policy.last_resort:
             raise BuildError(str(overflow)) from None
     # Must-keep reminders may go too, named on the page, rather than no handout at all.
     try:
-        return _fit(layout, order + last, first, note)
+        return _fit(layout, policy.order + policy.last_resort, first, note)
     except _Overflow as overflow:
         raise BuildError(str(overflow)) from None
 
@@ -380,11 +384,11 @@ class Trial:
         return self.overflow <= 0.0
 
 
-def left_out_trials(layout: Layout, record: DrugRecord, cuts: Cuts, footer: tuple[str, ...] = ()) -> list[Trial]:
+def left_out_trials(layout: Layout, policy: Priorities, cuts: Cuts) -> list[Trial]:
     """Whether the room a fitted page left could hold anything it left out, told by real layouts
     rather than the model: each item left out, highest priority first, given back at the page's
     type with every item it outranks left out too (it would take their place). One layout each."""
-    order = cut_order(record, footer) + last_resort(record)
+    order = policy.order + policy.last_resort
     trials = []
     for rank in reversed(range(len(order))):
         item = order[rank]
@@ -474,7 +478,7 @@ def _model(measure: Measure, order: list[str], note: Callable[[frozenset[str]], 
         # Only a section whose every item may go can vanish, heading and all.
         if section in measure.heights and every and all(k in savings for k in every):
             sections[section] = max(0.0, measure.heights[section] - sum(savings[k] for k in every))
-    fixed = measure.heights.get("footer", 0.0)
+    fixed = measure.heights.get(cut_rules.FOOTER, 0.0)
     lists: dict[str, tuple[list[tuple[str, float]], float]] = {}
     for item, list_id in measure.lists.items():
         if list_id in measure.heights and item in measure.heights:
@@ -491,7 +495,7 @@ def _model(measure: Measure, order: list[str], note: Callable[[frozenset[str]], 
             owned.setdefault(paragraph.owner, []).append(paragraph)
     # The "not on this page" note: a line or two.
     return _Model(measure.needed - fixed, fixed, savings, sections, 1.6 * _line(Cuts()), measure.available, lists,
-                  measure.heights.get("footer-text", 0.0), measure.heights.get("qr", 0.0),
+                  measure.heights.get(cut_rules.FOOTER_TEXT, 0.0), measure.heights.get(cut_rules.QR, 0.0),
                   paragraphs=measure.lines, owned=owned, counts=measure.columns, note_chars=note, rows=measure.rows, labels=measure.labels,
                   split=measure.split,
                   px_per_char=measure.text[1] / measure.text[0] if measure.text[0] else 0.0, width=measure.width)
@@ -605,17 +609,15 @@ def measure_layout(document: Document) -> Measure:
     needed = 0.0
     available = 0.0
     for page in document.pages:
-        page_box = page._page_box
-        available = page_box.height
-        # The page's other children are margin boxes: not part of the flow.
-        for root in (b for b in page_box.children if getattr(b, "element_tag", None) == "html"):
+        available = boxes.page_box(page).height
+        for root in boxes.roots(page):
             needed += _flow_height(root)
             page_heights: dict[str, float] = {}
             _collect_heights(root, page_heights, lists, columns)
             for key, value in page_heights.items():
                 heights[key] = heights.get(key, 0.0) + value
             on_page.append(set(page_heights))
-            main = _find(root, "main")
+            main = boxes.find(root, "main")
             if main is not None:
                 _collect_lines(main, paragraphs, text)
             if main is not None:
@@ -636,7 +638,7 @@ def _collect_labels(box, labels: dict[str, float]) -> None:
     for child in getattr(box, "children", ()):
         element = getattr(child, "element", None)
         element_id = element.get("id") if element is not None else None
-        if element_id and "-list" in element_id and before is not None:
+        if element_id and cut_rules.is_list(element_id) and before is not None:
             labels[element_id] = labels.get(element_id, 0.0) + before.margin_height()
         before = child if getattr(child, "element_tag", None) in ("h3", "h4") and not element_id else None
         _collect_labels(child, labels)
@@ -655,9 +657,9 @@ def _collect_lines(box, out: list, text: list, weight: float = 1.0, owner: str =
         gap = box.style["font_size"] if gap == "normal" else gap.value if getattr(gap, "unit", None) == "px" else 0.0
         weight, outer = weight / count, (outer - (count - 1) * gap) / count
     key = _key(box, current_list) if getattr(box, "element", None) is not None else None
-    if key and "-list" in key:
+    if key and cut_rules.is_list(key):
         current_list = key
-    elif key and key.split("-")[-1].isdigit():
+    elif key and cut_rules.is_item(key):
         owner = key
     if key:
         within = within | {key}
@@ -764,22 +766,12 @@ def _flow_height(root) -> float:
     """Height of the content on one page: the parts of <main> and the footer, not the page's
     filled height, which would count the gap a page break leaves (or the room above the
     footer) as content."""
-    main = _find(root, "main")
+    main = boxes.find(root, "main")
     if main is None:
         return root.margin_height()
-    footer = _find(root, "footer")
+    footer = boxes.find(root, "footer")
     return sum(child.margin_height() for child in getattr(main, "children", ())) + (
         footer.margin_height() if footer is not None else 0.0)
-
-
-def _find(box, tag: str):
-    if getattr(box, "element_tag", None) == tag:
-        return box
-    for child in getattr(box, "children", ()):
-        found = _find(child, tag)
-        if found is not None:
-            return found
-    return None
 
 
 def _collect_heights(box, heights: dict[str, float], lists: dict[str, str], columns: dict[str, int],
@@ -795,10 +787,10 @@ def _collect_heights(box, heights: dict[str, float], lists: dict[str, str], colu
         key = _key(box, current_list)
         if key:
             heights[key] = heights.get(key, 0.0) + box.margin_height()
-            if "-list" in key:
+            if cut_rules.is_list(key):
                 current_list = key
                 columns[key] = _column_count(box)
-            elif current_list and key.split("-")[-1].isdigit():
+            elif current_list and cut_rules.is_item(key):
                 lists.setdefault(key, current_list)
     for child in getattr(box, "children", ()):
         _collect_heights(child, heights, lists, columns, element, current_list)
@@ -812,7 +804,7 @@ def _key(box, current_list: str | None) -> str | None:
     if element.get("id"):
         return element.get("id")
     if _column_count(box) > 1:
-        return f"cols{id(element)}-list"
+        return f"cols{id(element)}{cut_rules.LIST}"
     if current_list and current_list.startswith("cols") and getattr(box, "element_tag", None) == "li":
         return f"cols{id(element)}-0"
     return None
