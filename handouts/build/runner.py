@@ -103,7 +103,7 @@ def context(root: Path, options: BuildOptions, brand: Brand = DEFAULT, fits_from
     renderer = render.Renderer(
         stylesheets=stylesheets, roots=[root, assets.styles_dir(), assets.templates_dir()], strict=options.strict
     )
-    language = i18n.chosen(root, options.lang)
+    language = config.chosen_language(root, options.lang)
     fits = RememberedFits(root, brand, options, fits_from) if fits_from is not None else None
     return Context(root=root, options=options, brand=brand, renderer=renderer,
                    env=templating.environment(root, brand, language), language=language, fits=fits)
@@ -111,7 +111,7 @@ def context(root: Path, options: BuildOptions, brand: Brand = DEFAULT, fits_from
 
 def in_language(root: Path, catalog: Catalog, options: BuildOptions) -> Catalog:
     """The catalogue in the build's language: each drug's record in it, or a drug that fails saying so."""
-    return translation.localised(catalog, i18n.chosen(root, options.lang))
+    return translation.localised(catalog, config.chosen_language(root, options.lang))
 
 
 class RememberedFits:
@@ -287,7 +287,7 @@ def chosen_brand(root: Path, options: BuildOptions) -> Brand:
     brand = load_brand(root, options.brand or config.load(root).brand)
     if options.strict:  # a weight the templates use with no face: bold text would print as regular
         require_faces(brand)
-    return brand.in_language(i18n.chosen(root, options.lang).code)
+    return brand.in_language(config.chosen_language(root, options.lang).code)
 
 
 class Interrupted(KeyboardInterrupt):
