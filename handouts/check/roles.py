@@ -18,6 +18,7 @@ import jinja2
 
 from .. import i18n
 from ..errors import InputError
+from ..rules import cuts
 
 
 @dataclass(frozen=True)
@@ -26,6 +27,9 @@ class Role:
     template: str
     element: str  # an attribute only that element carries, as the template writes it
     words: int = 4  # how many of its first words are looked for in the page's text
+    # The message the element prints when it is not the template's to word: the "left out" note is
+    # worded by the cut rules (rules/cuts.py), the one home of its words, not by _dropped.html.
+    fixed: str = ""
 
 
 # A phrase broken over two lines is not found among the glyphs (a line break prints no space):
@@ -37,8 +41,8 @@ URGENT = Role("urgent heading", "_urgent.html", 'id="urgent-heading"', 6)
 OTHERS = (Role("side effects heading", "_side_effects.html", 'id="common-heading"'),
           Role("reminders heading", "_reminders.html", 'id="reminders-heading"'),
           Role("how it works heading", "_how_it_works.html", 'id="how-heading"'),
-          Role("left out note", "_dropped.html", 'id="dropped"'))
-FOOTER = Role("footer", "_footer.html", 'id="footer"', 6)
+          Role("left out note", "_dropped.html", 'id="{{ h.ids.dropped }}"', fixed=cuts.NOTE_START))
+FOOTER = Role("footer", "_footer.html", 'id="{{ h.ids.footer }}"', 6)
 # The packet's combined page: its emergency line, above every sign.
 EMERGENCY_LINE = Role("emergency line", "packet_urgent.html", 'class="emergency combined-emergency"')
 
@@ -70,6 +74,8 @@ def phrase(env: jinja2.Environment, role: Role, language: i18n.Language | None) 
 
 def message(env: jinja2.Environment, role: Role) -> str:
     """The message ``role``'s element prints: in the template the page uses, else the built-in one."""
+    if role.fixed:
+        return role.fixed
     for name in (role.template, f"builtin/{role.template}"):
         try:
             source, _, _ = env.loader.get_source(env, name)
