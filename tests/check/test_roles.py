@@ -5,11 +5,15 @@ from __future__ import annotations
 
 import json
 
+import pytest
 import yaml
 from click.testing import CliRunner
 
-from handouts import assets
+from handouts import assets, i18n
+from handouts.check import roles
 from handouts.cli import cli
+from handouts.page import templating
+from handouts.workspace.brand import DEFAULT
 
 SOURCE = {"publisher": "Test Press", "url": "https://example.org/x", "license": "public_domain",
           "last_reviewed": "2025-12-01", "review_frequency": "annually"}
@@ -32,3 +36,14 @@ def test_a_reworded_urgent_heading_is_still_found_first_and_measured(make_worksp
     for name in ("urgent block first (text)", "urgent block first (tags)", "smallest urgent type"):
         assert figures[name]["status"] == "pass", figures[name]
     assert "none found" not in figures["smallest urgent type"]["value"]
+
+
+@pytest.mark.parametrize("code", ["en", "es"])
+def test_every_part_of_the_built_in_page_has_words_to_be_found_by(tmp_path, code):
+    """An element check cannot find gives no words, and no words match everywhere: the footer's
+    type would be taken for the body's (this happened when the templates' ids became data)."""
+    language = i18n.language(code)
+    env = templating.environment(tmp_path, DEFAULT, language)
+    found = roles.parts(env, language)
+    for phrase in (found.urgent, *found.others, found.footer):
+        assert len(phrase.split()) >= 2, (phrase, found)
