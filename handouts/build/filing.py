@@ -34,9 +34,10 @@ class FilingError(Exception):
     """The DocumentReference could not be filed: one line."""
 
 
-def document_reference(order: fhir.Order, pdf: bytes, language: str, title: str,
+def document_reference(order: fhir.Order, pdf: bytes, language: str, title: str, related: list[str],
                        now: dt.datetime | None = None) -> dict:
-    """The US Core DocumentReference for the packet; validated by the library's model."""
+    """The US Core DocumentReference for the packet; validated by the library's model.
+    ``related``: the orders ("MedicationRequest/1") whose handouts the packet holds."""
     now = now or dt.datetime.now(dt.UTC).replace(microsecond=0)
     ident = uuid.uuid5(_NAMESPACE, f"{order.key}:{hashlib.sha256(pdf).hexdigest()}")
     author = {"reference": order.clinic_ref} if order.clinic_ref else {"display": order.clinic or "handouts"}
@@ -67,7 +68,7 @@ def document_reference(order: fhir.Order, pdf: bytes, language: str, title: str,
             "format": {"system": "http://ihe.net/fhir/ihe.formatcode.fhir/CodeSystem/formatcode",
                        "code": "urn:ihe:iti:xds:2017:mimeTypeSufficient", "display": "mimeType Sufficient"},
         }],
-        "context": {"related": [{"reference": o.request} for o in order.drugs if o.status in fhir.ACTIVE]},
+        "context": {"related": [{"reference": ref} for ref in related]},
     }
     validate(document)
     return document

@@ -212,7 +212,7 @@ def make_one(root: Path, catalog: Catalog, bundle: Path, options: BuildOptions, 
         out.lines.append(f"{order.key}: not filed: draft handouts ({', '.join(drafts)}) are never filed in the chart")
         out.ok = False
         return out
-    return _file(root, out, order, p, data, result.path, filing_to)
+    return _file(root, out, order, p, data, result.parts[0].title, filing_to)
 
 
 def _packet(root: Path, catalog: Catalog, p: Plan, options: BuildOptions):
@@ -225,9 +225,10 @@ def _packet(root: Path, catalog: Catalog, p: Plan, options: BuildOptions):
     return result, result.path.read_bytes()
 
 
-def _file(root: Path, out: PatientResult, order: fhir.Order, p: Plan, data: bytes, pdf_path: Path,
+def _file(root: Path, out: PatientResult, order: fhir.Order, p: Plan, data: bytes, title: str,
           to: Filing) -> PatientResult:
-    document = filing.document_reference(order, data, p.language, title=pdf_path.stem)
+    related = [ordered.request for ordered, _ in p.drugs]
+    document = filing.document_reference(order, data, p.language, title=title, related=related)
     if to.out:
         target = to.out / f"{order.key}.json" if to.out.is_dir() else to.out
         filing.write(document, target)

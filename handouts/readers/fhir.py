@@ -192,10 +192,13 @@ def _key(bundle, patient, digest: str) -> str:
 
 
 def _human_name(names) -> str | None:
-    """The name as the EHR gives it: the official (else first) HumanName's text, else given and family."""
+    """The name as the EHR gives it: the current official (else usual, else first current) HumanName's
+    text, else its given names and family name. A former name (use "old", or a period that ended) is
+    never printed while a current one exists."""
     if not names:
         return None
-    chosen = next((n for n in names if n.use in ("official", "usual")), names[0])
+    current = [n for n in names if n.use != "old" and not (n.period and n.period.end)] or list(names)
+    chosen = next((n for use in ("official", "usual") for n in current if n.use == use), current[0])
     if chosen.text:
         return chosen.text
     parts = list(chosen.given or []) + ([chosen.family] if chosen.family else [])
