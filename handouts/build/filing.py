@@ -83,7 +83,7 @@ def validate(document: dict):
         return DocumentReference.model_validate(document)
     except ValidationError as exc:
         first = exc.errors()[0]
-        raise InputError(None, f"DocumentReference: {fhir.element_path(first['loc'])}: {first['msg']}") from None
+        raise InputError(None, f"DocumentReference: {fhir.element_path(first['loc'])}: {fhir.problem(first)}") from None
 
 
 def write(document: dict, target: Path) -> None:

@@ -107,9 +107,15 @@ def validated(data, name: str):
         errors = exc.errors()
         first = errors[0]
         more = f" (and {len(errors) - 1} more)" if len(errors) > 1 else ""
-        raise InputError(name, f"invalid FHIR: {element_path(first['loc'])}: {first['msg']}{more}") from None
+        raise InputError(name, f"invalid FHIR: {element_path(first['loc'])}: {problem(first)}{more}") from None
     except (ValueError, TypeError, KeyError) as exc:  # the library's own checks (resourceType, ...)
         raise InputError(name, f"invalid FHIR: {str(exc).splitlines()[0]}") from None
+
+
+def problem(error: dict) -> str:
+    """Pydantic's message for one element, without its "Value error, " prefix. Never the value
+    itself: it may be the patient's name or date of birth."""
+    return error["msg"].removeprefix("Value error, ")
 
 
 def element_path(loc) -> str:
