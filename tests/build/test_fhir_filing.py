@@ -4,6 +4,7 @@ server (--fhir-url, a local server the test starts on 127.0.0.1), and never file
 from __future__ import annotations
 
 import base64
+import contextlib
 import hashlib
 import json
 import threading
@@ -19,7 +20,7 @@ from .fhirpackets import BUNDLE, NAME_PARTS, invoke, workspace
 DATE = "2026-02-27"
 
 
-class FhirServer:
+class Endpoint:
     """A FHIR server's DocumentReference endpoint: answers each POST with the next status in
     ``statuses`` (the last one repeats), and keeps what it was sent."""
 
@@ -41,17 +42,21 @@ class FhirServer:
             def log_message(self, *args):  # the test reads its own lines, not the server's
                 pass
 
-        self.httpd = ThreadingHTTPServer(("127.0.0.1", 0), Handler)
-        self.url = f"http://127.0.0.1:{self.httpd.server_address[1]}/fhir"
-        self.thread = threading.Thread(target=self.httpd.serve_forever, daemon=True)
+        self.handler = Handler
 
-    def __enter__(self):
-        self.thread.start()
-        return self
 
-    def __exit__(self, *exc):
-        self.httpd.shutdown()
-        self.httpd.server_close()
+@contextlib.contextmanager
+def fhir_server(statuses: list[int]):
+    """The endpoint, serving on 127.0.0.1 (a free port) while the block runs."""
+    server = Endpoint(statuses)
+    httpd = ThreadingHTTPServer(("127.0.0.1", 0), server.handler)
+    server.url = f"http://127.0.0.1:{httpd.server_address[1]}/fhir"
+    threading.Thread(target=httpd.serve_forever, daemon=True).start()
+    try:
+        yield server
+    finally:
+        httpd.shutdown()
+        httpd.server_close()
 
 
 @pytest.fixture
@@ -88,7 +93,7 @@ def test_the_document_reference_is_valid_and_holds_the_very_pdf(root, tmp_path):
 
 
 def test_it_is_posted_to_the_fhir_server_retried_after_a_503_as_a_conditional_create(root):
-    with FhirServer([503, 201]) as server:
+    with fhir_server([503, 201]) as server:
         result = invoke("packet", "-w", str(root), "--fhir", str(BUNDLE), "--date", DATE, "--partial",
                         "--fhir-url", server.url)
     assert result.exit_code == 0, result.output
@@ -103,7 +108,7 @@ def test_it_is_posted_to_the_fhir_server_retried_after_a_503_as_a_conditional_cr
 
 
 def test_a_server_that_keeps_failing_is_one_line_after_the_bounded_retries(root):
-    with FhirServer([500]) as server:
+    with fhir_server([500]) as server:
         result = invoke("packet", "-w", str(root), "--fhir", str(BUNDLE), "--date", DATE, "--partial",
                         "--fhir-url", server.url)
     assert result.exit_code == 1
@@ -120,7 +125,7 @@ def test_a_packet_holding_a_draft_is_never_filed(root, tmp_path, monkeypatch):
     assert not any(patient.is_draft(d) for d in catalogue.load(root).drugs)
     monkeypatch.setattr(patient, "is_draft", lambda drug: drug.name == "corvantinib")
     out = tmp_path / "filed.json"
-    with FhirServer([201]) as server:
+    with fhir_server([201]) as server:
         result = invoke("packet", "-w", str(root), "--fhir", str(BUNDLE), "--date", DATE, "--partial",
                         "--fhir-out", str(out), "--fhir-url", server.url)
     assert result.exit_code == 1
