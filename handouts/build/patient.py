@@ -220,7 +220,10 @@ def _packet(root: Path, catalog: Catalog, p: Plan, options: BuildOptions):
     language = i18n.language(p.language)
     brand = brands.load(root, options.brand)
     path = patient_path(root, options, p.order.key)
-    spec = PacketSpec(drugs=tuple(d.name for _, d in p.drugs))
+    # The regimen the order names (a CarePlan's title) titles the packet, as --regimen does.
+    title = (words(language, N_("%(regimen)s: your medicines")) % {"regimen": p.order.regimen}
+             if p.order.regimen else None)
+    spec = PacketSpec(title=title, drugs=tuple(d.name for _, d in p.drugs))
     result = make(root, catalog, spec, options, personal(p, language, brand.patient_birth_date, path))
     return result, result.path.read_bytes()
 

@@ -234,6 +234,7 @@ def _languages(patient) -> tuple[str, ...]:
 
 
 def _regimen(index: _Index) -> str | None:
+    """The regimen's name: a CarePlan's title, else a RequestGroup's code text."""
     for plan in index.of_type("CarePlan"):
         if plan.title:
             return plan.title

@@ -81,7 +81,8 @@ def test_the_document_reference_is_valid_and_holds_the_very_pdf(root, tmp_path):
     assert base64.b64decode(document["content"][0]["attachment"]["data"]) == pdf
     assert attachment.size == len(pdf)
     assert base64.b64decode(document["content"][0]["attachment"]["hash"]) == hashlib.sha1(pdf).digest()
-    assert (attachment.contentType, attachment.language, attachment.title) == ("application/pdf", "es", "Sus medicamentos")
+    assert (attachment.contentType, attachment.language, attachment.title) == ("application/pdf", "es",
+                                                                                 "CORV-VELM (test regimen): sus medicamentos")
     assert model.status == "current" and model.subject.reference == "Patient/pt-1001"
     assert model.type.coding[0].code == "34895-3"
     assert [a.reference for a in model.author] == ["Organization/org-1"]

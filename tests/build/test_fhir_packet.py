@@ -77,6 +77,8 @@ def test_the_drugs_are_matched_by_rxnorm_code_and_by_name_and_the_cancelled_one_
 def test_the_cover_is_the_patients_in_their_language(made):
     with pdfplumber.open(made["pdf"]) as pdf:
         cover = pdfread.fold(pdf.pages[0].extract_text())
+    assert cover.startswith("Su equipo de atención HOJA INFORMATIVA SOBRE SU MEDICAMENTO "
+                            "CORV-VELM (test regimen): sus medicamentos")  # the regimen the order names
     assert "Nombre: Zelmira Quintanilla-Prueba" in cover
     assert "Clínica: Riverside Cancer Clinic (test)" in cover
     assert "Médico que lo recetó: Owen Oncologist-Test" in cover
