@@ -321,7 +321,7 @@ def progress_reporter(total: int):
             click.echo(line)
 
 
-@cli.command(epilog=examples("handouts packet Blincyto Besponsa", "handouts packet --regimen FOLFIRI --duplex", "handouts packet --file packets/clinic.toml --print", "handouts packet --fhir orders/tomorrow/ --fhir-out filed/"))
+@cli.command(epilog=examples("handouts packet Blincyto Besponsa", "handouts packet --regimen FOLFIRI --duplex --print", "handouts packet --fhir orders/tomorrow/ --fhir-out filed/"))
 @workspace_option
 @build_options("force")
 @print_options
