@@ -231,12 +231,17 @@ def _packet(root: Path, catalog: Catalog, p: Plan, options: BuildOptions):
 def _file(root: Path, out: PatientResult, order: fhir.Order, p: Plan, data: bytes, title: str,
           to: Filing) -> PatientResult:
     related = [ordered.request for ordered, _ in p.drugs]
-    document = filing.document_reference(order, data, p.language, title=title, related=related)
-    if to.out:
-        target = to.out / f"{order.key}.json" if to.out.is_dir() else to.out
-        filing.write(document, target)
-        out.document_reference = target
-        out.lines.append(f"{order.key}: DocumentReference {target}")
+    try:
+        document = filing.document_reference(order, data, p.language, title=title, related=related)
+        if to.out:
+            target = to.out / f"{order.key}.json" if to.out.is_dir() else to.out
+            filing.write(document, target)
+            out.document_reference = target
+            out.lines.append(f"{order.key}: DocumentReference {target}")
+    except (InputError, OSError) as error:
+        out.lines.append(f"FAILED {order.key}: not filed: {error}")
+        out.ok = False
+        return out
     if to.url:
         try:
             where = filing.post(document, to.url, config.load(root).fetch)
@@ -265,20 +270,20 @@ def make_many(root: Path, bundles: list[Path], options: BuildOptions, partial: b
         out_dir.mkdir(parents=True, exist_ok=True, mode=0o700)
     if output_file(options) and len(bundles) > 1:
         raise InputError(options.output, "a folder of Bundles makes one packet each: give -o a folder, not a .pdf")
-    results = []
     args = [(root, b, options, partial, filing_to) for b in bundles]
     if jobs <= 1:
-        iterator = (_worker(*a) for a in args)
-        for result in iterator:
-            results.append(result)
-            if on_result:
-                on_result(result)
-        return results
+        return _collect((_worker(*a) for a in args), on_result)
     with ProcessPoolExecutor(max_workers=jobs) as pool:
-        for result in pool.map(_worker, *zip(*args, strict=True)):
-            results.append(result)
-            if on_result:
-                on_result(result)
+        return _collect(pool.map(_worker, *zip(*args, strict=True)), on_result)
+
+
+def _collect(produced, on_result) -> list[PatientResult]:
+    """The results in Bundle order, each told as soon as it and those before it are done."""
+    results = []
+    for result in produced:
+        results.append(result)
+        if on_result:
+            on_result(result)
     return results
 
 
