@@ -130,11 +130,10 @@ def drug_calendar(name: str, s: Schedule, order_text: str | None, language: Lang
 
 
 def _month(year: int, month: int, days: list[dt.date], language: Language) -> Month:
-    from babel import Locale
     from babel.dates import format_date, get_day_names
 
     names = get_day_names("short", locale=language.code)  # "Mo", "lu": a narrow column
-    first = Locale.parse(language.code).first_week_day  # Sunday in the US, Monday in Spain
+    first = _first_weekday(language.code)
     return Month(
         year=year, month=month,
         title=format_date(dt.date(year, month, 1), "LLLL y", locale=language.code).capitalize(),
@@ -142,3 +141,15 @@ def _month(year: int, month: int, days: list[dt.date], language: Language) -> Mo
         weeks=tuple(tuple(w) for w in stdcalendar.Calendar(firstweekday=first).monthdayscalendar(year, month)),
         marked=frozenset(d.day for d in days if (d.year, d.month) == (year, month)),
     )
+
+
+def _first_weekday(code: str) -> int:
+    """The week's first day (0 Monday, 6 Sunday) where the language is most used when no region is
+    given: Sunday for "en" (the US) and "es_US", Monday for "es" (Spain)."""
+    from babel import Locale
+    from babel.core import get_global
+
+    locale = Locale.parse(code)
+    if locale.territory is None:
+        locale = Locale.parse(get_global("likely_subtags").get(locale.language, code))
+    return locale.first_week_day

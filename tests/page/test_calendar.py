@@ -60,3 +60,12 @@ def test_at_most_three_months_are_drawn_and_the_rest_is_said():
     drawn = calendar.drug_calendar("x", Schedule(start=START, every_days=21, doses=10), None, i18n.language("en"))
     assert [m.month for m in drawn.months] == [3, 4, 5] and drawn.more
     assert drawn.months[0].marked == {2, 23}
+
+
+def test_the_week_starts_where_the_language_is_most_used():
+    """Sunday in English (the US) and US Spanish, Monday in Spanish (Spain)."""
+    first = START.replace(day=1)  # 1 March 2026 is a Sunday
+    for code, weekday, week in (("en", "Su", (1, 2, 3, 4, 5, 6, 7)), ("es", "LU", (0, 0, 0, 0, 0, 0, 1)),
+                                ("es_US", "DO", (1, 2, 3, 4, 5, 6, 7))):
+        drawn = calendar.drug_calendar("x", Schedule(events=(first,)), None, i18n.language(code))
+        assert (drawn.months[0].weekdays[0].upper(), drawn.months[0].weeks[0]) == (weekday.upper(), week), code
