@@ -108,3 +108,13 @@ def test_the_patients_language_without_a_catalogue_falls_back_to_english_saying_
     assert plan.language == "en"
     assert patient.report_lines(plan) == [
         "k: the patient's language (vi) has no catalogue in locale/: the packet is in English"]
+
+
+def test_a_transaction_bundle_reads_like_a_collection(tmp_path):
+    data = json.loads(BUNDLE.read_text())
+    data["type"] = "transaction"
+    for entry in data["entry"]:
+        entry["request"] = {"method": "PUT", "url": f"{entry['resource']['resourceType']}/{entry['resource']['id']}"}
+    path = tmp_path / "t.json"
+    path.write_text(json.dumps(data))
+    assert fhir.read(path).drugs == fhir.read(BUNDLE).drugs
