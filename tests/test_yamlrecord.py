@@ -84,7 +84,7 @@ BAD = [
           - Purple fingernails
         colour: blue
         """, 4, "unknown field 'colour' in record (known: brands, care_team_notes, description, emergency_signs, generic_name, "
-                "how_it_works, language, pronunciation, reminders, serious_warnings, side_effects, sources, "
+                "how_it_works, language, pronunciation, reminders, rxnorm, serious_warnings, side_effects, sources, "
                 "studied, translated_from_review, translates, urgent_signs, uses)"),
     ("unknown key in an item", """\
         generic_name: vexaprolin

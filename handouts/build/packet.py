@@ -31,6 +31,7 @@ from .runner import Context, chosen_brand, context, fitted, in_language
 FLOOR_PAGE_CHARS = 6000
 PAGES_CLEARLY_TOO_LONG = 3
 COMBINED_TITLE = N_("When to call us right away")
+CALENDAR_TITLE = N_("Your treatment calendar")
 
 PACKET_KEYS = ("title", "drugs", "regimen", "duplex", "paper", "brand")
 
@@ -43,6 +44,16 @@ class PacketSpec:
     duplex: bool = False
     paper: str | None = None
     brand: str | None = None
+
+
+@dataclass(frozen=True)
+class Personal:
+    """What makes a packet one patient's (build/patient.py gathers it from the EHR order): the
+    cover's details, the treatment calendars, and the private file it goes to."""
+
+    cover: dict  # name, birth_date, clinic, prescriber, start, notes: printed on the cover
+    calendars: tuple = ()  # page.calendar.DrugCalendar, one per medicine whose order states its days
+    path: Path | None = None
 
 
 @dataclass
@@ -137,11 +148,15 @@ def resolve(catalog: Catalog, spec: PacketSpec, language=None) -> tuple[list[Dru
     return drugs, missing, title or words(language, N_("Your medicines"))
 
 
-def make(root: Path, catalog: Catalog, spec: PacketSpec, options: BuildOptions) -> PacketResult:
+def make(root: Path, catalog: Catalog, spec: PacketSpec, options: BuildOptions,
+         personal: Personal | None = None) -> PacketResult:
     """Lay the packet out and write it: to ``-o FILE.pdf``, else to packet-TITLE.pdf in the output
     folder. A packet missing a drug that failed is written beside the last good one, never over
-    it, as ...-incomplete.pdf. Its words and records are in the language of ``--lang``."""
+    it, as ...-incomplete.pdf. Its words and records are in the language of ``--lang``.
+    ``personal``: a patient's packet, with their details and calendar, written owner-only."""
     options = merged_options(options, spec)
+    if personal is not None and personal.path is not None:
+        options = replace(options, output=personal.path)
     # A build into the same folder fitted these handouts already: each is laid out once, with its fit.
     folder = output_file(options).parent if output_file(options) else options.output or root / "out"
     ctx = context(root, options, chosen_brand(root, options), fits_from=folder)
@@ -159,13 +174,19 @@ def make(root: Path, catalog: Catalog, spec: PacketSpec, options: BuildOptions) 
     # packet peaked 110 MiB higher, bench measure 5).
     urgent = _combined_page(ctx, [d for d, _ in handouts], made)
     blank = _page(ctx, "packet_blank.html", {}).pages[0]
-    pages, parts = _assemble(urgent.document.pages, handouts, blank, spec.duplex, words(ctx.language, COMBINED_TITLE))
+    calendar = _calendar_pages(ctx, personal)
+    pages, parts = _assemble(urgent.document.pages, handouts, blank, spec.duplex,
+                             words(ctx.language, COMBINED_TITLE), before=1 + len(calendar))
+    if calendar:
+        parts.insert(0, Part(words(ctx.language, CALENDAR_TITLE), 2, 1 + len(calendar)))
     parts = [replace(part, printed_pages=part.pages_in(ctx.language)) for part in parts]
-    cover = _page(ctx, "packet_cover.html", {"title": title, "parts": parts, "made": made})
-    all_pages = cover.pages + pages
+    cover = _page(ctx, "packet_cover.html", {"title": title, "parts": parts, "made": made,
+                                              "patient": personal.cover if personal else None})
+    all_pages = cover.pages + calendar + pages
     path = packet_path(root, options, title, incomplete=bool(failed))
     document = cover.copy(all_pages)
-    write_atomically(pdf.pdf_bytes(document, title + "".join(d.name for d, _ in handouts)), path)
+    data = pdf.pdf_bytes(document, title + "".join(d.name for d, _ in handouts))
+    write_atomically(data, path, private=personal is not None)
     if not failed:
         # An incomplete packet of the same name, left by an earlier try, must not be taken for this one.
         packet_path(root, options, title, incomplete=True).unlink(missing_ok=True)
@@ -184,17 +205,25 @@ def merged_options(options: BuildOptions, spec: PacketSpec) -> BuildOptions:
     return replace(options, paper=options.paper or spec.paper or "", brand=options.brand or spec.brand)
 
 
-def _assemble(urgent_pages, handouts, blank, duplex: bool, urgent_title: str = COMBINED_TITLE):
+def _assemble(urgent_pages, handouts, blank, duplex: bool, urgent_title: str = COMBINED_TITLE, before: int = 1):
     """Pages after the cover, with each part's pages; in duplex, blanks keep every handout on
-    the front of a sheet (an odd page). ``urgent_title``: the combined page's, as printed."""
+    the front of a sheet (an odd page). ``urgent_title``: the combined page's, as printed;
+    ``before``: the pages ahead of the combined page (the cover, and a patient's calendar)."""
     pages = list(urgent_pages)
-    parts = [Part(urgent_title, 2, 1 + len(pages))]
+    parts = [Part(urgent_title, before + 1, before + len(pages))]
     for drug, document in handouts:
-        if duplex and (1 + len(pages)) % 2 == 1:  # the next page would be even: a back
+        if duplex and (before + len(pages)) % 2 == 1:  # the next page would be even: a back
             pages.append(blank)
-        parts.append(Part(combined.printed_name(drug.name), 2 + len(pages)))
+        parts.append(Part(combined.printed_name(drug.name), before + 1 + len(pages)))
         pages.extend(document.pages)
     return pages, parts
+
+
+def _calendar_pages(ctx: Context, personal: Personal | None) -> list:
+    """The treatment calendar's pages: none unless an order states its days."""
+    if personal is None or not personal.calendars:
+        return []
+    return _page(ctx, "packet_calendar.html", {"calendars": personal.calendars}).pages
 
 
 def _page(ctx: Context, template: str, values: dict):

@@ -330,17 +330,25 @@ def progress_reporter(total: int, describe):
             click.echo(line)
 
 
-@cli.command(epilog=examples("handouts packet Blincyto Besponsa", "handouts packet --regimen FOLFIRI --duplex", "handouts packet --file packets/clinic.toml --print"))
+@cli.command(epilog=examples("handouts packet Blincyto Besponsa", "handouts packet --regimen FOLFIRI --duplex --print", "handouts packet --fhir orders/tomorrow/ --fhir-out filed/"))
 @workspace_option
-@build_options("jobs", "force")
+@build_options("force")
 @print_options
 @click.argument("drugs", nargs=-1)
+@click.option("--fhir", "fhir_path", type=click.Path(exists=True, path_type=Path), metavar="FILE|DIR",
+              help="A patient's FHIR R4 Bundle (Patient, MedicationRequests), or a folder of them: one "
+                   "named packet per patient, with a treatment calendar, in out/patients/ (owner-only).")
+@click.option("--partial", is_flag=True, help="With --fhir: make the packet without the drugs that have no handout "
+                                              "(the cover says so).")
+@click.option("--fhir-out", "fhir_out", type=click.Path(path_type=Path), metavar="FILE|DIR",
+              help="With --fhir: write a US Core DocumentReference holding the packet (a folder: ORDER.json each).")
+@click.option("--fhir-url", "fhir_url", metavar="URL", help="With --fhir: POST the DocumentReference to this FHIR server.")
 @click.option("--file", "packet_file", type=click.Path(dir_okay=False, path_type=Path),
               help="A packet file (TOML: title, drugs, regimen, duplex, paper, brand).")
 @click.option("--regimen", help="Use the drugs of a combination page in sources/ (e.g. FOLFIRI).")
 @click.option("--title", help="The packet's title [default: the regimen's, else 'Your medicines'].")
 @click.option("--duplex", is_flag=True, default=None, help="Add blank pages so each handout starts on the front of a sheet.")
-def packet(root: Path, drugs, packet_file, regimen, title, duplex, **kwargs):
+def packet(root: Path, drugs, packet_file, regimen, title, duplex, fhir_path, partial, fhir_out, fhir_url, **kwargs):
     """Make one PDF packet: a cover, one combined "When to call us right away" page, and
     each drug's one-page handout.
 
@@ -351,6 +359,12 @@ def packet(root: Path, drugs, packet_file, regimen, title, duplex, **kwargs):
     from ..build.packet import describe as describe_packet
     from ..build.packet import make as make_packet
     printer_args = {k: kwargs.pop(k) for k in ("send_to_printer", "printer", "copies")}
+    if fhir_path is not None:
+        if drugs or packet_file or regimen:
+            raise UsageExit("--fhir makes the packet the order names: give no DRUGs, --file or --regimen with it")
+        return patient_packets(root, fhir_path, options_from(kwargs), partial, fhir_out, fhir_url, printer_args)
+    if partial or fhir_out or fhir_url:
+        raise UsageExit("--partial, --fhir-out and --fhir-url go with --fhir")
     catalog = load_catalog(root)
     print_errors(catalog.errors)
     try:
@@ -370,6 +384,34 @@ def packet(root: Path, drugs, packet_file, regimen, title, duplex, **kwargs):
         raise SystemExit(1)
     if printer_args["send_to_printer"]:
         send_to_printer_paths([result.path], printer_args["printer"], printer_args["copies"])
+
+
+def patient_packets(root: Path, fhir_path: Path, options, partial: bool, fhir_out, fhir_url, printer_args) -> None:
+    """packet --fhir: one Bundle, or a folder of them built in parallel, one line each and a summary."""
+    from ..build import patient
+
+    catalog = load_catalog(root)
+    print_errors(catalog.errors)
+    filing_to = patient.Filing(out=fhir_out, url=fhir_url)
+
+    def report(result) -> None:
+        for line in result.lines:
+            click.echo(line, err=line.startswith("FAILED"))
+
+    try:
+        if fhir_path.is_dir():
+            results = patient.make_many(root, patient.bundles_in(fhir_path), options, partial, filing_to, on_result=report)
+            click.echo(patient.summary(results))
+        else:
+            results = [patient.make_one(root, catalog, fhir_path, options, partial, filing_to)]
+            report(results[0])
+    except InputError as error:
+        raise UsageExit(str(error)) from None
+    made = [r.path for r in results if r.ok and r.path]
+    if printer_args["send_to_printer"] and made:
+        send_to_printer_paths(made, printer_args["printer"], printer_args["copies"])
+    if any(not r.ok for r in results):
+        raise SystemExit(1)
 
 
 @cli.command(epilog=examples("handouts check", "handouts check Blincyto --strict", "handouts check --json --as-of 2026-06-01"))

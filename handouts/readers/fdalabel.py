@@ -83,6 +83,7 @@ class Label:
     effective: dt.date | None = None
     original_packager: bool | None = None
     prescription: bool | None = None
+    rxnorm: list[str] = field(default_factory=list)  # openfda.rxcui: the products' RxNorm codes
     sections: list[Section] = field(default_factory=list)
     other_sections: list[str] = field(default_factory=list)  # names of the sections nothing reads
 
@@ -236,7 +237,7 @@ def to_record(label: Label, path: str) -> DrugRecord:
         original_packager=label.original_packager, prescription=label.prescription,
     )
     generic = plain_name(label.generic_name)
-    record = DrugRecord(generic_name=generic, sources=[source])
+    record = DrugRecord(generic_name=generic, sources=[source], rxnorm=list(label.rxnorm))
     seen = {name_key(generic)}
     for brand in label.brands:
         if name_key(brand) not in seen:

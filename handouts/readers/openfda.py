@@ -73,6 +73,7 @@ def label_of(data: dict, path: str, text: str = "") -> fdalabel.Label:
         effective=fdalabel.parse_effective(_text(data.get("effective_time"))),
         original_packager=original if isinstance(original, bool) else None,
         prescription=("PRESCRIPTION" in product.upper()) if product else None,
+        rxnorm=[c for c in meta.get("rxcui") or [] if isinstance(c, str) and c.isdigit()],
     )
     for name, value in data.items():
         if name in fdalabel.FIELD_CODES and isinstance(value, list):

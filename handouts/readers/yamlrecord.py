@@ -63,6 +63,7 @@ def read(text: str, path: str) -> DrugRecord:
         generic_name=_text(fields["generic_name"], path, "generic_name"),
         brands=[_brand(n, path, default, ids) for n in _sequence(fields.get("brands"), path, "brands")],
         sources=sources,
+        rxnorm=[_rxcui(n, path) for n in _sequence(fields.get("rxnorm"), path, "rxnorm")],
     )
     for name in SINGLE_FIELDS:
         if name in fields and not _is_null(fields[name]):  # an empty slot `extract` wrote
@@ -217,6 +218,14 @@ def _sequence(node: yaml.Node | None, path: str, field: str) -> list[yaml.Node]:
     return list(node.value)
 
 
+def _rxcui(node: yaml.Node, path: str) -> str:
+    """An RxNorm concept id: digits only (YAML may read it as a number; either is taken)."""
+    value = _text(node, path, "rxnorm")
+    if not value.isdigit():
+        raise InputError(path, f"rxnorm: {value!r} is not an RxNorm code (RXCUI: digits, e.g. 3002)", _line(node))
+    return value
+
+
 def _text(node: yaml.Node, path: str, field: str) -> str:
     if not isinstance(node, yaml.ScalarNode) or node.tag == "tag:yaml.org,2002:null":
         raise InputError(path, f"field '{field}' must be text", _line(node))
@@ -356,6 +365,8 @@ def to_yaml_data(record: DrugRecord) -> dict:
                                    ("discontinued", b.discontinued)) if v}, b.source)
             for b in record.brands
         ]
+    if record.rxnorm:
+        out["rxnorm"] = list(record.rxnorm)
     for name in SINGLE_FIELDS:
         value = getattr(record, name)
         if value is not None:

@@ -99,6 +99,8 @@ class TranslationOf:
 class DrugRecord:
     generic_name: str
     brands: list[BrandName] = field(default_factory=list)
+    # RxNorm concept ids (RXCUI, digits) naming the drug: how an EHR order (FHIR) finds its handout.
+    rxnorm: list[str] = field(default_factory=list)
     pronunciation: Item | None = None
     description: Item | None = None  # one line: what it is
     how_it_works: Item | None = None

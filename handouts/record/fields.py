@@ -45,6 +45,7 @@ class Field:
 FIELDS = (
     Field("generic_name"),
     Field("brands", slot="brand names, one per line (- name: Brandname)"),
+    Field("rxnorm"),  # RxNorm codes (RXCUI): how an EHR order (FHIR) names the drug
     Field("pronunciation", ITEM, "name", True, slot="how to say the generic name, in syllables (blih-nuh-TOO-moh-mab)"),
     Field("description", ITEM, "about", True, slot="one plain line: what the medicine is and how it is given"),
     Field("how_it_works", ITEM, "about", True, slot="two or three plain sentences on how the medicine works"),

@@ -69,6 +69,7 @@ def _merge_raw(records: list[DrugRecord]) -> DrugRecord:
         merged.sources.extend(record.sources)
         merged.ignored.extend(record.ignored)
         merged.brands = _unite_brands(merged.brands, record.brands)
+        merged.rxnorm = list(dict.fromkeys(merged.rxnorm + record.rxnorm))
         for name in LIST_FIELDS:
             setattr(merged, name, unite(getattr(merged, name), getattr(record, name)))
     for name in SINGLE_FIELDS:
@@ -132,6 +133,8 @@ def _apply_override(raw: DrugRecord, override: DrugRecord) -> DrugRecord:
     merged = DrugRecord(
         generic_name=override.generic_name,
         brands=override.brands or raw.brands,
+        # Codes add up: a label's RXCUIs name the drug as surely as the clinic's own list.
+        rxnorm=list(dict.fromkeys(override.rxnorm + raw.rxnorm)),
         sources=override.sources + raw.sources,
         notes=list(raw.notes),
         ignored=override.ignored + raw.ignored,

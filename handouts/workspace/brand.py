@@ -36,6 +36,7 @@ class Brand:
     phone_day: str | None = None
     phone_after_hours: str | None = None
     write_in_phones: bool = True  # print lines to write the care team's numbers on by hand
+    patient_birth_date: bool = False  # a packet made from an EHR order prints the date of birth
     emergency: str | None = None  # None: the catalogue's "In an emergency, call 911 ...", in the page's language
     website: str | None = None
     logo: Path | None = None
@@ -136,6 +137,7 @@ EXAMPLES = {
     "phone_day": 'phone_day = "(555) 010-0140"',
     "phone_after_hours": 'phone_after_hours = "(555) 010-0199"',
     "write_in_phones": "write_in_phones = true",
+    "patient_birth_date": "patient_birth_date = true",
     "emergency": 'emergency = "If you have trouble breathing, call 911."',
     "website": 'website = "northside.example.org"',
     "logo": 'logo = "logo.svg" (an SVG, PNG or JPEG file in the brand folder)',
@@ -257,7 +259,7 @@ def _allowed_roots(root: Path, folder: Path) -> list[Path]:
     return [root, folder, assets.styles_dir()]
 
 
-_TYPES = {"write_in_phones": bool, "fever_f": (int, float), "fever_c": (int, float)}
+_TYPES = {"write_in_phones": bool, "patient_birth_date": bool, "fever_f": (int, float), "fever_c": (int, float)}
 
 
 def _value(path: Path, key: str, value):

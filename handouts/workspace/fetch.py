@@ -64,12 +64,17 @@ class Fetcher:
 
     def get(self, url: str, params: dict | None = None, what: str = "") -> bytes:
         """The body of a 200 reply; retried on 429, 5xx and dropped connections; FetchError otherwise."""
+        return self.request("GET", url, params=params, what=what)[1]
+
+    def request(self, method: str, url: str, params: dict | None = None, what: str = "",
+                content: bytes | None = None, headers: dict | None = None) -> tuple[httpx.Headers, bytes]:
+        """The headers and body of a 200 (or, for a POST, 201) reply, by the same bounds as ``get``."""
         limit = int(self.settings.max_mb * 1024 * 1024)
         host = httpx.URL(url).host or url
         for attempt in range(self.settings.retries + 1):
             last = attempt == self.settings.retries
             try:
-                with self.client.stream("GET", url, params=params) as reply:
+                with self.client.stream(method, url, params=params, content=content, headers=headers) as reply:
                     if reply.status_code == 429 or reply.status_code >= 500:
                         if last:
                             raise FetchError(f"{host} answered {reply.status_code} {reply.reason_phrase} "
@@ -78,7 +83,7 @@ class Fetcher:
                         continue
                     if reply.status_code == 404:
                         raise FetchError(f"nothing matches {what} at {host}")
-                    if reply.status_code != 200:
+                    if reply.status_code != 200 and not (method == "POST" and reply.status_code == 201):
                         raise FetchError(f"{host} answered {reply.status_code} {reply.reason_phrase}"
                                          + _api_message(reply))
                     declared = reply.headers.get("Content-Length")
@@ -89,7 +94,7 @@ class Fetcher:
                         body.extend(chunk)
                         if len(body) > limit:
                             raise FetchError(_too_large(host, limit))
-                    return bytes(body)
+                    return reply.headers, bytes(body)
             except httpx.TimeoutException:
                 if last:
                     tries = f"{attempt + 1} tr{'y' if attempt == 0 else 'ies'}"
