@@ -30,7 +30,9 @@ SHARED = Path(os.environ.get("HANDOUTS_SHARED", REPO.parent / "shared"))
 PACKETS = FIXTURES / "packets"
 URGENT_HEADING = "Call your care team right away"
 COMMON_HEADING = "Common side effects"
-JOBS = ["-j", "1"]  # one process: output lines in a fixed order
+# Build in this process: worker processes cost seconds each and their WeasyPrint warnings
+# would never reach the autouse fixture.
+JOBS = ["-j", "1"]
 
 
 # --- where the real documents are --------------------------------------------------------------
@@ -58,14 +60,14 @@ def shared_corpus(name: str, what: str) -> Path:
 def invoke(*args, cwd: Path | None = None, env: dict | None = None):
     """Invoke the CLI in-process as `handouts ARGS`; with ``cwd``, from that folder (the default
     workspace). A traceback or an exception other than an exit is a bug, whatever the test."""
-    runner_ = CliRunner()
     old = Path.cwd()
     if cwd is not None:
         os.chdir(cwd)
     try:
-        result = runner_.invoke(cli, [str(a) for a in args], prog_name="handouts", env=env)
+        result = CliRunner().invoke(cli, [str(a) for a in args], prog_name="handouts", env=env)
     finally:
-        os.chdir(old)
+        if cwd is not None:
+            os.chdir(old)
     assert "Traceback" not in result.output, result.output
     assert result.exception is None or isinstance(result.exception, SystemExit), result.exception
     return result

@@ -5,38 +5,16 @@ from __future__ import annotations
 import datetime as dt
 import os
 import re
-from pathlib import Path
 
 import pypdf
 import pytest
 import segno
-import yaml
-from click.testing import CliRunner
 
-from handouts.build import cache, runner
-from handouts.build.options import BuildOptions
-from handouts.cli import cli
+from handouts.build import cache
 from handouts.workspace import catalogue
 
-from . import pdfread
-
-URGENT_HEADING = "Call your care team right away"
-COMMON_HEADING = "Common side effects"
-
-
-def record(name: str, **fields) -> str:
-    """A YAML drug record for a fictional drug (no clinical claim about any real medicine)."""
-    data = {"generic_name": name, "brands": [f"{name.title()}ra"], **fields}
-    data.setdefault("urgent_signs", ["Fictional sign one", "Fictional sign two"])
-    # Reviewed today, so never overdue: a build line says when sources are (tested on its own).
-    data.setdefault("sources", [{"publisher": "Test Press", "url": "https://example.org/x",
-                                 "last_reviewed": dt.date.today().isoformat(), "review_frequency": "annually"}])
-    return yaml.safe_dump(data, sort_keys=False)
-
-
-def build_all(root: Path, *names: str, **options) -> list[runner.Result]:
-    catalog = catalogue.load(root)
-    return runner.build(root, catalog, names, BuildOptions(strict=True, **options))
+from .. import pdfread
+from ..helpers import COMMON_HEADING, URGENT_HEADING, build_all, invoke, record
 
 
 @pytest.fixture
@@ -186,7 +164,7 @@ def test_impossible_record_fails_cleanly_and_writes_nothing(make_workspace):
 def test_impossible_record_exits_1_naming_it(make_workspace):
     urgent = [f"A very long made-up urgent sign number {n} that takes up a lot of room on the page" for n in range(150)]
     root = make_workspace({"huge.yaml": record("hugamab", urgent_signs=urgent), "ok.yaml": record("okamab")})
-    result = CliRunner().invoke(cli, ["build", "--strict", "-w", str(root)])
+    result = invoke("build", "--strict", "-w", root)
     assert result.exit_code == 1
     assert "FAILED hugamab" in result.output and "1 built, 0 unchanged, 1 failed:\n  hugamab: the urgent warnings" in result.output
     assert "Traceback" not in result.output

@@ -19,7 +19,7 @@ from handouts.page.content import Cuts, cut_order
 from handouts.pdf import fit
 from handouts.workspace import catalogue
 
-from .conftest import REPO
+from ..helpers import REPO
 
 TALL = "8.5in 60in"  # a page nothing overflows, to measure content as one piece
 MARGIN_PX = 3.0  # a list item's bottom margin (0.15rem) and a little rounding

@@ -21,10 +21,9 @@ from handouts.page import templating
 from handouts.page.content import Cuts
 from handouts.workspace import catalogue
 
-from .test_packet import PACKETS
+from ..helpers import PACKETS, REPO
 
 AS_OF = dt.date(2026, 1, 15)
-REPO = Path(__file__).resolve().parent.parent
 DRUGS = ("corvimab", "dulotinib", "ferazumab", "gelvaciclib")
 
 

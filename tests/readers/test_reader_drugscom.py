@@ -15,7 +15,7 @@ from handouts.readers import detect as detect_reader
 from handouts.readers import drugscom, read_document
 from handouts.record import DrugRecord
 
-from .conftest import FIXTURES, SHARED, seed
+from ..helpers import FIXTURES, SHARED, seed
 
 DRUGSCOM = FIXTURES / "drugscom"
 OLD_QUESTION = "What are some side effects that I need to call my doctor about right away?"

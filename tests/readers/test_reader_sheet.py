@@ -14,7 +14,7 @@ from handouts.readers import detect as dispatch
 from handouts.readers import read_document, sheet
 from handouts.record import DrugRecord
 
-from .conftest import FIXTURES, SHARED, seed
+from ..helpers import FIXTURES, SHARED, seed
 
 SHEETS = FIXTURES / "sheet"
 # seeds_dir is a fixed path, so sharing it between examples is safe.
