@@ -16,6 +16,17 @@ import pytest
 from .helpers import FIXTURES, REPO, SHARED, seed, shared_corpus  # noqa: F401 (seed: for modules that import it here)
 
 
+def pytest_collection_modifyitems(config, items):
+    """Tests run in parallel (xdist, --dist loadgroup): the tests that share a fixture made once per
+    module go to one worker, so that costly fixture (real layouts, built PDFs) is made once."""
+    for item in items:
+        for name in item.fixturenames:
+            defs = item._fixtureinfo.name2fixturedefs.get(name)
+            if defs and defs[-1].scope != "function" and defs[-1].baseid.startswith("tests"):
+                item.add_marker(pytest.mark.xdist_group(defs[-1].baseid))
+                break
+
+
 @pytest.fixture
 def fixtures() -> Path:
     return FIXTURES

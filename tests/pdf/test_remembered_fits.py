@@ -28,8 +28,6 @@ from ..helpers import PACKETS, REPO
 
 AS_OF = dt.date(2026, 1, 15)
 DRUGS = ("corvimab", "dulotinib", "ferazumab", "gelvaciclib")
-# One worker builds the module's regimen once and runs the tests that copy it.
-pytestmark = pytest.mark.xdist_group("remembered_fits")
 
 
 def count_passes(monkeypatch, seen: list[str]) -> None:
