@@ -182,3 +182,13 @@ def file_reads(tmp_path):
         yield watch
     finally:
         _WATCHED.clear()
+
+
+@pytest.fixture
+def outside(tmp_path) -> Path:
+    """A folder beside the workspace, holding a stylesheet that would print CANARY if read."""
+    folder = tmp_path / "outside"
+    folder.mkdir()
+    (folder / "canary.css").write_text('p.inside::after { content: " CANARY-LEAK"; }\n')
+    (folder / "outside.css").write_text('p::after { content: " CANARY-LEAK"; }\n')
+    return folder

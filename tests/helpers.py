@@ -6,6 +6,7 @@ from __future__ import annotations
 
 import datetime as dt
 import json
+import logging
 import os
 import re
 import shutil
@@ -22,6 +23,7 @@ from click.testing import CliRunner
 from handouts.build import runner
 from handouts.build.options import BuildOptions
 from handouts.cli import cli
+from handouts.pdf import render
 from handouts.workspace import catalogue
 
 REPO = Path(__file__).resolve().parent.parent
@@ -95,6 +97,20 @@ def run_check(root: Path, as_of: str, *args: str):
 def lines(result) -> list[str]:
     """The non-blank lines a CLI run printed."""
     return [line for line in result.output.splitlines() if line.strip()]
+
+
+def take_weasyprint_warnings() -> list[str]:
+    """The WeasyPrint warnings the autouse fixture has collected so far, taken from it.
+
+    The fixture's yielded list is filled only at teardown (collected_warnings copies its
+    handler's messages when the block ends), so clearing that list inside a test does nothing;
+    clearing the handler does."""
+    taken: list[str] = []
+    for handler in logging.getLogger("weasyprint").handlers:
+        if isinstance(handler, render._Collect):
+            taken += handler.messages
+            handler.messages.clear()
+    return taken
 
 
 # --- fictional drugs and brands ------------------------------------------------------------------
