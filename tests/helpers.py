@@ -35,6 +35,12 @@ COMMON_HEADING = "Common side effects"
 # Build in this process: worker processes cost seconds each and their WeasyPrint warnings
 # would never reach the autouse fixture.
 JOBS = ["-j", "1"]
+RECORDS = FIXTURES / "records"
+NO_SIGNS = "no urgent warning signs: cannot make a handout"
+UNKNOWN_FORMAT = ("unknown format: expected a YAML drug record, a drugs.com side-effects page, "
+                  "a cancer.gov drug page, a patient drug sheet, a DailyMed SPL label or an openFDA drug label")
+# Bullets and numbers with nothing after them: no reader makes an item of one.
+EMPTY_BULLETS = ("•", "• ", "-", "- ", "*", "* ", "◦", "   ◦ ", "1.", "1. ", "\u00a0•\u00a0", "––")
 
 
 # --- where the real documents are --------------------------------------------------------------

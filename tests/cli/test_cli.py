@@ -16,17 +16,12 @@ import yaml
 from handouts import readers
 from handouts.cli import cli
 
-from ..helpers import FIXTURES, REPO, invoke, seed
-
-RECORDS = FIXTURES / "records"
-NO_SIGNS = "no urgent warning signs: cannot make a handout"
+from ..helpers import FIXTURES, NO_SIGNS, REPO, UNKNOWN_FORMAT, invoke, seed
 
 
 def no_signs(record: str) -> str:
     """The problem, with its next step (issue 16)."""
     return f"{NO_SIGNS}; next: fill in urgent_signs in {record}"
-UNKNOWN_FORMAT = ("unknown format: expected a YAML drug record, a drugs.com side-effects page, "
-                  "a cancer.gov drug page, a patient drug sheet, a DailyMed SPL label or an openFDA drug label")
 
 # The documented JSON shapes (README "JSON output"): scripts rely on these keys, which are only ever added.
 CATALOG_KEYS = ["workspace", "drugs", "regimens", "skipped", "errors"]

@@ -17,12 +17,8 @@ from handouts.readers.text import item_key
 from handouts.record import DrugRecord, Item
 from handouts.rules import urgency
 
-from ..helpers import FIXTURES, SHARED, invoke
+from ..helpers import FIXTURES, SHARED, UNKNOWN_FORMAT, invoke
 from ..pdfread import text as pdf_text
-
-UNKNOWN_FORMAT = ("unknown format: expected a YAML drug record, a drugs.com side-effects page, "
-                  "a cancer.gov drug page, a patient drug sheet, a DailyMed SPL label or an openFDA drug label")
-
 
 # --- one sentence at a time ------------------------------------------------------------------------
 
