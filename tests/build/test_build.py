@@ -5,6 +5,7 @@ from __future__ import annotations
 import datetime as dt
 import os
 import re
+import shutil
 
 import pypdf
 import pytest
@@ -14,12 +15,16 @@ from handouts.build import cache
 from handouts.workspace import catalogue
 
 from .. import pdfread
-from ..helpers import COMMON_HEADING, URGENT_HEADING, build_all, invoke, record
+from ..helpers import COMMON_HEADING, REPO, URGENT_HEADING, build_all, invoke, record
 
 
-@pytest.fixture
-def shipped_pdfs(shipped_workspace):
-    results = build_all(shipped_workspace)
+@pytest.fixture(scope="module")
+def shipped_pdfs(tmp_path_factory):
+    """The shipped drugs built once for the module's tests that only read them (strictly: the
+    autouse warning check does not reach a module fixture)."""
+    root = tmp_path_factory.mktemp("shipped")
+    shutil.copytree(REPO / "sources", root / "sources")
+    results = build_all(root)
     assert [r.status for r in results] == ["built", "built"], [r.message for r in results]
     return {r.drug: r.path for r in results}
 
