@@ -19,7 +19,7 @@ import pytest
 import handouts
 
 from . import pdfread
-from .conftest import REPO
+from .helpers import REPO
 
 # Imported only where used: each costs start-up time that `list`, `show` and `--help` do not need.
 HEAVY = ("weasyprint", "pdfplumber", "pypdf", "httpx", "babel", "readability", "textstat")

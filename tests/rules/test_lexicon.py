@@ -7,7 +7,7 @@ import pytest
 from handouts.readers import drugscom, read_document, sheet
 from handouts.rules import urgency
 
-from ..conftest import FIXTURES
+from ..helpers import FIXTURES
 
 # Every "<kind> <role>" carer and every plain one, each with the other words at their plainest.
 CARERS = [f"{kind} {role}" for kind in urgency.CARER_KINDS for role in urgency.CARER_ROLES] + list(urgency.CARERS)

@@ -9,7 +9,7 @@ from pathlib import Path
 import pytest
 from jinja2.bccache import bc_magic
 
-from .test_build import build_all, record
+from ..helpers import build_all, record
 
 
 @pytest.fixture

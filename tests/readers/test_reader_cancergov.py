@@ -15,7 +15,7 @@ from handouts.errors import InputError
 from handouts.readers import cancergov
 from handouts.record import DrugRecord, Regimen, Skipped
 
-from .conftest import FIXTURES, SHARED, seed
+from ..helpers import FIXTURES, SHARED, seed
 
 FIX = FIXTURES / "cancergov"
 NCI = SHARED / "corpus" / "nci"

@@ -25,11 +25,8 @@ from handouts.record import DrugRecord, limits
 from handouts.record.slug import slug as slug_of
 from handouts.workspace import catalogue
 
-from . import pdfread
-from .test_batch import _group_alive, group_ends, invoke, run_handouts
-from .test_build import record
-
-REPO = Path(__file__).resolve().parent.parent
+from .. import pdfread
+from ..helpers import REPO, group_alive, group_ends, invoke, record, run_handouts
 
 
 def sign_record(name: str, sign: str, **fields) -> str:
@@ -187,8 +184,9 @@ def test_a_second_build_into_the_same_folder_waits_and_says_for_whom(make_worksp
             waiting = second.stderr.readline()
             assert waiting.startswith("waiting for the other build into out to finish (handouts build, process "
                                       f"{os.getpid()} "), waiting
-            time.sleep(0.5)
-            assert second.poll() is None and not list(out.glob("*.pdf"))  # it waits: nothing written
+            with pytest.raises(subprocess.TimeoutExpired):  # it waits: it does not end while the lock is held
+                second.wait(timeout=0.5)
+            assert not list(out.glob("*.pdf"))  # and wrote nothing meanwhile
         except BaseException:
             second.kill()
             raise
@@ -349,7 +347,7 @@ def test_ctrl_c_with_two_jobs_stops_the_workers_and_reports_what_was_finished(ma
         assert process.returncode == 130, stderr
         assert group_ends(process.pid, 10), "workers went on after Ctrl-C"
     finally:
-        if _group_alive(process.pid):
+        if group_alive(process.pid):
             os.killpg(process.pid, signal.SIGKILL)
         process.wait(10)
     assert "Traceback" not in stderr and "Aborted!" not in stderr

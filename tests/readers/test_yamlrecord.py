@@ -13,9 +13,8 @@ from handouts.readers import yamlrecord
 from handouts.record import BrandName, DrugRecord, Item, Source
 from handouts.record.merge import merge
 
-from .conftest import FIXTURES, seed
+from ..helpers import FIXTURES, RECORDS, seed
 
-RECORDS = FIXTURES / "records"
 VEX = "records/vexaprolin.yaml"
 
 

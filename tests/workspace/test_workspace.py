@@ -13,10 +13,7 @@ from handouts.readers.text import name_key
 from handouts.record import BrandName, DrugRecord, Item, Source, merge
 from handouts.workspace import catalogue as workspace
 
-from .conftest import FIXTURES, seed
-
-RECORDS = FIXTURES / "records"
-NO_SIGNS = "no urgent warning signs: cannot make a handout"
+from ..helpers import FIXTURES, NO_SIGNS, RECORDS, seed
 
 
 def reasons(drug) -> list[str]:

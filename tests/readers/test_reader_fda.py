@@ -24,10 +24,9 @@ from handouts.record import DrugRecord, Item, Skipped
 from handouts.record.merge import merge
 from handouts.rules.urgency import is_call_now
 
-from .conftest import FIXTURES
-from .pdfread import pages
-from .pdfread import text as pdf_text
-from .test_cli import run
+from ..helpers import FIXTURES, invoke
+from ..pdfread import pages
+from ..pdfread import text as pdf_text
 
 FDA = FIXTURES / "fda"
 PRESCRIBER_WORDS = re.compile(r"\b(?:Monitor|Withhold|Premedicate)\b")
@@ -148,7 +147,7 @@ def test_bad_label_files_in_a_workspace_exit_2_and_the_other_drugs_are_still_lis
     (root / "sources").mkdir(parents=True)
     for name in ("truncated.xml", "entity-bomb.xml", "event-reply.json", "not-a-label.zip", "zentomab-medguide.xml"):
         shutil.copy(FDA / name, root / "sources" / name)
-    result = run("list", "-w", str(root))
+    result = invoke("list", "-w", str(root))
     assert result.exit_code == 2
     assert result.output.startswith("zentomab (Zentra)")
     errors = [line for line in result.output.splitlines() if line.startswith("error: ")]
@@ -177,13 +176,13 @@ def test_the_makers_newest_prescription_label_is_chosen_and_list_and_show_say_so
     _variant(root / "sources", "maker-2025-09.json")
     _variant(root / "sources", "repack-2026.json", is_original_packager=False, manufacturer_name="Repack Co",
              effective_time="20260101", set_id="12121212-3434-4565-8787-909090909090")
-    listed = run("list", "-w", str(root)).output
+    listed = invoke("list", "-w", str(root)).output
     assert "label chosen: sources/maker-2025-09.json" in listed
     assert "label set aside: sources/repack-2026.json" in listed and "repackager" in listed
     assert "label set aside: sources/maker-2025-06.xml" in listed
-    shown = run("show", "zentra", "-w", str(root)).output
+    shown = invoke("show", "zentra", "-w", str(root)).output
     assert "label chosen: sources/maker-2025-09.json" in shown
-    data = json.loads(run("show", "zentra", "--json", "-w", str(root)).output)
+    data = json.loads(invoke("show", "zentra", "--json", "-w", str(root)).output)
     assert [s["file"] for s in data["sources"]] == ["sources/maker-2025-09.json"]
     assert data["sources"][0]["set_id"] == "aaaaaaaa-bbbb-4ccc-8ddd-eeeeeeeeeeee"
 
@@ -236,7 +235,7 @@ def test_build_prints_the_emergency_tier_first_and_refuses_the_professional_labe
     (root / "sources").mkdir(parents=True)
     for name in ("zentomab.api-response.json", "oxaltinib.label.json"):
         shutil.copy(FDA / name, root / "sources" / name)
-    result = run("build", "-w", str(root), "--strict")
+    result = invoke("build", "-w", str(root), "--strict")
     assert result.exit_code == 1
     assert ("FAILED oxaltinib: written for prescribers: save a YAML record with "
             "`handouts extract sources/oxaltinib.label.json --save` and put it in plain words") in result.output
@@ -256,14 +255,14 @@ def test_extract_save_then_plain_words_lets_the_professional_label_build(tmp_pat
     root = tmp_path / "ws"
     (root / "sources").mkdir(parents=True)
     shutil.copy(FDA / "oxaltinib.label.json", root / "sources" / "oxaltinib.label.json")
-    saved = run("extract", str(root / "sources" / "oxaltinib.label.json"), "--save")
+    saved = invoke("extract", str(root / "sources" / "oxaltinib.label.json"), "--save")
     assert saved.exit_code == 0
     target = root / "sources" / "oxaltinib.label.yaml"
     data = yaml.safe_load(target.read_text(encoding="utf-8"))
     data["serious_warnings"] = [{"title": "Heart rhythm", "text": "This medicine can change your heart rhythm."}]
     data["urgent_signs"] = ["Fainting or a racing heartbeat"]
     target.write_text(yaml.safe_dump(data), encoding="utf-8")
-    result = run("build", "-w", str(root), "--strict")
+    result = invoke("build", "-w", str(root), "--strict")
     assert result.exit_code == 0, result.output
     page = pdf_text(root / "out" / "oxaltinib.pdf")
     assert "Fainting or a racing heartbeat" in page and "Monitor" not in page
@@ -327,7 +326,7 @@ def test_repackaged_lipitor_is_set_aside_for_the_makers_label(corpus, tmp_path):
     (root / "sources").mkdir(parents=True)
     for name in ("lipitor-orig.xml", "lipitor-repack.xml"):
         shutil.copy(corpus / "spl" / name, root / "sources" / name)
-    listed = run("list", "-w", str(root)).output
+    listed = invoke("list", "-w", str(root)).output
     assert "label chosen: sources/lipitor-orig.xml" in listed
     assert "label set aside: sources/lipitor-repack.xml" in listed and "repackager" in listed
 
@@ -336,13 +335,13 @@ def test_a_corpus_medication_guide_builds_a_one_page_handout(corpus, tmp_path):
     root = tmp_path / "ws"
     (root / "sources").mkdir(parents=True)
     shutil.copy(corpus / "openfda/naproxen.api-response.json", root / "sources" / "naproxen.json")
-    result = run("build", "-w", str(root), "--strict")
+    result = invoke("build", "-w", str(root), "--strict")
     assert result.exit_code == 0, result.output
     page = pdf_text(root / "out" / "naproxen.pdf")
     assert pages(root / "out" / "naproxen.pdf") == 1
     assert page.index("Slurred speech") < page.index("Vomit blood")
     # The emergency tier is urgent type: the fitter's floor holds for it as for the other urgent items.
-    report = json.loads(run("check", "-w", str(root), "--json").output)
+    report = json.loads(invoke("check", "-w", str(root), "--json").output)
     sizes = {f["name"]: f["status"] for f in report["drugs"][0]["figures"]}
     assert sizes["smallest urgent type"] != "fail" and sizes["urgent block first (text)"] == "pass"
 

@@ -12,22 +12,16 @@ from pathlib import Path
 import click
 import pytest
 import yaml
-from click.testing import CliRunner
 
 from handouts import readers
 from handouts.cli import cli
 
-from .conftest import FIXTURES, REPO, seed
-
-RECORDS = FIXTURES / "records"
-NO_SIGNS = "no urgent warning signs: cannot make a handout"
+from ..helpers import FIXTURES, NO_SIGNS, REPO, UNKNOWN_FORMAT, invoke, seed
 
 
 def no_signs(record: str) -> str:
     """The problem, with its next step (issue 16)."""
     return f"{NO_SIGNS}; next: fill in urgent_signs in {record}"
-UNKNOWN_FORMAT = ("unknown format: expected a YAML drug record, a drugs.com side-effects page, "
-                  "a cancer.gov drug page, a patient drug sheet, a DailyMed SPL label or an openFDA drug label")
 
 # The documented JSON shapes (README "JSON output"): scripts rely on these keys, which are only ever added.
 CATALOG_KEYS = ["workspace", "drugs", "regimens", "skipped", "errors"]
@@ -38,23 +32,6 @@ REGIMEN_KEYS = ["name", "drugs", "file"]
 SKIPPED_KEYS = ["file", "title", "reason"]
 ERROR_KEYS = ["file", "line", "message"]
 SHOW_KEYS = [*DRUG_KEYS, "record"]
-
-
-def run(*args: str, cwd: Path | None = None):
-    """Invoke the CLI in-process; with ``cwd``, from that folder (the default workspace)."""
-    runner = CliRunner()
-    if cwd is None:
-        result = runner.invoke(cli, list(args), prog_name="handouts")
-    else:
-        old = Path.cwd()
-        os.chdir(cwd)
-        try:
-            result = runner.invoke(cli, list(args), prog_name="handouts")
-        finally:
-            os.chdir(old)
-    assert "Traceback" not in result.output
-    assert result.exception is None or isinstance(result.exception, SystemExit), result.exception
-    return result
 
 
 def text(name: str) -> str:
@@ -93,7 +70,7 @@ def test_every_command_has_help_text():
     for name, command in cli.commands.items():
         assert command.help and len(command.help.strip()) > 40, name
         for flag in ("--help", "-h"):
-            result = run(name, flag)
+            result = invoke(name, flag)
             assert result.exit_code == 0, (name, result.output)
             assert result.output.startswith(f"Usage: handouts {name} "), name
             first_line = command.help.strip().splitlines()[0]
@@ -103,7 +80,7 @@ def test_every_command_has_help_text():
 
 
 def test_group_help_lists_every_command():
-    result = run("--help")
+    result = invoke("--help")
     assert result.exit_code == 0
     listed = result.output.split("Commands:")[1].split("Examples:")[0].splitlines()
     assert sorted(line.split()[0] for line in listed
@@ -118,20 +95,20 @@ def test_group_help_lists_every_command():
 
 def test_list_with_workspace_option(fictional):
     for flag in ("--workspace", "-w"):
-        result = run("list", flag, str(fictional))
+        result = invoke("list", flag, str(fictional))
         assert result.exit_code == 0, result.output
         assert result.stdout.splitlines() == LIST_LINES
         assert result.stderr == ""
 
 
 def test_list_uses_the_current_folder_as_workspace(fictional):
-    result = run("list", cwd=fictional)
+    result = invoke("list", cwd=fictional)
     assert result.exit_code == 0, result.output
     assert result.stdout.splitlines() == LIST_LINES
 
 
 def test_list_json_shape(fictional):
-    result = run("list", "--json", "-w", str(fictional))
+    result = invoke("list", "--json", "-w", str(fictional))
     assert result.exit_code == 0, result.output
     data = json.loads(result.stdout)
     assert list(data) == CATALOG_KEYS
@@ -171,7 +148,7 @@ def test_list_json_shape(fictional):
 def test_list_merges_the_seeds_into_one_drug(make_workspace, seeds_dir):
     first, second = seed(seeds_dir, "000"), seed(seeds_dir, "001")
     root = make_workspace({first.name: first.read_bytes(), second.name: second.read_bytes()})
-    result = run("list", "-w", str(root))
+    result = invoke("list", "-w", str(root))
     assert result.exit_code == 0, result.output
     assert result.stdout.splitlines() == [
         "Inotuzumab Ozogamicin (Besponsa)",
@@ -212,7 +189,7 @@ def bad(make_workspace) -> Path:
 
 
 def test_list_reports_each_bad_file_on_one_line_and_lists_the_rest(bad):
-    result = run("list", "-w", str(bad))
+    result = invoke("list", "-w", str(bad))
     assert result.exit_code == 2
     assert result.stderr.splitlines() == BAD_ERRORS
     assert result.stdout.splitlines() == [
@@ -226,7 +203,7 @@ def test_list_reports_each_bad_file_on_one_line_and_lists_the_rest(bad):
 
 
 def test_list_json_reports_errors_with_file_and_line(bad):
-    result = run("list", "--json", "-w", str(bad))
+    result = invoke("list", "--json", "-w", str(bad))
     assert result.exit_code == 2
     data = json.loads(result.stdout)
     assert [list(e) for e in data["errors"]] == [ERROR_KEYS] * len(BAD_ERRORS)
@@ -240,7 +217,7 @@ def test_list_json_reports_errors_with_file_and_line(bad):
 
 
 def test_list_outside_a_workspace_is_a_one_line_error_with_status_2(tmp_path):
-    result = run("list", "-w", str(tmp_path))
+    result = invoke("list", "-w", str(tmp_path))
     assert result.output == (
         f"Error: {tmp_path / 'sources'}: no sources/ folder: is this a handouts workspace? (see --workspace)\n"
     )
@@ -248,7 +225,7 @@ def test_list_outside_a_workspace_is_a_one_line_error_with_status_2(tmp_path):
 
 
 def test_list_outside_a_workspace_names_the_folder(tmp_path):
-    result = run("list", "-w", str(tmp_path))
+    result = invoke("list", "-w", str(tmp_path))
     assert result.exit_code != 0
     assert result.output == (
         f"Error: {tmp_path / 'sources'}: no sources/ folder: is this a handouts workspace? (see --workspace)\n"
@@ -288,13 +265,13 @@ SHOW_VEXAPROLIN = [
 
 @pytest.mark.parametrize("name", ["vexaprolin", "VEXAPROLIN", "Vexapro", "vexalin", "VexaPro"])
 def test_show_by_generic_or_brand_in_any_case(fictional, name):
-    result = run("show", name, "-w", str(fictional))
+    result = invoke("show", name, "-w", str(fictional))
     assert result.exit_code == 0, result.output
     assert result.stdout.splitlines() == SHOW_VEXAPROLIN
 
 
 def test_show_uses_the_current_folder_as_workspace(fictional):
-    result = run("show", "quillo", cwd=fictional)
+    result = invoke("show", "quillo", cwd=fictional)
     assert result.exit_code == 0, result.output
     assert result.stdout.splitlines() == [
         "quillorex",
@@ -310,7 +287,7 @@ def test_show_uses_the_current_folder_as_workspace(fictional):
 
 
 def test_show_json_shape(fictional):
-    result = run("show", "VEXALIN", "--json", "-w", str(fictional))
+    result = invoke("show", "VEXALIN", "--json", "-w", str(fictional))
     assert result.exit_code == 0, result.output
     data = json.loads(result.stdout)
     assert list(data) == SHOW_KEYS
@@ -345,7 +322,7 @@ def test_show_json_shape(fictional):
 
 
 def test_show_unknown_drug_is_a_one_line_error_with_status_2(fictional):
-    result = run("show", "zorbital", "-w", str(fictional))
+    result = invoke("show", "zorbital", "-w", str(fictional))
     assert result.exit_code == 2
     assert result.stdout == ""
     assert result.stderr == f"Error: no drug called 'zorbital' in {fictional / 'sources'}\n"
@@ -357,7 +334,7 @@ def test_show_reports_a_conflict_and_the_newest_review_wins(make_workspace):
     root = make_workspace({"zentomab.md": page, "a-older.md": older,
                            "zentomab_sublists.txt": text("sheet/zentomab_sublists.txt")})
     note = "pronunciation: sources disagree; kept sources/zentomab.md (newest review) over sources/a-older.md"
-    result = run("show", "ZENTRIX", "-w", str(root))
+    result = invoke("show", "ZENTRIX", "-w", str(root))
     assert result.exit_code == 0, result.output
     lines = result.stdout.splitlines()
     assert "  pronunciation: zen-TOH-mab    <- sources/zentomab.md" in lines
@@ -367,7 +344,7 @@ def test_show_reports_a_conflict_and_the_newest_review_wins(make_workspace):
         "    sources/a-older.md  [National Cancer Institute; last reviewed 2024-02-01, reviewed quarterly]",
         f"  NOTE: {note}",
     ]
-    data = json.loads(run("show", "zentomab", "--json", "-w", str(root)).stdout)
+    data = json.loads(invoke("show", "zentomab", "--json", "-w", str(root)).stdout)
     assert data["notes"] == [note]
     assert data["record"]["pronunciation"] == {"text": "zen-TOH-mab", "source": "sources/zentomab.md"}
     assert [s["last_reviewed"] for s in data["sources"]] == ["2025-11-04", "2025-10-20", "2024-02-01"]
@@ -376,7 +353,7 @@ def test_show_reports_a_conflict_and_the_newest_review_wins(make_workspace):
 def test_show_seeds_names_where_each_item_came_from(make_workspace, seeds_dir):
     first, second = seed(seeds_dir, "000"), seed(seeds_dir, "001")
     root = make_workspace({first.name: first.read_bytes(), second.name: second.read_bytes()})
-    result = run("show", "besponsa", "-w", str(root))
+    result = invoke("show", "besponsa", "-w", str(root))
     assert result.exit_code == 0, result.output
     lines = result.stdout.splitlines()
     assert lines[0] == "Inotuzumab Ozogamicin"
@@ -393,7 +370,7 @@ def test_show_warns_about_a_broken_record_of_the_drug(make_workspace):
         "zentomab.md": text("cancergov/zentomab.md"),
         "zentomab.yaml": "generic_name: zentomab\nurgent_signs:\n  - Yellow skin: or eyes: both\n",
     })
-    result = run("show", "zentomab", "-w", str(root))
+    result = invoke("show", "zentomab", "-w", str(root))
     assert "error: sources/zentomab.yaml:3: YAML syntax error: mapping values are not allowed here" in (
         result.stderr.splitlines()
     )
@@ -406,7 +383,7 @@ def test_extract_output_saved_in_a_workspace_reads_back_with_the_same_urgent_sig
     make_workspace, seeds_dir
 ):
     page = seed(seeds_dir, "000")
-    result = run("extract", str(page))
+    result = invoke("extract", str(page))
     assert result.exit_code == 0, result.output
     assert result.stderr == ""
     assert result.stdout.startswith(f"# extracted from {page}; edit, then save in sources/ as a YAML record\n")
@@ -422,10 +399,10 @@ def test_extract_output_saved_in_a_workspace_reads_back_with_the_same_urgent_sig
     assert [s.publisher for s in saved.sources] == ["Drugs.com"]
 
     # Saved next to the page it came from, the record merges with it: one drug, no errors, nothing left out.
-    listed = run("list", "-w", str(root))
+    listed = invoke("list", "-w", str(root))
     assert listed.exit_code == 0, listed.output
     assert listed.stdout.splitlines()[0] == "inotuzumab ozogamicin (Besponsa)"
-    shown = json.loads(run("show", "Besponsa", "--json", "-w", str(root)).stdout)
+    shown = json.loads(invoke("show", "Besponsa", "--json", "-w", str(root)).stdout)
     assert shown["files"] == [f"sources/{page.name}", "sources/inotuzumab.yaml"]
     assert shown["notes"] == []
     assert [it["text"] for it in shown["record"]["urgent_signs"]] == [it.text for it in original.urgent_signs]
@@ -434,7 +411,7 @@ def test_extract_output_saved_in_a_workspace_reads_back_with_the_same_urgent_sig
 
 def test_extract_of_a_fictional_sheet_round_trips(make_workspace, tmp_path):
     sheet = FIXTURES / "sheet" / "zentomab_sublists.txt"
-    result = run("extract", str(sheet))
+    result = invoke("extract", str(sheet))
     assert result.exit_code == 0, result.output
     body = result.stdout.split("\n", 1)[1]
     data = yaml.safe_load(body)
@@ -454,7 +431,7 @@ def test_extract_of_a_fictional_sheet_round_trips(make_workspace, tmp_path):
          "reviewed_by": None},
     ]
     root = make_workspace({"zentomab.yaml": result.stdout})
-    listed = run("list", "-w", str(root))
+    listed = invoke("list", "-w", str(root))
     assert listed.exit_code == 0, listed.output
     assert listed.stdout.splitlines() == [
         "zentomab (Zentra, Zentrix)",
@@ -476,7 +453,7 @@ def test_extract_bad_files_one_line_each_status_2(tmp_path):
     index, regimen = FIXTURES / "cancergov" / "imaginary-gland.md", FIXTURES / "cancergov" / "zoblix.md"
     good = FIXTURES / "sheet" / "zentomab_sublists.txt"
     args = [str(tmp_path / n) for n in files] + [str(index), str(regimen), str(good), str(tmp_path / "missing.txt")]
-    result = run("extract", *args)
+    result = invoke("extract", *args)
     assert result.exit_code == 2
     assert result.stderr.splitlines() == [
         f"error: {tmp_path / 'empty.txt'}: empty file",
@@ -498,13 +475,13 @@ def test_extract_bad_files_one_line_each_status_2(tmp_path):
 def test_extract_output_starts_with_the_record_when_earlier_files_fail(tmp_path):
     (tmp_path / "empty.txt").write_bytes(b"")
     good = FIXTURES / "sheet" / "zentomab_sublists.txt"
-    result = run("extract", str(tmp_path / "empty.txt"), str(good))
+    result = invoke("extract", str(tmp_path / "empty.txt"), str(good))
     assert result.exit_code == 2
     assert result.stdout.startswith(f"# extracted from {good};")
 
 
 def test_extract_needs_a_file():
-    result = run("extract")
+    result = invoke("extract")
     assert result.exit_code == 2
     assert "Missing argument 'FILES...'" in result.output
 
@@ -537,7 +514,7 @@ def test_python_m_handouts_list_in_the_shipped_workspace(shipped_workspace):
 def test_every_commands_help_ends_with_examples_of_itself():
     assert cli.commands, "no commands?"
     for name in cli.commands:
-        result = run(name, "--help")
+        result = invoke(name, "--help")
         assert result.exit_code == 0, name
         lines = result.stdout.rstrip("\n").split("\n")
         start = lines.index("  Examples:")
@@ -547,10 +524,10 @@ def test_every_commands_help_ends_with_examples_of_itself():
 
 
 def test_the_command_list_gives_whole_descriptions_and_dates_read_as_dates():
-    result = run("--help")
+    result = invoke("--help")
     assert "..." not in result.stdout.split("Commands:")[1]
     assert "away\" page, and each drug's one-page handout." in result.stdout
     assert "  Examples:\n    handouts init" in result.stdout
     for command in ("build", "check"):
-        text = run(command, "--help").stdout
+        text = invoke(command, "--help").stdout
         assert "%Y" not in text and "YYYY-MM-DD" in text, command

@@ -12,27 +12,18 @@ from pathlib import Path
 import pdfplumber
 import pypdf
 import pytest
-from click.testing import CliRunner
 
 from handouts.build import packet
 from handouts.build.options import BuildOptions
-from handouts.cli import cli
 from handouts.page import combined
 from handouts.workspace import catalogue
 
-from . import pdfread
-from .test_batch import QUEUE, printed_pages, require_lp, require_printer
-from .test_build import record
+from .. import pdfread
+from ..helpers import PACKETS, QUEUE, REPO, invoke, printed_pages, record, require_lp, require_printer
 
-REPO = Path(__file__).resolve().parent.parent
-PACKETS = Path(__file__).resolve().parent / "fixtures" / "packets"
 DATE = "2026-01-02"
 COMBINED = "When to call us right away"
 SHIPPED_OUTLINE = ["Blinatumomab (Blincyto)", "Inotuzumab ozogamicin (Besponsa)"]
-
-
-def invoke(*args: str, env: dict | None = None):
-    return CliRunner().invoke(cli, list(args), env=env)
 
 
 def page_texts(path: Path) -> list[str]:

@@ -5,43 +5,26 @@ from __future__ import annotations
 import datetime as dt
 import os
 import re
-from pathlib import Path
+import shutil
 
 import pypdf
 import pytest
 import segno
-import yaml
-from click.testing import CliRunner
 
-from handouts.build import cache, runner
-from handouts.build.options import BuildOptions
-from handouts.cli import cli
+from handouts.build import cache
 from handouts.workspace import catalogue
 
-from . import pdfread
-
-URGENT_HEADING = "Call your care team right away"
-COMMON_HEADING = "Common side effects"
+from .. import pdfread
+from ..helpers import COMMON_HEADING, REPO, URGENT_HEADING, build_all, invoke, record
 
 
-def record(name: str, **fields) -> str:
-    """A YAML drug record for a fictional drug (no clinical claim about any real medicine)."""
-    data = {"generic_name": name, "brands": [f"{name.title()}ra"], **fields}
-    data.setdefault("urgent_signs", ["Fictional sign one", "Fictional sign two"])
-    # Reviewed today, so never overdue: a build line says when sources are (tested on its own).
-    data.setdefault("sources", [{"publisher": "Test Press", "url": "https://example.org/x",
-                                 "last_reviewed": dt.date.today().isoformat(), "review_frequency": "annually"}])
-    return yaml.safe_dump(data, sort_keys=False)
-
-
-def build_all(root: Path, *names: str, **options) -> list[runner.Result]:
-    catalog = catalogue.load(root)
-    return runner.build(root, catalog, names, BuildOptions(strict=True, **options))
-
-
-@pytest.fixture
-def shipped_pdfs(shipped_workspace):
-    results = build_all(shipped_workspace)
+@pytest.fixture(scope="module")
+def shipped_pdfs(tmp_path_factory):
+    """The shipped drugs built once for the module's tests that only read them (strictly: the
+    autouse warning check does not reach a module fixture)."""
+    root = tmp_path_factory.mktemp("shipped")
+    shutil.copytree(REPO / "sources", root / "sources")
+    results = build_all(root)
     assert [r.status for r in results] == ["built", "built"], [r.message for r in results]
     return {r.drug: r.path for r in results}
 
@@ -114,11 +97,12 @@ def test_text_reads_top_down_in_priority_order(shipped_pdfs):
     assert positions == sorted(positions)
 
 
-def test_two_builds_are_byte_identical(shipped_workspace, tmp_path):
-    first = build_all(shipped_workspace, output=tmp_path / "a")
-    second = build_all(shipped_workspace, output=tmp_path / "b")
-    for a, b in zip(first, second):
-        assert a.path.read_bytes() == b.path.read_bytes()
+def test_two_builds_are_byte_identical(shipped_pdfs, shipped_workspace, tmp_path):
+    # The module's build and this one: another workspace folder, another output folder, the same bytes.
+    again = build_all(shipped_workspace, output=tmp_path / "again")
+    assert sorted(r.drug for r in again) == sorted(shipped_pdfs)
+    for result in again:
+        assert result.path.read_bytes() == shipped_pdfs[result.drug].read_bytes()
 
 
 def test_date_option_is_printed(shipped_workspace):
@@ -170,26 +154,16 @@ def test_many_short_urgent_signs_are_packed_not_one_per_line(make_workspace):
     assert found == list(range(60))  # and every one of the sixty is there, once
 
 
-def test_impossible_record_fails_cleanly_and_writes_nothing(make_workspace):
-    urgent = [f"A very long made-up urgent sign number {n} that takes up a lot of room on the page" for n in range(150)]
-    root = make_workspace({"huge.yaml": record("hugamab", urgent_signs=urgent),
-                           "ok.yaml": record("okamab")})
-    results = build_all(root)
-    by_name = {r.drug: r for r in results}
-    assert not by_name["hugamab"].ok
-    assert "overflow by" in by_name["hugamab"].message and "mm" in by_name["hugamab"].message
-    assert by_name["okamab"].ok
-    assert sorted(p.name for p in (root / "out").glob("*.pdf")) == ["okamab.pdf"]
-    assert not list((root / "out").glob(".*.tmp"))
-
-
-def test_impossible_record_exits_1_naming_it(make_workspace):
+def test_impossible_record_fails_cleanly_exits_1_naming_it_and_writes_nothing(make_workspace):
     urgent = [f"A very long made-up urgent sign number {n} that takes up a lot of room on the page" for n in range(150)]
     root = make_workspace({"huge.yaml": record("hugamab", urgent_signs=urgent), "ok.yaml": record("okamab")})
-    result = CliRunner().invoke(cli, ["build", "--strict", "-w", str(root)])
+    result = invoke("build", "--strict", "-w", root)
     assert result.exit_code == 1
-    assert "FAILED hugamab" in result.output and "1 built, 0 unchanged, 1 failed:\n  hugamab: the urgent warnings" in result.output
-    assert "Traceback" not in result.output
+    (failed,) = [line for line in result.output.splitlines() if line.startswith("FAILED hugamab")]
+    assert "overflow by" in failed and "mm" in failed, failed
+    assert "1 built, 0 unchanged, 1 failed:\n  hugamab: the urgent warnings" in result.output
+    assert sorted(p.name for p in (root / "out").glob("*.pdf")) == ["okamab.pdf"]
+    assert not list((root / "out").glob(".*.tmp"))
 
 
 @pytest.mark.parametrize("count", [2, 5, 14], ids=["one-per-line", "columns", "inline-run"])

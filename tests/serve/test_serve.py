@@ -16,8 +16,8 @@ from pathlib import Path
 import pytest
 from PIL import Image
 
-from . import pdfread
-from .conftest import REPO
+from .. import pdfread
+from ..helpers import REPO
 
 RECORD = """\
 generic_name: {name}

@@ -4,86 +4,54 @@ that keeps WeasyPrint off the network and out of files outside the workspace."""
 
 from __future__ import annotations
 
-import dataclasses
 import io
-import json
-import logging
 import os
 import shutil
-import socket
-import sys
-import threading
-import time
 from pathlib import Path
-from types import SimpleNamespace
 
 import pdfplumber
 import pypdf
 import pytest
-import yaml
-from click.testing import CliRunner
 from PIL import Image
 
 from handouts import assets
 from handouts.build import runner
 from handouts.build.options import BuildOptions
-from handouts.cli import cli
-from handouts.errors import BuildError, InputError
-from handouts.pdf import render
 from handouts.workspace import catalogue, contrast
 from handouts.workspace.brand import EXAMPLES, TOML_KEYS
 from handouts.workspace.brand import load as load_brand
 
-from . import pdfread
-from .conftest import FIXTURES, REPO
+from .. import pdfread
+from ..helpers import (
+    COMMON_HEADING,
+    FIXTURES,
+    JOBS,
+    REPO,
+    URGENT_HEADING,
+    add_brand,
+    fever_record,
+    invoke,
+    lines,
+    run_build,
+    take_weasyprint_warnings,
+    toml,
+)
 
-URGENT_HEADING = "Call your care team right away"
-COMMON_HEADING = "Common side effects"
 RIVERSIDE = FIXTURES / "brands" / "riverside"
 LOGO_SIZE = (24, 12)  # no other image on a page has this size
 BUILTIN_BRANDS = assets.styles_dir() / "brands"
-
-# Build in this process: worker processes cost seconds each and their WeasyPrint warnings
-# would never reach the autouse fixture. (Only where the build has a jobs option.)
-_HAS_JOBS = "jobs" in {f.name for f in dataclasses.fields(BuildOptions)}
-JOBS = ["-j", "1"] if _HAS_JOBS else []
 
 
 # --- helpers ---------------------------------------------------------------------------------
 
 
-def record(name: str) -> str:
-    """A short YAML record for a fictional drug, with fever as an urgent sign."""
-    return yaml.safe_dump({
-        "generic_name": name,
-        "brands": [f"{name.title()}ra"],
-        "urgent_signs": ["Fever or chills", "A made-up sign of trouble"],
-        "side_effects": ["Made-up tiredness"],
-        "sources": [{"publisher": "Test Press", "url": "https://example.org/x",
-                     "last_reviewed": "2025-06-01", "review_frequency": "annually"}],
-    }, sort_keys=False)
-
-
 def options(**values) -> BuildOptions:
-    if _HAS_JOBS:
-        values.setdefault("jobs", 1)
+    values.setdefault("jobs", 1)
     return BuildOptions(strict=True, **values)
 
 
 def build_api(root: Path, *names: str, **values) -> list[runner.Result]:
     return runner.build(root, catalogue.load(root), names, options(**values))
-
-
-def run(*args):
-    return CliRunner().invoke(cli, [str(a) for a in args])
-
-
-def run_build(root: Path, *args):
-    return run("build", "--strict", *JOBS, "-w", root, *args)
-
-
-def lines(result) -> list[str]:
-    return [line for line in result.output.splitlines() if line.strip()]
 
 
 def urgent_block(text: str) -> str:
@@ -93,20 +61,6 @@ def urgent_block(text: str) -> str:
     end = min(i for i in (text.find(COMMON_HEADING), text.find("Staying safe during treatment")) if i >= 0)
     assert start < end
     return text[start:end]
-
-
-def take_weasyprint_warnings() -> list[str]:
-    """The WeasyPrint warnings the autouse fixture has collected so far, taken from it.
-
-    The fixture's yielded list is filled only at teardown (collected_warnings copies its
-    handler's messages when the block ends), so clearing that list inside a test does nothing;
-    clearing the handler does."""
-    taken: list[str] = []
-    for handler in logging.getLogger("weasyprint").handlers:
-        if isinstance(handler, render._Collect):
-            taken += handler.messages
-            handler.messages.clear()
-    return taken
 
 
 def png(path: Path, size=LOGO_SIZE) -> Path:
@@ -152,28 +106,9 @@ SVG = ('<svg xmlns="http://www.w3.org/2000/svg" xmlns:xlink="http://www.w3.org/1
        '{}<rect width="24" height="12"/></svg>')
 
 
-def toml(**values) -> str:
-    """brand.toml text: a valid brand, changed by ``values`` (None removes a key)."""
-    data = {"clinic": "Testing Clinic", "phone_day": "(555) 010-0100",
-            "phone_after_hours": "(555) 010-0101", "write_in_phones": False}
-    data.update(values)
-    # JSON strings, numbers and booleans are valid TOML values.
-    return "".join(f"{key} = {json.dumps(value)}\n" for key, value in data.items() if value is not None)
-
-
-def add_brand(root: Path, name: str, text: str, files: dict[str, str | bytes] | None = None) -> Path:
-    folder = root / "styles" / "brands" / name
-    folder.mkdir(parents=True)
-    (folder / "brand.toml").write_text(text, encoding="utf-8")
-    for filename, content in (files or {}).items():
-        target = folder / filename
-        target.write_bytes(content) if isinstance(content, bytes) else target.write_text(content, encoding="utf-8")
-    return folder
-
-
 @pytest.fixture
 def ws(make_workspace) -> Path:
-    return make_workspace({"feveramab.yaml": record("feveramab")})
+    return make_workspace({"feveramab.yaml": fever_record("feveramab")})
 
 
 @pytest.fixture
@@ -184,105 +119,6 @@ def riverside(ws) -> Path:
     png(folder / "logo.png")
     (ws / "handouts.toml").write_text('brand = "riverside"\n', encoding="utf-8")
     return ws
-
-
-@pytest.fixture
-def listener():
-    """A real TCP listener on 127.0.0.1 that records every connection made to it."""
-    server = socket.socket(socket.AF_INET, socket.SOCK_STREAM)
-    server.bind(("127.0.0.1", 0))
-    server.listen(16)
-    server.settimeout(0.05)
-    hits: list = []
-    stop = threading.Event()
-
-    def serve():
-        while not stop.is_set():
-            try:
-                conn, address = server.accept()
-            except TimeoutError:
-                continue
-            except OSError:
-                return
-            hits.append(address)
-            conn.close()
-
-    thread = threading.Thread(target=serve, daemon=True)
-    thread.start()
-    port = server.getsockname()[1]
-
-    def connections() -> list:
-        time.sleep(0.12)  # a connection already in the backlog is accepted within one 0.05 s turn
-        return list(hits)
-
-    # It works: a connection is seen, so an empty list later means no connection was made.
-    socket.create_connection(("127.0.0.1", port), timeout=2).close()
-    deadline = time.monotonic() + 2
-    while not hits and time.monotonic() < deadline:
-        time.sleep(0.01)
-    assert hits, "the listener did not see a test connection"
-    hits.clear()
-    try:
-        yield SimpleNamespace(port=port, url=f"http://127.0.0.1:{port}", connections=connections)
-    finally:
-        stop.set()
-        thread.join(timeout=2)
-        server.close()
-
-
-# Files opened while a test watches them, seen through an audit hook ("open" events).
-_WATCHED: dict[str, list[str]] = {}
-_HOOKED = False
-
-
-def _audit(event, args):
-    if event != "open" or not _WATCHED:
-        return
-    try:
-        target = args[0]
-        if isinstance(target, (str, bytes, os.PathLike)):
-            name = os.path.abspath(os.fsdecode(target))
-            if name in _WATCHED:
-                _WATCHED[name].append(name)
-    except Exception:  # an audit hook must never break the open it watches
-        pass
-
-
-@pytest.fixture
-def file_reads(tmp_path):
-    """watch(*paths) -> a list that records each open() of those paths while the test runs."""
-    global _HOOKED
-    if not _HOOKED:
-        sys.addaudithook(_audit)  # a hook cannot be removed; it does nothing while nothing is watched
-        _HOOKED = True
-    control = tmp_path / "control.txt"
-    control.write_text("control")
-    seen: list[str] = []
-    _WATCHED[str(control)] = seen
-    control.read_text()
-    assert seen == [str(control)], "the audit hook did not see a read"
-    _WATCHED.clear()
-    opened: list[str] = []
-
-    def watch(*paths) -> list[str]:
-        for path in paths:
-            _WATCHED[os.path.abspath(str(path))] = opened
-        return opened
-
-    try:
-        yield watch
-    finally:
-        _WATCHED.clear()
-
-
-@pytest.fixture
-def outside(tmp_path) -> Path:
-    """A folder beside the workspace, holding a stylesheet that would print CANARY if read."""
-    folder = tmp_path / "outside"
-    folder.mkdir()
-    (folder / "canary.css").write_text('p.inside::after { content: " CANARY-LEAK"; }\n')
-    (folder / "outside.css").write_text('p::after { content: " CANARY-LEAK"; }\n')
-    return folder
 
 
 # --- contrast ----------------------------------------------------------------------------------
@@ -425,10 +261,10 @@ def test_override_extends_the_builtin_and_replaces_one_block(riverside):
 
 def test_init_makes_a_workspace_that_builds_at_once(tmp_path):
     target = tmp_path / "clinic"
-    made = run("init", target)
+    made = invoke("init", target)
     assert made.exit_code == 0, made.output
     assert (target / "handouts.toml").read_text().endswith('brand = "my-clinic"\n')
-    checked = run("brands", "-w", target)
+    checked = invoke("brands", "-w", target)
     assert checked.exit_code == 0, checked.output
     assert lines(checked)[0] == f"my-clinic: My Clinic  ({target / 'styles' / 'brands' / 'my-clinic'})"
     built = run_build(target)
@@ -441,7 +277,7 @@ def test_init_makes_a_workspace_that_builds_at_once(tmp_path):
 
 
 def test_brands_lists_the_shipped_brands(shipped_workspace):
-    result = run("brands", "-w", shipped_workspace)
+    result = invoke("brands", "-w", shipped_workspace)
     assert result.exit_code == 0, result.output
     assert lines(result) == [
         f"default: neutral: no clinic name, write-in phone lines  ({BUILTIN_BRANDS / 'default'})",
@@ -451,7 +287,7 @@ def test_brands_lists_the_shipped_brands(shipped_workspace):
 
 def test_brands_names_the_file_of_a_broken_brand_and_exits_2(shipped_workspace):
     folder = add_brand(shipped_workspace, "grey", toml(primary="#aaaaaa"))
-    result = run("brands", "-w", shipped_workspace)
+    result = invoke("brands", "-w", shipped_workspace)
     assert result.exit_code == 2
     assert lines(result) == [
         f"grey: ERROR {folder / 'brand.toml'}: primary #aaaaaa on white has contrast 2.32:1, below the 4.5:1 minimum: "
@@ -463,7 +299,7 @@ def test_brands_names_the_file_of_a_broken_brand_and_exits_2(shipped_workspace):
 
 def test_missing_after_hours_phone_is_a_warning_and_the_build_succeeds(ws):
     folder = add_brand(ws, "dayonly", toml(phone_after_hours=None))
-    checked = run("brands", "-w", ws)
+    checked = invoke("brands", "-w", ws)
     assert checked.exit_code == 0, checked.output
     assert lines(checked)[:2] == [
         f"dayonly: Testing Clinic  ({folder})",
@@ -485,6 +321,7 @@ def test_known_after_hours_phone_is_printed_beside_a_write_in_daytime_line(ws):
 
 
 # --- bad input: one line naming the file and the problem, exit 2, nothing built ---------------
+
 
 # (id, brand.toml text, files in the brand folder, file the error names, line, message);
 # "{port}" is the loopback listener's port.
@@ -671,7 +508,7 @@ def test_a_byte_order_mark_at_the_start_of_a_toml_file_is_accepted(ws, tmp_path)
     assert "Marked Clinic" in pdfread.text(ws / "out" / "feveramab.pdf")
     packet = tmp_path / "packet.toml"
     packet.write_text(BOM + 'title = "Marked packet"\ndrugs = ["feveramab"]\n', encoding="utf-8")
-    result = run("packet", "-w", ws, "--file", packet)
+    result = invoke("packet", "-w", ws, "--file", packet)
     assert result.exit_code == 0, result.output
     assert "Marked packet" in pdfread.text(ws / "out" / "packet-marked-packet.pdf")
 
@@ -719,104 +556,7 @@ def test_brand_may_refer_to_files_inside_the_workspace(ws):
     assert load_brand(ws, "local").css == ws / "styles" / "brands" / "local" / "brand.css"
 
 
-# --- the renderer's own sandbox --------------------------------------------------------------
-
-
-def test_sandbox_fetcher_serves_only_data_and_files_inside_its_roots(tmp_path, outside, listener, file_reads):
-    root = tmp_path / "ws"
-    root.mkdir()
-    (root / "inside.css").write_text("p { color: black; }")
-    (root / "link.css").symlink_to(outside / "canary.css")
-    reads = file_reads("/etc/passwd", outside / "canary.css")
-    fetcher = render.SandboxFetcher([root])
-    for url, content in [((root / "inside.css").as_uri(), b"p { color: black; }"), ("data:text/plain,hello", b"hello")]:
-        response = fetcher.fetch(url)
-        try:
-            assert response.read() == content
-        finally:
-            response.close()
-    refused = {
-        f"{listener.url}/x.css": "handouts never uses the network",
-        f"https://127.0.0.1:{listener.port}/x.css": "handouts never uses the network",
-        f"ftp://127.0.0.1:{listener.port}/x.css": "handouts never uses the network",
-        "file:///etc/passwd": "outside the workspace",
-        (outside / "canary.css").as_uri(): "outside the workspace",
-        (root / "link.css").as_uri(): "outside the workspace",  # a symlink out of the workspace
-        f"{root.as_uri()}/..%2F..%2Foutside/canary.css": "outside the workspace",
-    }
-    for url, why in refused.items():
-        with pytest.raises(ValueError, match=why):
-            fetcher.fetch(url)
-    assert listener.connections() == []
-    assert reads == []
-
-
-def sandbox_page(listener, outside: Path) -> str:
-    canary = (outside / "canary.css").as_uri()
-    return f"""<!DOCTYPE html><html lang="en"><head><meta charset="utf-8"><title>Sandbox</title>
-<link rel="stylesheet" href="{listener.url}/link.css">
-<link rel="stylesheet" href="{canary}">
-</head><body>
-<p class="inside">Sandbox page</p>
-<img src="{listener.url}/image.png" alt="remote image">
-<img src="file:///etc/passwd" alt="password file">
-<div style="background-image: url({listener.url}/background.png); height: 10px"></div>
-</body></html>"""
-
-
-def test_renderer_refuses_network_and_outside_files_and_reports_them(
-    tmp_path, outside, listener, file_reads
-):
-    root = tmp_path / "ws"
-    root.mkdir()
-    (root / "allowed.css").write_text('p.inside::before { content: "ALLOWED-IMPORT "; }\n')
-    sheet = root / "sheet.css"
-    sheet.write_text(
-        f'@import url("{listener.url}/import.css");\n'
-        f'@import url("{(outside / "canary.css").as_uri()}");\n'
-        '@import url("file:///etc/passwd");\n'
-        '@import url("allowed.css");\n'
-    )
-    reads = file_reads("/etc/passwd", outside / "canary.css")
-    renderer = render.Renderer(stylesheets=[sheet], roots=[root], strict=False)
-    page = sandbox_page(listener, outside)
-    document = renderer.layout(page, root)
-    target = tmp_path / "sandbox.pdf"
-    target.write_bytes(render.pdf_bytes(document, page))
-
-    text = pdfread.text(target)
-    assert "ALLOWED-IMPORT Sandbox page" in text  # a file inside the root is read
-    assert "CANARY" not in text and "root:" not in text
-    assert listener.connections() == []
-    assert reads == []
-    for url in [f"{listener.url}/import.css", (outside / "canary.css").as_uri(), "file:///etc/passwd",
-                f"{listener.url}/link.css", f"{listener.url}/image.png", f"{listener.url}/background.png"]:
-        assert [w for w in renderer.warnings if url in w and "refused" in w], (url, renderer.warnings)
-    assert all("refused" in w for w in renderer.warnings), renderer.warnings
-    taken = take_weasyprint_warnings()
-    # The renderer names the stylesheet a warning came from; WeasyPrint's own log does not.
-    assert taken and [w.removeprefix("sheet.css: ") for w in renderer.warnings] == taken
-
-
-def test_strict_renderer_raises_on_a_refused_url(tmp_path, outside, listener, file_reads):
-    root = tmp_path / "ws"
-    root.mkdir()
-    sheet = root / "sheet.css"
-    sheet.write_text(f"p {{ background: url({listener.url}/strict.png) }}\n")
-    reads = file_reads("/etc/passwd", outside / "canary.css")
-    renderer = render.Renderer(stylesheets=[sheet], roots=[root], strict=True)  # url() loads at layout
-    with pytest.raises(BuildError, match=r"^WeasyPrint warning \(strict\): .*refused"):
-        renderer.layout(sandbox_page(listener, outside), root)
-    imports = root / "imports.css"
-    imports.write_text("@import url(file:///etc/passwd);\n")
-    # A stylesheet's own warning stops the build before it starts, naming the stylesheet.
-    with pytest.raises(InputError, match=r"imports\.css: WeasyPrint warning \(strict\): Failed to load stylesheet "
-                                         r"at file:///etc/passwd.*refused to read a file outside the workspace"):
-        render.Renderer(stylesheets=[imports], roots=[root], strict=True)
-    assert listener.connections() == []
-    assert reads == []
-    taken = take_weasyprint_warnings()
-    assert taken and all("refused" in w for w in taken), taken
+# --- the renderer's sandbox, met through brands (the renderer alone: tests/pdf/test_render_sandbox.py) ---
 
 
 def test_url_the_brand_check_cannot_see_is_still_refused(ws, listener):
@@ -869,6 +609,7 @@ def test_workspace_template_made_url_is_still_refused_by_the_sandbox(ws, listene
 
 # --- issue 16: font families, JPEG logos, messages that say what to write ---------------------------
 
+
 LIBERATION = Path("/usr/share/fonts/truetype/liberation")
 FACES = {"font": "LiberationSans-Regular.ttf", "font_bold": "LiberationSans-Bold.ttf",
          "font_italic": "LiberationSans-Italic.ttf"}
@@ -920,14 +661,14 @@ def test_a_brand_font_family_prints_its_bold_and_italic_faces(ws, liberation):
 
 def test_a_brand_font_without_its_bold_face_warns_and_fails_under_strict(ws, liberation):
     add_brand(ws, "regular", toml(font=FACES["font"], font_italic=FACES["font_italic"]), liberation)
-    checked = run("brands", "-w", ws)
+    checked = invoke("brands", "-w", ws)
     assert any("the brand font has no bold face: its bold (headings, the urgent titles) text would be faked "
                'from the regular face; write font_bold = "MyFont-Bold.ttf"' in line for line in lines(checked)), checked.output
     strict = run_build(ws, "--brand", "regular")
     assert strict.exit_code == 2
     assert strict.output.strip().endswith('from the regular face; write font_bold = "MyFont-Bold.ttf" (--strict)')
     assert not (ws / "out" / "feveramab.pdf").exists()
-    relaxed = run("build", *JOBS, "-w", ws, "--brand", "regular")
+    relaxed = invoke("build", *JOBS, "-w", ws, "--brand", "regular")
     assert relaxed.exit_code == 0, relaxed.output
     assert embedded_weights(ws / "out" / "feveramab.pdf")["Brand-Font-Bold"] == 400  # faked
 
@@ -987,7 +728,7 @@ def test_an_svg_logos_own_text_is_left_out_of_the_type_size_bars(ws):
     built = run_build(ws, "--brand", "lettered")
     assert built.exit_code == 0, built.output
     assert "CANCERCARE" in pdfread.text(ws / "out" / "feveramab.pdf").replace(" ", "")  # drawn, about 4.5 pt
-    checked = run("check", "-w", ws, "--brand", "lettered")
+    checked = invoke("check", "-w", ws, "--brand", "lettered")
     body = next(line for line in lines(checked) if "smallest body type" in line)
     assert float(body.split("smallest body type: ")[1].split(" pt")[0]) >= 10, body
     assert "FAIL" not in body

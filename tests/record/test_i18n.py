@@ -22,9 +22,8 @@ from handouts.pdf import readback
 from handouts.record import DrugRecord, Item
 from handouts.rules import overlap
 
-from . import pdfread
-from .conftest import FIXTURES
-from .test_brand import JOBS, add_brand, run, toml
+from .. import pdfread
+from ..helpers import FIXTURES, JOBS, add_brand, invoke, toml
 
 I18N = FIXTURES / "i18n"
 DATE = "2026-04-02"
@@ -41,7 +40,7 @@ def ws(tmp_path) -> Path:
 
 
 def build(root: Path, *args):
-    return run("build", "--strict", *JOBS, "-w", root, "--date", DATE, *args)
+    return invoke("build", "--strict", *JOBS, "-w", root, "--date", DATE, *args)
 
 
 def spanish_urgent_items(root: Path) -> list[str]:
@@ -132,7 +131,7 @@ def test_brand_texts_take_their_spanish_form_and_a_missing_one_fails(ws):
 # --- no urgent sign lost in translation --------------------------------------------------------
 
 def check_es(root: Path):
-    return run("check", "-w", root, "--lang", "es", "--as-of", DATE, "velmarizumab")
+    return invoke("check", "-w", root, "--lang", "es", "--as-of", DATE, "velmarizumab")
 
 
 def test_the_translation_check_passes_a_complete_current_translation(ws):
@@ -181,7 +180,7 @@ def test_an_item_may_say_which_original_item_it_translates(ws):
 
 
 def test_extract_translate_writes_a_skeleton_with_the_english_beside_empty_slots(ws):
-    result = run("extract", "-w", ws, "--translate", "es", "velmarizumab")
+    result = invoke("extract", "-w", ws, "--translate", "es", "velmarizumab")
     assert result.exit_code == 0, result.output
     skeleton = result.output
     assert "language: es\ntranslates:\n  generic_name: velmarizumab\n  language: en\n" in skeleton
@@ -198,7 +197,7 @@ def test_extract_translate_writes_a_skeleton_with_the_english_beside_empty_slots
 # --- a Spanish packet --------------------------------------------------------------------------
 
 def test_a_spanish_packet(ws):
-    result = run("packet", "--strict", "-w", ws, "--lang", "es", "--date", DATE, "velmarizumab")
+    result = invoke("packet", "--strict", "-w", ws, "--lang", "es", "--date", DATE, "velmarizumab")
     assert result.exit_code == 0, result.output
     path = next((ws / "out").glob("packet-*.pdf"))
     text = pdfread.text(path)
@@ -222,7 +221,7 @@ def test_a_spanish_packet(ws):
 
 
 def test_a_spanish_packet_with_a_drug_without_a_spanish_record_says_so(ws):
-    result = run("packet", "-w", ws, "--lang", "es", "--date", DATE, "velmarizumab", "corvantinib")
+    result = invoke("packet", "-w", ws, "--lang", "es", "--date", DATE, "velmarizumab", "corvantinib")
     assert result.exit_code == 1
     assert "FAILED corvantinib: no record in Spanish (es) for corvantinib" in result.output
 
@@ -307,7 +306,7 @@ def test_a_translation_with_no_original_builds_but_fails_the_check(ws):
     (ws / "sources" / "solomab.es.yaml").write_text(text.replace("velmarizumab", "solomab").replace("Velmara", "Solora"),
                                                     encoding="utf-8")
     assert build(ws, "--lang", "es", "solomab").exit_code == 0
-    result = run("check", "-w", ws, "--lang", "es", "--as-of", DATE, "solomab")
+    result = invoke("check", "-w", ws, "--lang", "es", "--as-of", DATE, "solomab")
     assert result.exit_code == 1
     assert "FAIL translation: original: not found" in result.output, result.output
 
@@ -377,7 +376,7 @@ def test_a_spanish_packet_of_two_drugs_names_in_spanish_the_drug_a_sign_comes_fr
         .replace("  - text: Dolor de estómago muy fuerte\n",
                  "  - text: Dolor de estómago muy fuerte\n  - text: Orina muy oscura\n"),
         encoding="utf-8")
-    result = run("packet", "--strict", "-w", ws, "--lang", "es", "--date", DATE, "velmarizumab", "solomab")
+    result = invoke("packet", "--strict", "-w", ws, "--lang", "es", "--date", DATE, "velmarizumab", "solomab")
     assert result.exit_code == 0, result.output
     path = next((ws / "out").glob("packet-*.pdf"))
     with pdfplumber.open(path) as pdf:

@@ -5,7 +5,6 @@ from __future__ import annotations
 
 import os
 import re
-import shutil
 import signal
 import subprocess
 import sys
@@ -14,37 +13,32 @@ from pathlib import Path
 
 import pypdf
 import pytest
-from click.testing import CliRunner
 
 from handouts.build import cache, runner
 from handouts.build.options import BuildOptions
-from handouts.cli import cli
 from handouts.workspace import catalogue
 
-from . import pdfread
-from .test_build import record
+from .. import pdfread
+from ..helpers import (
+    QUEUE,
+    group_alive,
+    group_ends,
+    invoke,
+    printed_pages,
+    record,
+    require_lp,
+    require_printer,
+    run_handouts,
+)
+from ..helpers import build_all as build_any
 
-QUEUE = "handouts-pdf"
-SPOOL = Path("/var/spool/handouts-cups-pdf")
 HUGE_URGENT = [f"A very long made-up urgent sign number {n} that takes up a lot of room on the page" for n in range(150)]
 BAD_YAML = "generic_name: badamab\nurgent_signs: [one, two\nbrands: Badra\n"
 
 
-def build_all(root: Path, *names: str, on_result=None, **options) -> list[runner.Result]:
-    options.setdefault("jobs", 1)
-    return runner.build(root, catalogue.load(root), names, BuildOptions(strict=True, **options), on_result=on_result)
-
-
-def invoke(*args: str, env: dict | None = None):
-    return CliRunner().invoke(cli, list(args), env=env)
-
-
-def run_handouts(*args: str, cwd: Path, timeout: float = 60, env: dict | None = None) -> subprocess.CompletedProcess:
-    """`python -m handouts ...` in a subprocess: stdout and stderr are pipes, never a terminal."""
-    return subprocess.run(
-        [sys.executable, "-m", "handouts", *args], cwd=cwd, capture_output=True, text=True,
-        timeout=timeout, env=env,
-    )
+def build_all(root: Path, *names: str, **options) -> list[runner.Result]:
+    """Built in one process unless a test asks for more."""
+    return build_any(root, *names, **{"jobs": 1, **options})
 
 
 def three_drugs(make_workspace) -> Path:
@@ -356,40 +350,12 @@ def test_progress_lines_and_summary_when_stderr_is_not_a_terminal(make_workspace
 # --- a build killed midway ------------------------------------------------------------------------
 
 
-def _group_alive(pgid: int) -> bool:
-    """Whether a process of the group still runs. An exited process that only waits to be reaped
-    (a zombie: its parent is gone, and reaping orphans is init's job) does not count."""
-    try:
-        os.killpg(pgid, 0)
-    except ProcessLookupError:
-        return False
-    proc = Path("/proc")
-    if not proc.is_dir():
-        return True
-    for stat in proc.glob("[0-9]*/stat"):
-        try:
-            fields = stat.read_text().rsplit(")", 1)[1].split()
-        except (OSError, IndexError):
-            continue  # it ended while we looked
-        if int(fields[2]) == pgid and fields[0] != "Z":  # fields: state, ppid, pgrp, ...
-            return True
-    return False
-
-
 def wait_for_a_pdf(process: subprocess.Popen, out: Path, timeout: float = 60) -> None:
     """Until the build has written its first PDF; fails if it ended first."""
     deadline = time.monotonic() + timeout
     while not list(out.glob("*.pdf")) and process.poll() is None and time.monotonic() < deadline:
         time.sleep(0.005)
     assert process.poll() is None, "the build finished (or died) before it could be stopped"
-
-
-def group_ends(pgid: int, timeout: float) -> bool:
-    """Whether every process of the group has exited within ``timeout`` seconds."""
-    deadline = time.monotonic() + timeout
-    while _group_alive(pgid) and time.monotonic() < deadline:
-        time.sleep(0.05)
-    return not _group_alive(pgid)
 
 
 def test_killed_build_leaves_no_truncated_pdf_and_the_next_build_completes(make_workspace):
@@ -407,7 +373,7 @@ def test_killed_build_leaves_no_truncated_pdf_and_the_next_build_completes(make_
         # Its worker processes notice and exit by themselves, rather than idling forever.
         assert group_ends(process.pid, 15), "worker processes outlived the killed build"
     finally:
-        if _group_alive(process.pid):
+        if group_alive(process.pid):
             os.killpg(process.pid, signal.SIGKILL)
         process.wait(10)
 
@@ -429,56 +395,6 @@ def test_killed_build_leaves_no_truncated_pdf_and_the_next_build_completes(make_
 
 
 # --- printing -------------------------------------------------------------------------------------
-
-
-def require_printer() -> None:
-    """Skip unless the test queue exists; on CI (CI=true) its absence is a failure."""
-    problem = None
-    if shutil.which("lpstat") is None:
-        problem = "lpstat is not installed"
-    elif subprocess.run(["lpstat", "-v", QUEUE], capture_output=True, timeout=30).returncode != 0:
-        problem = f"no CUPS queue {QUEUE!r} (run: bash .ci/setup test)"
-    elif not SPOOL.is_dir():
-        problem = f"no cups-pdf output folder {SPOOL}"
-    if problem:
-        if os.environ.get("CI") == "true":
-            pytest.fail(f"CI must test printing for real: {problem}")
-        pytest.skip(problem)
-
-
-def require_lp() -> None:
-    """Skip unless CUPS's lp is installed; on CI (CI=true) its absence is a failure."""
-    if shutil.which("lp") is None:
-        if os.environ.get("CI") == "true":
-            pytest.fail("CI must test printing for real: lp is not installed")
-        pytest.skip("lp is not installed")
-
-
-def job_ids(output: str) -> list[str]:
-    """The job numbers in lp's "request id is handouts-pdf-12 (1 file(s))" lines."""
-    return re.findall(rf"request id is {re.escape(QUEUE)}-(\d+) ", output)
-
-
-def wait_for_printed(job: str, since: float, timeout: float = 60) -> Path:
-    """The PDF cups-pdf writes for ``job`` ("<title>-job_<n>.pdf"), once it is whole."""
-    pattern = re.compile(rf"job_{job}\.pdf$")
-    deadline = time.monotonic() + timeout
-    while time.monotonic() < deadline:
-        for path in SPOOL.iterdir():
-            try:
-                if pattern.search(path.name) and path.stat().st_mtime >= since - 1:
-                    pypdf.PdfReader(path, strict=True).pages[0]  # whole: its trailer and pages parse
-                    return path
-            except (OSError, pypdf.errors.PdfReadError, ValueError, KeyError, IndexError):
-                pass  # still being written
-        time.sleep(0.25)
-    raise AssertionError(f"job {job} did not arrive in {SPOOL} within {timeout:.0f} s")
-
-
-def printed_pages(output: str, since: float) -> list[int]:
-    jobs = job_ids(output)
-    assert jobs, output
-    return [len(pypdf.PdfReader(wait_for_printed(job, since)).pages) for job in jobs]
 
 
 def test_build_print_sends_each_pdf_to_the_queue(make_workspace):

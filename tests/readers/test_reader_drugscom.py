@@ -15,7 +15,7 @@ from handouts.readers import detect as detect_reader
 from handouts.readers import drugscom, read_document
 from handouts.record import DrugRecord
 
-from .conftest import FIXTURES, SHARED, seed
+from ..helpers import EMPTY_BULLETS, FIXTURES, SHARED, seed
 
 DRUGSCOM = FIXTURES / "drugscom"
 OLD_QUESTION = "What are some side effects that I need to call my doctor about right away?"
@@ -412,8 +412,6 @@ def test_instruction_sentences_in_warnings_and_major_headings_with_signs_are_kep
 
 
 # --- empty bullets -------------------------------------------------------------------------------
-
-EMPTY_BULLETS = ("•", "• ", "-", "- ", "*", "* ", "◦", "   ◦ ", "1.", "1. ", "\u00a0•\u00a0", "––")
 
 
 def test_an_empty_bullet_in_the_professional_section_is_no_crash():

@@ -14,7 +14,7 @@ from handouts.readers import detect as dispatch
 from handouts.readers import read_document, sheet
 from handouts.record import DrugRecord
 
-from .conftest import FIXTURES, SHARED, seed
+from ..helpers import EMPTY_BULLETS, FIXTURES, SHARED, UNKNOWN_FORMAT, seed
 
 SHEETS = FIXTURES / "sheet"
 # seeds_dir is a fixed path, so sharing it between examples is safe.
@@ -438,9 +438,6 @@ def test_a_list_above_the_first_heading_is_an_error():
     assert caught.value.line == 3 and "would be lost" in caught.value.message
 
 
-EMPTY_BULLETS = ("•", "• ", "-", "- ", "*", "* ", "◦", "   ◦ ", "1.", "1. ", "\u00a0•\u00a0", "––")
-
-
 def _outcome(text: str):
     try:
         data = sheet.read(text, "s.txt").to_dict()
@@ -611,9 +608,6 @@ def test_warning_under_brands_when_its_heading_is_missing_is_an_error_not_a_drop
 
 
 # ---------------------------------------------------------------- issue 12: look-alikes and call-now sentences
-
-UNKNOWN_FORMAT = ("unknown format: expected a YAML drug record, a drugs.com side-effects page, "
-                  "a cancer.gov drug page, a patient drug sheet, a DailyMed SPL label or an openFDA drug label")
 
 
 @pytest.mark.parametrize("name", ["other_publisher.txt", "monograph.txt", "questions.txt"])

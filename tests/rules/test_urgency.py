@@ -8,23 +8,17 @@ import tempfile
 from pathlib import Path
 
 import pytest
-from click.testing import CliRunner
 from hypothesis import HealthCheck, given, settings
 from hypothesis import strategies as st
 
-from handouts.cli import cli
 from handouts.errors import InputError
 from handouts.readers import read_document
 from handouts.readers.text import item_key
 from handouts.record import DrugRecord, Item
 from handouts.rules import urgency
 
-from .conftest import FIXTURES, SHARED
-from .pdfread import text as pdf_text
-
-UNKNOWN_FORMAT = ("unknown format: expected a YAML drug record, a drugs.com side-effects page, "
-                  "a cancer.gov drug page, a patient drug sheet, a DailyMed SPL label or an openFDA drug label")
-
+from ..helpers import FIXTURES, SHARED, UNKNOWN_FORMAT, invoke
+from ..pdfread import text as pdf_text
 
 # --- one sentence at a time ------------------------------------------------------------------------
 
@@ -260,13 +254,9 @@ def test_a_page_no_reader_understands_is_an_unknown_format(tmp_path, text):
 # --- through the command line, as a user runs it -----------------------------------------------------
 
 
-def run(*args: str):
-    return CliRunner().invoke(cli, list(args), catch_exceptions=False)
-
-
 def test_extract_shows_kind_items_per_tier_and_every_ignored_block():
     path = FIXTURES / "drugscom" / "box_before_headings.txt"
-    result = run("extract", str(path))
+    result = invoke("extract", str(path))
     assert result.exit_code == 0
     head = result.stdout.split("\n")[:3]
     assert head[1] == ("# kind: drugs.com; items: serious_warnings 2, urgent_signs 2, side_effects 2, reminders 0, "
@@ -277,7 +267,7 @@ def test_extract_shows_kind_items_per_tier_and_every_ignored_block():
 def test_extract_save_reads_back_with_its_care_team_notes(tmp_path):
     source = tmp_path / "halvenza.txt"
     source.write_text((FIXTURES / "drugscom" / "prescriber_box.txt").read_text(encoding="utf-8"), encoding="utf-8")
-    result = run("extract", "--save", str(source))
+    result = invoke("extract", "--save", str(source))
     assert result.exit_code == 0
     assert result.stdout.split("\n")[0] == f"saved {tmp_path / 'halvenza.yaml'}"
     assert "    kind: drugs.com; items: serious_warnings 3, urgent_signs 2" in result.stdout
@@ -293,18 +283,18 @@ def test_show_lists_care_team_notes_and_ignored_blocks_and_the_page_never_prints
         "halvenza.txt": (FIXTURES / "drugscom" / "prescriber_box.txt").read_text(encoding="utf-8"),
         "orbenza.txt": (FIXTURES / "drugscom" / "box_before_headings.txt").read_text(encoding="utf-8"),
     })
-    listing = run("list", "-w", str(root))
+    listing = invoke("list", "-w", str(root))
     assert listing.exit_code == 0
     assert "halvetuzumab (Halvenza)" in listing.stdout and "orbenatinib (Orbenza)" in listing.stdout
     assert "PROBLEM" not in listing.stdout
 
-    shown = run("show", "-w", str(root), "Halvenza").stdout.split("\n")
+    shown = invoke("show", "-w", str(root), "Halvenza").stdout.split("\n")
     start = shown.index("  care_team_notes (3, for the care team; never printed):")
     assert shown[start + 3].startswith("    - Infusion Reactions: Premedicate with an antihistamine")
-    orbenza = run("show", "-w", str(root), "orbenatinib").stdout
+    orbenza = invoke("show", "-w", str(root), "orbenatinib").stdout
     assert "  ignored: line 8, 3 sentences before the first section: This page was put together" in orbenza
 
-    built = run("build", "-w", str(root), "--strict", "Halvenza")
+    built = invoke("build", "-w", str(root), "--strict", "Halvenza")
     assert built.exit_code == 0, built.stdout
     printed = re.sub(r"\s+", " ", pdf_text(root / "out" / "halvetuzumab.pdf"))
     assert "sudden death have happened" in printed  # the patient's statement of the risk is printed
@@ -323,7 +313,7 @@ def test_a_call_now_sentence_typed_among_a_yaml_records_reminders_is_printed_as_
                              "right away.")
     ]
     assert not any(urgency.has_call_now(i.text) for i in record.reminders)
-    built = run("build", "-w", str(shipped_workspace), "--strict", "blinatumomab")
+    built = invoke("build", "-w", str(shipped_workspace), "--strict", "blinatumomab")
     assert built.exit_code == 0, built.stdout
     printed = re.sub(r"\s+", " ", pdf_text(shipped_workspace / "out" / "blinatumomab.pdf"))
     assert "If the pump alarms or something is wrong with the line, call your nurse or doctor right away." in printed

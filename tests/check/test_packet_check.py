@@ -2,21 +2,18 @@
 
 from __future__ import annotations
 
-import json
 from pathlib import Path
 
 import pytest
 import yaml
-from click.testing import CliRunner
 
 from handouts import assets
 from handouts.build import packet, runner
 from handouts.build.options import BuildOptions
 from handouts.check import packet_check
-from handouts.cli import cli
 from handouts.workspace import catalogue
 
-from .test_packet import PACKETS
+from ..helpers import PACKETS, invoke, run_check
 
 AS_OF = "2026-01-15"
 # No address: no QR code, whose label sits in the bottom margin of the single handout (see below).
@@ -44,12 +41,6 @@ def two(make_workspace) -> Path:
                                {"title": "Infection", "text": "fever; a cough"}, "A betamab-only sign"])})
 
 
-def run_check(root: Path, *args: str):
-    result = CliRunner().invoke(cli, ["check", "-w", str(root), "--as-of", AS_OF, "--json", *args])
-    assert "Traceback" not in result.output, result.output
-    return result, json.loads(result.stdout)
-
-
 def packet_figures(data) -> dict[str, dict]:
     entry = data["drugs"][0]
     assert entry["drug"].startswith("packet: ")
@@ -57,7 +48,7 @@ def packet_figures(data) -> dict[str, dict]:
 
 
 def test_check_packet_of_named_drugs_passes_every_packet_bar(two):
-    result, data = run_check(two, "--packet", "alfamab", "betamab")
+    result, data = run_check(two, AS_OF, "--packet", "alfamab", "betamab")
     figures = packet_figures(data)
     assert list(figures) == PACKET_FIGURES
     assert {name: f["status"] for name, f in figures.items()} == dict.fromkeys(PACKET_FIGURES, "pass"), figures
@@ -68,7 +59,7 @@ def test_check_packet_of_named_drugs_passes_every_packet_bar(two):
 
 def test_check_packet_reads_a_packet_file(make_workspace, tmp_path):
     root = make_workspace({p.name: p.read_text(encoding="utf-8") for p in (PACKETS / "regimen4").glob("*.yaml")})
-    result, data = run_check(root, "--packet", str(PACKETS / "regimen4.toml"))
+    result, data = run_check(root, AS_OF, "--packet", str(PACKETS / "regimen4.toml"))
     figures = packet_figures(data)
     assert data["drugs"][0]["drug"] == "packet: Your four medicines"
     assert len(data["drugs"]) == 5
@@ -83,7 +74,7 @@ def test_a_sign_left_off_the_combined_page_fails(two):
     (two / "templates").mkdir()
     (two / "templates" / "packet_urgent.html").write_text(
         source.replace("{% for e in entries if not e.emergency %}", "{% for e in entries[:-1] if not e.emergency %}"), encoding="utf-8")
-    result, data = run_check(two, "--packet", "alfamab", "betamab")
+    result, data = run_check(two, AS_OF, "--packet", "alfamab", "betamab")
     figure = packet_figures(data)["combined page: every urgent sign of every drug"]
     assert figure["status"] == "fail" and figure["value"] == "6 of 7"
     assert figure["detail"] == "missing 'betamab: A betamab-only sign'"
@@ -96,7 +87,7 @@ def test_something_past_the_printable_area_fails_naming_its_page(two):
     (two / "templates" / "packet_cover.html").write_text(
         source.replace('<p class="cover-note">', '<p class="cover-note" style="margin-left: -0.4in">'),
         encoding="utf-8")
-    result, data = run_check(two, "--packet", "alfamab", "betamab")
+    result, data = run_check(two, AS_OF, "--packet", "alfamab", "betamab")
     figure = packet_figures(data)["printable area"]
     assert figure["status"] == "fail"
     assert figure["detail"] == "page 1: 'Keep' 0.05 in from the left edge"
@@ -111,7 +102,7 @@ def test_entries_out_of_order_or_a_cover_missing_a_page_fail(two):
         urgent.replace("{% for e in entries if not e.emergency %}", "{% for e in entries | reverse if not e.emergency %}"), encoding="utf-8")
     (two / "templates" / "packet_cover.html").write_text(cover.replace("{% for part in parts %}",
                                                                         "{% for part in parts[1:] %}"), encoding="utf-8")
-    _, data = run_check(two, "--packet", "alfamab", "betamab")
+    _, data = run_check(two, AS_OF, "--packet", "alfamab", "betamab")
     figures = packet_figures(data)
     assert figures["combined page: urgent first"]["status"] == "fail"
     assert figures["combined page: urgent first"]["value"] == "entries out of order"
@@ -135,6 +126,6 @@ def test_a_handout_page_unlike_its_own_pdf_fails(two, tmp_path):
 
 
 def test_check_packet_with_no_drug_is_a_usage_error(two):
-    result = CliRunner().invoke(cli, ["check", "-w", str(two), "--packet"])
+    result = invoke("check", "-w", str(two), "--packet")
     assert result.exit_code == 2
     assert "a packet needs at least one drug" in result.output

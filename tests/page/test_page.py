@@ -13,18 +13,16 @@ import pdfplumber
 import pypdf
 import pytest
 import yaml
-from click.testing import CliRunner
 
 from handouts.build import runner
 from handouts.build.options import BuildOptions
 from handouts.check import handout_check
-from handouts.cli import cli
 from handouts.page import content as handout
 from handouts.rules import overlap
 from handouts.workspace import catalogue
 
-from . import pdfread
-from .conftest import REPO
+from .. import pdfread
+from ..helpers import REPO, invoke
 
 EDGE_PT = 18.0
 SMALLEST_PT = 10.0
@@ -40,12 +38,6 @@ def record(name: str, **fields) -> str:
     data = {"generic_name": name, "brands": [f"{name.title()}ra"],
             "urgent_signs": ["Fever or chills", "Trouble breathing"], "sources": [SOURCE], **fields}
     return yaml.safe_dump(data, sort_keys=False)
-
-
-def invoke(*args, env: dict | None = None):
-    result = CliRunner().invoke(cli, [str(a) for a in args], env=env)
-    assert "Traceback" not in result.output, result.output
-    return result
 
 
 def glyphs(path: Path) -> list[dict]:

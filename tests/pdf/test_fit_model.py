@@ -17,12 +17,14 @@ from handouts.build.runner import plan
 from handouts.page import templating
 from handouts.page.content import Cuts
 from handouts.pdf import fit
+from handouts.pdf.render import collected_warnings
 from handouts.rules import cuts as cut_rules
 from handouts.workspace import catalogue
 
-from .conftest import REPO
+from ..helpers import REPO
 
 TALL = "8.5in 60in"  # a page nothing overflows, to measure content as one piece
+SCALES = (0.95, 0.9, 0.85)  # the smaller types the model predicts
 MARGIN_PX = 3.0  # a list item's bottom margin (0.15rem) and a little rounding
 SOURCE = {"publisher": "Test Press", "url": "https://example.org/x", "license": "public_domain",
           "last_reviewed": dt.date.today().isoformat(), "review_frequency": "annually"}
@@ -70,12 +72,29 @@ def model_of(policy: cut_rules.Priorities, first: fit.Measure) -> fit._Model:
     return fit._model(first, policy.order, lambda omitted: cut_rules.note_length(Cuts(omitted=omitted), policy))
 
 
-@pytest.fixture
-def long_workspace(make_workspace, tmp_path):
-    root = make_workspace({f"long{n}.yaml": long_record(n) for n in range(6)})
+@pytest.fixture(scope="module")
+def long_workspace(tmp_path_factory) -> Path:
+    """Six long made-up drugs and the shipped ones: the layouts below are of each of them."""
+    root = tmp_path_factory.mktemp("long")
+    (root / "sources").mkdir()
+    for n in range(6):
+        (root / "sources" / f"long{n}.yaml").write_text(long_record(n), encoding="utf-8")
     for source in (REPO / "sources").glob("*.yaml"):
         (root / "sources" / source.name).write_text(source.read_text(encoding="utf-8"), encoding="utf-8")
     return root
+
+
+@pytest.fixture(scope="module")
+def tall_layouts(long_workspace) -> list[tuple]:
+    """For each drug: (drug, cut order, its layout at full size and at each smaller type) on a
+    page nothing overflows. Laid out once for the two tests that read them (the slowest part)."""
+    laid = []
+    messages: list[str] = []
+    with collected_warnings(messages):  # the autouse fixture is not yet watching a module's setup
+        for drug, policy, lay in layouts(long_workspace):
+            laid.append((drug, policy, lay(Cuts(), TALL), {scale: lay(Cuts(scale=scale), TALL) for scale in SCALES}))
+    assert not messages, f"WeasyPrint warned: {messages}"
+    return laid
 
 
 def test_the_model_predicts_the_page_it_chooses_within_a_body_line(long_workspace):
@@ -97,7 +116,7 @@ def test_the_model_predicts_the_page_it_chooses_within_a_body_line(long_workspac
     assert sum(abs(lines) < 1 for _, lines in errors) >= 0.75 * len(errors), errors
 
 
-def test_lists_in_columns_are_balanced_again_as_weasyprint_balances_them(long_workspace):
+def test_lists_in_columns_are_balanced_again_as_weasyprint_balances_them(tall_layouts):
     """Every list set in columns (urgent signs in two and three columns, side effects kept
     whole, reminders broken between lines) is balanced again at a smaller type from its items'
     heights there (their lines are the test below's): the height the model gives is the one
@@ -106,11 +125,9 @@ def test_lists_in_columns_are_balanced_again_as_weasyprint_balances_them(long_wo
     where WeasyPrint balances in ways the model does not follow). Half the items' height, the
     naive balance, misses most of them."""
     compared = columns = wrong = 0
-    for drug, policy, lay in layouts(long_workspace):
-        full = lay(Cuts(), TALL)
+    for drug, policy, full, smaller in tall_layouts:
         model = model_of(policy, full)
-        for scale in (0.95, 0.9, 0.85):
-            small = lay(Cuts(scale=scale), TALL)
+        for scale, small in smaller.items():
             # Lists and items without an id are named by element: pair them by their order.
             mine = list(model.lists)
             theirs = [k for k in small.heights if k in model.lists or k.startswith("cols") and k.endswith("-list")]
@@ -133,15 +150,13 @@ def test_lists_in_columns_are_balanced_again_as_weasyprint_balances_them(long_wo
     assert wrong <= compared * 0.05, (wrong, compared)
 
 
-def test_words_break_into_lines_as_weasyprint_breaks_them(long_workspace):
+def test_words_break_into_lines_as_weasyprint_breaks_them(tall_layouts):
     """Each paragraph's words, measured once at full size, break into the lines WeasyPrint
     gives the same paragraph at a smaller type: all but a rare line that only just fits.
     (Reminders are left to the test above: columns break them into pieces.)"""
     total = wrong = 0
-    for _drug, _policy, lay in layouts(long_workspace):
-        full = lay(Cuts(), TALL)
-        for scale in (0.95, 0.9, 0.85):
-            small = lay(Cuts(scale=scale), TALL)
+    for _drug, _policy, full, smaller in tall_layouts:
+        for scale, small in smaller.items():
             whole = [[p for p in measure.lines if not p.owner.startswith("rm-")] for measure in (full, small)]
             assert len(whole[0]) == len(whole[1])
             for before, after in zip(*whole):

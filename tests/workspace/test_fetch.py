@@ -16,11 +16,8 @@ from pathlib import Path
 from urllib.parse import parse_qs, urlparse
 
 import pytest
-from click.testing import CliRunner
 
-from handouts.cli import cli
-
-from .conftest import FIXTURES, SHARED
+from ..helpers import FIXTURES, SHARED, invoke
 
 FDA = FIXTURES / "fda"
 ZEN_SET_ID = "aaaaaaaa-bbbb-4ccc-8ddd-eeeeeeeeeeee"
@@ -110,11 +107,7 @@ def workspace(tmp_path: Path, port: int, **extra) -> Path:
 
 
 def fetch(root: Path, *args: str, env: dict | None = None):
-    result = CliRunner().invoke(cli, ["fetch", "-w", str(root), *args], prog_name="handouts",
-                                env={"OPENFDA_API_KEY": None, **(env or {})})
-    assert "Traceback" not in result.output
-    assert result.exception is None or isinstance(result.exception, SystemExit), result.exception
-    return result
+    return invoke("fetch", "-w", root, *args, env={"OPENFDA_API_KEY": None, **(env or {})})
 
 
 def lines(result) -> list[str]:
@@ -128,7 +121,7 @@ def test_fetch_a_drug_saves_its_labels_under_a_name_that_says_what_it_is(server,
     assert lines(result) == ["saved sources/zentomab.openfda-label.json: 1 openFDA label of zentomab"]
     saved = json.loads((root / "sources/zentomab.openfda-label.json").read_text(encoding="utf-8"))
     assert saved["meta"]["handouts"]["asked"] == "Zentra" and len(saved["results"]) == 1
-    listed = CliRunner().invoke(cli, ["list", "-w", str(root)])
+    listed = invoke("list", "-w", str(root))
     assert listed.exit_code == 0 and listed.output.startswith("zentomab (Zentra)")
     request = server.requests[0]
     assert request["path"] == "/drug/label.json" and '"Zentra"' in request["search"] and request["limit"] == "100"
@@ -154,7 +147,7 @@ def test_every_recorded_reply_is_fetched_by_its_brand(server, tmp_path, drug, sa
     result = fetch(root, drug)
     assert result.exit_code == 0, result.output
     assert lines(result) == [f"saved sources/{saved}: 1 openFDA label of {generic.split(' (')[0]}"]
-    listed = CliRunner().invoke(cli, ["list", "-w", str(root)])
+    listed = invoke("list", "-w", str(root))
     assert listed.exit_code == 0 and listed.output.startswith(generic)
 
 
@@ -163,7 +156,7 @@ def test_a_real_recorded_reply_is_saved_and_builds(server, tmp_path):
         pytest.skip("no FDA corpus")
     root = workspace(tmp_path, server.port)
     assert fetch(root, "naproxen").exit_code == 0
-    built = CliRunner().invoke(cli, ["build", "-w", str(root), "--strict"])
+    built = invoke("build", "-w", str(root), "--strict")
     assert built.exit_code == 0, built.output
     assert (root / "out" / "naproxen.pdf").exists()
 
@@ -287,7 +280,7 @@ def test_build_fetches_nothing(tmp_path):
     (root / "sources").mkdir(parents=True)
     shutil.copy(FDA / "zentomab.api-response.json", root / "sources" / "zentomab.openfda-label.json")
     (root / "handouts.toml").write_text('[fetch]\nopenfda_url = "http://127.0.0.1:9/x"\n', encoding="utf-8")
-    built = CliRunner().invoke(cli, ["build", "-w", str(root), "--strict"])
+    built = invoke("build", "-w", str(root), "--strict")
     assert built.exit_code == 0, built.output
 
 

@@ -2,16 +2,14 @@
 
 from __future__ import annotations
 
-import json
-
 import pytest
 import yaml
-from click.testing import CliRunner
 
 from handouts.build import runner
 from handouts.build.options import BuildOptions
 from handouts.check import handout_check
-from handouts.cli import cli
+
+from ..helpers import invoke, run_check
 
 AS_OF = "2026-01-15"
 GOOD_SOURCE = {"publisher": "Test Press", "url": "https://example.org/x", "license": "public_domain",
@@ -27,12 +25,6 @@ def record(name: str, **fields) -> str:
     return yaml.safe_dump(data, sort_keys=False)
 
 
-def run_check(root, *args):
-    result = CliRunner().invoke(cli, ["check", "-w", str(root), "--as-of", AS_OF, "--json", *args])
-    assert "Traceback" not in result.output
-    return result, (json.loads(result.stdout) if result.stdout.strip().startswith("{") else None)
-
-
 def figures(data, drug: str) -> dict[str, dict]:
     (entry,) = [d for d in data["drugs"] if d["drug"] == drug]
     return {f["name"]: f for f in entry["figures"]}
@@ -40,7 +32,7 @@ def figures(data, drug: str) -> dict[str, dict]:
 
 def test_a_clean_fictional_drug_passes_every_bar_even_strict(make_workspace):
     root = make_workspace({"clean.yaml": record("cleanamab")})
-    result, data = run_check(root, "--strict")
+    result, data = run_check(root, AS_OF, "--strict")
     assert result.exit_code == 0, result.output
     assert data["drugs"][0]["status"] == "pass"
     assert all(f["status"] == "pass" for f in data["drugs"][0]["figures"])
@@ -48,7 +40,7 @@ def test_a_clean_fictional_drug_passes_every_bar_even_strict(make_workspace):
 
 def test_json_shape_is_stable(make_workspace):
     root = make_workspace({"clean.yaml": record("cleanamab")})
-    _, data = run_check(root)
+    _, data = run_check(root, AS_OF)
     assert set(data) == {"as_of", "brand", "strict", "drugs", "summary"}
     assert data["as_of"] == AS_OF and data["brand"] == "default" and data["strict"] is False
     assert set(data["summary"]) == {"pass", "warn", "fail", "ok"}
@@ -69,14 +61,12 @@ def test_too_long_record_warns_naming_what_was_shrunk_and_left_out(make_workspac
         reminders=[{"title": f"Reminder {n}", "text": "Made-up advice about staying safe. " * 3} for n in range(12)],
         how_it_works="A made-up explanation. " * 8,
     )})
-    result, data = run_check(root)
+    result, data = run_check(root, AS_OF)
     found = figures(data, "longamab")
     assert found["fitted as written"]["status"] == "warn"
     assert "left out how it works" in found["fitted as written"]["value"]
     assert found["smallest body type"]["status"] == "warn"  # shrunk below 12 pt, not below the floor
-    assert result.exit_code == 0  # warnings alone do not fail...
-    strict, _ = run_check(root, "--strict")
-    assert strict.exit_code == 1  # ...unless strict
+    assert result.exit_code == 0  # warnings alone do not fail (unless strict: below, on a short page)
 
 
 def test_overdue_and_undated_sources_warn(make_workspace):
@@ -84,7 +74,10 @@ def test_overdue_and_undated_sources_warn(make_workspace):
         {**GOOD_SOURCE, "publisher": "Old Press", "last_reviewed": "2020-01-01", "review_frequency": "annually"},
         {"publisher": "Undated Press", "url": "https://example.org/y", "license": "public_domain"},
     ])})
-    _, data = run_check(root)
+    result, data = run_check(root, AS_OF)
+    assert result.exit_code == 0  # warnings alone do not fail...
+    strict, _ = run_check(root, AS_OF, "--strict")
+    assert strict.exit_code == 1  # ...unless strict
     found = figures(data, "oldamab")
     assert found["freshness: Old Press"]["status"] == "warn"
     assert found["freshness: Old Press"]["value"] == "overdue since 2021-01-01"
@@ -95,7 +88,7 @@ def test_overdue_and_undated_sources_warn(make_workspace):
 
 def test_source_without_publisher_address_or_licence_warns(make_workspace):
     root = make_workspace({"bare.yaml": record("baramab", sources=[{"title": "A sheet", "last_reviewed": "2025-12-01"}])})
-    _, data = run_check(root)
+    _, data = run_check(root, AS_OF)
     assert figures(data, "baramab")["citation: A sheet"]["value"] == "missing publisher, url, license"
 
 
@@ -105,7 +98,7 @@ def test_template_with_hard_words_fails(make_workspace):
     (root / "templates" / "_dropped.html").write_text(
         "<p>Pharmacotherapeutic considerations necessitate comprehensive interdisciplinary "
         "consultation regarding contraindications.</p>\n")
-    result, data = run_check(root)
+    result, data = run_check(root, AS_OF)
     found = figures(data, "cleanamab")["reading grade: template's own words"]
     assert found["status"] == "fail" and float(found["value"]) > 6
     assert result.exit_code == 1
@@ -118,7 +111,7 @@ def test_urgent_block_out_of_order_fails_in_text_and_tags(make_workspace):
         '{% extends "builtin/handout.html" %}{% block body %}{% include "_footer.html" %}<main>'
         '{% include "_header.html" %}{% include "_side_effects.html" %}{% include "_urgent.html" %}</main>'
         '{% endblock %}')
-    result, data = run_check(root)
+    result, data = run_check(root, AS_OF)
     found = figures(data, "cleanamab")
     assert found["urgent block first (text)"]["status"] == "fail"
     assert found["urgent block first (tags)"]["status"] == "fail"
@@ -131,7 +124,7 @@ def test_small_urgent_type_fails(make_workspace):
     folder.mkdir(parents=True)
     (folder / "brand.toml").write_text('write_in_phones = true\n')
     (folder / "brand.css").write_text(".urgent { font-size: 0.75rem; }\n")
-    result, data = run_check(root, "--brand", "tiny")
+    result, data = run_check(root, AS_OF, "--brand", "tiny")
     found = figures(data, "cleanamab")["smallest urgent type"]
     assert found["status"] == "fail" and found["value"] == "9.0 pt"
 
@@ -142,10 +135,10 @@ def test_middling_contrast_warns_and_low_contrast_brand_is_refused(make_workspac
         folder = root / "styles" / "brands" / name
         folder.mkdir(parents=True)
         (folder / "brand.toml").write_text(f'write_in_phones = true\naccent = "{accent}"\n')
-    _, data = run_check(root, "--brand", "middling")
+    _, data = run_check(root, AS_OF, "--brand", "middling")
     bar = figures(data, "cleanamab")["contrast: white on the urgent bar (accent)"]
     assert bar["status"] == "warn" and 4.5 <= float(bar["value"].split(":")[0]) < 7
-    refused, _ = run_check(root, "--brand", "pale")
+    refused, _ = run_check(root, AS_OF, "--brand", "pale")
     assert refused.exit_code == 2
     assert "accent #e88080 on white has contrast" in refused.output
 
@@ -155,7 +148,7 @@ def test_missing_after_hours_number_warns(make_workspace):
     folder = root / "styles" / "brands" / "dayonly"
     folder.mkdir(parents=True)
     (folder / "brand.toml").write_text('clinic = "Day Clinic"\nphone_day = "(555) 010-0111"\nwrite_in_phones = false\n')
-    _, data = run_check(root, "--brand", "dayonly")
+    _, data = run_check(root, AS_OF, "--brand", "dayonly")
     found = figures(data, "cleanamab")
     assert found["number to call"]["status"] == "pass" and found["number to call"]["value"] == "(555) 010-0111"
     assert found["after-hours number"]["status"] == "warn"
@@ -163,7 +156,7 @@ def test_missing_after_hours_number_warns(make_workspace):
 
 def test_drug_that_cannot_be_built_fails(make_workspace):
     root = make_workspace({"none.yaml": record("nonamab", urgent_signs=[])})
-    result, data = run_check(root)
+    result, data = run_check(root, AS_OF)
     assert result.exit_code == 1
     assert figures(data, "nonamab")["built"]["detail"] == (
         "no urgent warning signs: cannot make a handout; next: fill in urgent_signs in sources/none.yaml")
@@ -171,7 +164,7 @@ def test_drug_that_cannot_be_built_fails(make_workspace):
 
 def test_text_report_names_each_figure_and_the_summary(make_workspace):
     root = make_workspace({"clean.yaml": record("cleanamab")})
-    result = CliRunner().invoke(cli, ["check", "-w", str(root), "--as-of", AS_OF])
+    result = invoke("check", "-w", str(root), "--as-of", AS_OF)
     assert result.exit_code == 0
     assert result.output.splitlines()[0] == "cleanamab: PASS"
     assert "  PASS pages: 1 (bar: exactly 1)" in result.output
@@ -189,11 +182,11 @@ def test_yaml_record_leaving_out_a_sources_urgent_sign_warns(make_workspace):
              "Call your care team now if you have any of these symptoms at any time:\n\n"
              "  • Fever or chills\n  • Trouble breathing\n  • Purple fingernails\n")
     root = make_workspace({"clean.yaml": record("cleanamab"), "sheet.txt": sheet})
-    result, data = run_check(root)
+    result, data = run_check(root, AS_OF)
     found = figures(data, "cleanamab")["urgent items from every source"]
     assert found["status"] == "warn"
     assert "1 item(s) from them are not in it" in found["value"]
-    listed = CliRunner().invoke(cli, ["list", "-w", str(root)])
+    listed = invoke("list", "-w", str(root))
     assert "NOTE: urgent_signs: the YAML record replaces" in listed.output
 
 
