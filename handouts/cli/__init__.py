@@ -415,6 +415,12 @@ def check(root: Path, as_json: bool, as_of, packet_arg, drugs, **kwargs):
         raise SystemExit(1)
 
 
+def _finite(ctx, param, value: float | None) -> float | None:
+    if value is not None and value != value:  # nan passes every range check
+        raise click.BadParameter("not a number of seconds")
+    return value
+
+
 @cli.command(epilog=examples("handouts fetch blinatumomab", "handouts fetch --set-id SETID",
                               "handouts fetch --from-sources"))
 @workspace_option
@@ -425,8 +431,8 @@ def check(root: Path, as_json: bool, as_of, packet_arg, drugs, **kwargs):
               help="Fetch the label each DailyMed link in sources/ points to (cancer.gov pages have one).")
 @click.option("--api-key", envvar="OPENFDA_API_KEY", metavar="KEY",
               help="openFDA API key, for a higher rate limit [env: OPENFDA_API_KEY].")
-@click.option("--timeout", type=click.FloatRange(min=0.1), metavar="SECONDS",
-              help="Seconds to wait for each answer [default: fetch.timeout in handouts.toml, else 30].")
+@click.option("--timeout", type=click.FloatRange(min=0.1, max=3600), metavar="SECONDS", callback=_finite,
+              help="Seconds to wait for each whole answer [default: fetch.timeout in handouts.toml, else 30].")
 def fetch(root: Path, drugs: tuple[str, ...], set_ids: tuple[str, ...], from_sources: bool,
           api_key: str | None, timeout: float | None):
     """Fetch FDA labels into sources/: for each DRUG (generic or brand name) from openFDA,
