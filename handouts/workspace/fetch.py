@@ -269,8 +269,11 @@ def _same_origin_redirect(reply: httpx.Response) -> None:
     """Refuse a redirect to another scheme or host: the addresses in handouts.toml are the ones trusted."""
     if not reply.has_redirect_location:
         return
-    there = reply.request.url.join(reply.headers["Location"])
     here = reply.request.url
+    try:
+        there = here.join(reply.headers["Location"])
+    except httpx.InvalidURL:
+        raise FetchError(f"{here.host} redirected to a malformed address: not followed") from None
     if (there.scheme, there.host, there.port) != (here.scheme, here.host, here.port):
         raise FetchError(f"{here.host} redirected to {there.scheme}://{there.host}: not followed "
                          "(put the address it gives in [fetch] of handouts.toml if it is right)")

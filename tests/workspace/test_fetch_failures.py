@@ -107,3 +107,11 @@ def test_every_bad_fetch_value_is_one_line_with_its_line(tmp_path, setting, prob
     assert done.code == 2
     [line] = done.lines
     assert line.startswith(f"Error: {root / 'handouts.toml'}:5: {problem}"), line
+
+
+@pytest.mark.parametrize("where", ["http://[::1/x", "http://127.0.0.1:99999/x", "http:// /x"])
+def test_a_redirect_to_a_malformed_address_is_one_line(tmp_path, where):
+    with LocalServer(lambda h: reply(h, 302, Location=where)) as server:
+        root = workspace(tmp_path, server)
+        [line] = fetch(root, "zentomab")
+    assert line.startswith("error: zentomab: 127.0.0.1 "), line
