@@ -96,11 +96,7 @@ class Fetcher:
                         raise FetchError(f"{host} answered {reply.status_code} {reply.reason_phrase}"
                                          + _api_message(reply, host, deadline))
                     return self._body(reply, host, deadline)
-            except httpx.TimeoutException:
-                if last:
-                    raise FetchError(self._too_slow(host, attempt)) from None
-                self._wait(attempt, None)
-            except _Late:
+            except (httpx.TimeoutException, _Late):
                 if last:
                     raise FetchError(self._too_slow(host, attempt)) from None
                 self._wait(attempt, None)
