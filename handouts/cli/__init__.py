@@ -17,6 +17,7 @@ from ..build.options import BuildOptions, option_table
 from ..errors import BuildError, InputError
 from ..workspace.brand import check_all as check_brands
 from . import views
+from .plain import echo, json_text, printable
 
 # Each command imports the stages it runs, so `--version`, `--help` and shell completion import no
 # reader, and only the commands that lay out pay for WeasyPrint (most of a second).
@@ -53,17 +54,20 @@ def load_catalog(root: Path) -> Catalog:
 
 def print_errors(errors: list[InputError]) -> None:
     for error in errors:
-        click.echo(f"error: {error}", err=True)
+        echo(f"error: {error}", err=True, lines=False)
 
 
 def print_json(data) -> None:
-    click.echo(json.dumps(data, indent=2, ensure_ascii=False))
+    echo(json_text(json.dumps(data, indent=2, ensure_ascii=False)))
 
 
 class UsageExit(click.ClickException):
     """A user error: one line, exit status 2."""
 
     exit_code = 2
+
+    def format_message(self) -> str:
+        return printable(self.message)
 
 
 def examples(*lines: str) -> str:
@@ -116,7 +120,7 @@ def list_command(root: Path, as_json: bool):
         print_json(views.catalog_data(catalog))
     else:
         for line in views.catalog_lines(catalog):
-            click.echo(line)
+            echo(line, lines=False)
         print_errors(catalog.errors)
         print_warnings(catalog.warnings)
     if catalog.errors:
@@ -143,7 +147,7 @@ def show(root: Path, as_json: bool, drug: str):
         print_json(views.drug_data(found))
     else:
         for line in views.record_lines(found):
-            click.echo(line)
+            echo(line, lines=False)
 
 
 @cli.command(epilog=examples("handouts extract sources/apalutamide.md", "handouts extract sources/apalutamide.md --save",
@@ -176,7 +180,7 @@ def extract(files: tuple[Path, ...], save: bool, translate_to: str | None, root:
                 text = translation.skeleton(catalog.find(str(name)).record, translate_to)
             except InputError as error:
                 raise UsageExit(str(error)) from None
-            click.echo(("---\n" if n else "") + text, nl=False)
+            echo(("---\n" if n else "") + text, nl=False)
         return
     from ..workspace.extract import clinic_name, record_yaml, save_beside, saved_summary, workspace_of
 
@@ -188,18 +192,18 @@ def extract(files: tuple[Path, ...], save: bool, translate_to: str | None, root:
         try:
             if save:
                 target = save_beside(path, clinic, today)
-                click.echo(f"saved {target}")
+                echo(f"saved {target}")
                 for line in saved_summary(target):
-                    click.echo(f"    {line}")
+                    echo(f"    {line}")
                 continue
             text = record_yaml(path, clinic, today)
         except InputError as error:
-            click.echo(f"error: {error}", err=True)
+            echo(f"error: {error}", err=True, lines=False)
             failed = True
             continue
         if printed:
-            click.echo("---")
-        click.echo(text, nl=False)
+            echo("---")
+        echo(text, nl=False)
         printed += 1
     if failed:
         raise SystemExit(2)
@@ -257,9 +261,9 @@ def send_to_printer_paths(paths: list[Path], printer: str | None, copies: int) -
 
     try:
         for line in printing.send(paths, printer, copies):
-            click.echo(f"printing: {line}")
+            echo(f"printing: {line}")
     except BuildError as error:
-        raise click.ClickException(str(error)) from None
+        raise click.ClickException(printable(str(error))) from None
 
 
 @cli.command(epilog=examples("handouts build", "handouts build Blincyto --paper a4", "handouts build --brand northside --print"))
@@ -283,23 +287,23 @@ def build(root: Path, drugs: tuple[str, ...], send_to_printer: bool, printer: st
         total = len(runner.select(runner.in_language(root, catalog, options), drugs))
         with progress_reporter(total, runner.describe) as report:
             results = runner.build(root, catalog, drugs, options, on_result=report,
-                                         on_wait=lambda line: click.echo(line, err=True))
+                                         on_wait=lambda line: echo(line, err=True))
     except runner.Interrupted as stop:
-        click.echo(runner.summary(stop.results))
-        click.echo(f"interrupted: {runner.not_made(stop.not_made)}", err=True)
+        echo(runner.summary(stop.results))
+        echo(f"interrupted: {runner.not_made(stop.not_made)}", err=True)
         if stop.problem:
-            click.echo(f"error: cannot record what was built: {stop.problem}", err=True)
+            echo(f"error: cannot record what was built: {stop.problem}", err=True, lines=False)
         raise SystemExit(130) from None
     except KeyboardInterrupt:  # before any handout was begun (reading, fingerprinting)
-        click.echo("interrupted: nothing made", err=True)
+        echo("interrupted: nothing made", err=True)
         raise SystemExit(130) from None
     except runner.UnsavedManifest as error:
-        click.echo(runner.summary(error.results))
-        click.echo(f"error: {error}", err=True)
+        echo(runner.summary(error.results))
+        echo(f"error: {error}", err=True, lines=False)
         raise SystemExit(1) from None
     except InputError as error:
         raise UsageExit(str(error)) from None
-    click.echo(runner.summary(results))
+    echo(runner.summary(results))
     if send_to_printer:
         send_to_printer_paths([r.path for r in results if r.ok], printer, copies)
     if any(not r.ok for r in results) or catalog.errors:
@@ -308,7 +312,7 @@ def build(root: Path, drugs: tuple[str, ...], send_to_printer: bool, printer: st
 
 def print_warnings(warnings: list[str]) -> None:
     for warning in warnings:
-        click.echo(f"warning: {warning}", err=True)
+        echo(f"warning: {warning}", err=True, lines=False)
 
 
 @contextlib.contextmanager
@@ -316,7 +320,7 @@ def progress_reporter(total: int, describe):
     """A progress bar on stderr at a terminal; plain lines (describe(result)), one per handout, anywhere else."""
     lines: list[str] = []
     if not sys.stderr.isatty():
-        yield lambda result: click.echo(describe(result))
+        yield lambda result: echo(describe(result))
         return
     try:
         with click.progressbar(length=total, label="Building", file=sys.stderr) as bar:
@@ -327,7 +331,7 @@ def progress_reporter(total: int, describe):
             yield report
     finally:  # after Ctrl-C too: what was finished is still told
         for line in lines:
-            click.echo(line)
+            echo(line)
 
 
 @cli.command(epilog=examples("handouts packet Blincyto Besponsa", "handouts packet --regimen FOLFIRI --duplex --print", "handouts packet --fhir orders/tomorrow/ --fhir-out filed/"))
@@ -374,13 +378,13 @@ def packet(root: Path, drugs, packet_file, regimen, title, duplex, fhir_path, pa
     except InputError as error:
         raise UsageExit(str(error)) from None
     except BuildError as error:
-        raise click.ClickException(str(error)) from None
+        raise click.ClickException(printable(str(error))) from None
     for line in describe_packet(result):
-        click.echo(line)
+        echo(line)
     if result.failed:
         # A packet missing a drug's warnings must not reach a patient by accident.
         if printer_args["send_to_printer"]:
-            click.echo("not printed: the packet is missing the handouts that failed", err=True)
+            echo("not printed: the packet is missing the handouts that failed", err=True)
         raise SystemExit(1)
     if printer_args["send_to_printer"]:
         send_to_printer_paths([result.path], printer_args["printer"], printer_args["copies"])
@@ -396,12 +400,12 @@ def patient_packets(root: Path, fhir_path: Path, options, partial: bool, fhir_ou
 
     def report(result) -> None:
         for line in result.lines:
-            click.echo(line, err=line.startswith("FAILED"))
+            echo(line, err=line.startswith("FAILED"))
 
     try:
         if fhir_path.is_dir():
             results = patient.make_many(root, patient.bundles_in(fhir_path), options, partial, filing_to, on_result=report)
-            click.echo(patient.summary(results))
+            echo(patient.summary(results))
         else:
             results = [patient.make_one(root, catalog, fhir_path, options, partial, filing_to)]
             report(results[0])
@@ -455,15 +459,21 @@ def check(root: Path, as_json: bool, as_of, packet_arg, drugs, **kwargs):
     except InputError as error:
         raise UsageExit(str(error)) from None
     except BuildError as error:
-        raise click.ClickException(str(error)) from None
+        raise click.ClickException(printable(str(error))) from None
     if as_json:
         print_json(handout_check.report_data(used_brand, reports, day, strict))
     else:
         for line in handout_check.report_lines(reports, strict):
-            click.echo(line)
+            echo(line)
     # An unreadable source fails the check: a broken override could hide a pharmacist's edit.
     if not handout_check.summary(reports, strict)["ok"] or catalog.errors:
         raise SystemExit(1)
+
+
+def _finite(ctx, param, value: float | None) -> float | None:
+    if value is not None and value != value:  # nan passes every range check
+        raise click.BadParameter("not a number of seconds")
+    return value
 
 
 @cli.command(epilog=examples("handouts fetch blinatumomab", "handouts fetch --set-id SETID",
@@ -476,8 +486,8 @@ def check(root: Path, as_json: bool, as_of, packet_arg, drugs, **kwargs):
               help="Fetch the label each DailyMed link in sources/ points to (cancer.gov pages have one).")
 @click.option("--api-key", envvar="OPENFDA_API_KEY", metavar="KEY",
               help="openFDA API key, for a higher rate limit [env: OPENFDA_API_KEY].")
-@click.option("--timeout", type=click.FloatRange(min=0.1), metavar="SECONDS",
-              help="Seconds to wait for each answer [default: fetch.timeout in handouts.toml, else 30].")
+@click.option("--timeout", type=click.FloatRange(min=0.1, max=3600), metavar="SECONDS", callback=_finite,
+              help="Seconds to wait for each whole answer [default: fetch.timeout in handouts.toml, else 30].")
 def fetch(root: Path, drugs: tuple[str, ...], set_ids: tuple[str, ...], from_sources: bool,
           api_key: str | None, timeout: float | None):
     """Fetch FDA labels into sources/: for each DRUG (generic or brand name) from openFDA,
@@ -502,10 +512,10 @@ def fetch(root: Path, drugs: tuple[str, ...], set_ids: tuple[str, ...], from_sou
             try:
                 saved = fetch_one(fetcher, root, asked, kind)
             except FetchError as error:
-                click.echo(f"error: {asked}: {error}", err=True)
+                echo(f"error: {asked}: {error}", err=True, lines=False)
                 failed = True
                 continue
-            click.echo(f"saved {catalogue.relative_name(saved.path, root)}: {saved.what}")
+            echo(f"saved {catalogue.relative_name(saved.path, root)}: {saved.what}", lines=False)
     if failed:
         raise SystemExit(1)
 
@@ -520,9 +530,9 @@ def brands(root: Path):
     """
     failed = False
     for report in check_brands(root):
-        click.echo(report.line)
+        echo(report.line)
         for warning in report.warnings:
-            click.echo(f"    warning: {warning}")
+            echo(f"    warning: {warning}", lines=False)
         failed = failed or not report.ok
     if failed:
         raise SystemExit(2)
@@ -546,7 +556,7 @@ def init(folder: Path, brand_name: str):
     except InputError as error:
         raise UsageExit(str(error)) from None
     for line in steps:
-        click.echo(line)
+        echo(line)
 
 
 @cli.command(epilog=examples("handouts serve", "handouts serve --port 8123 -w ~/clinic",
@@ -567,10 +577,10 @@ def serve(root: Path, port: int, **kwargs):
     from ..serve import counts as serve_counts
     from ..serve import serve as run_server
     def ready(url: str) -> None:
-        click.echo(f"Previewing {root} at {url}  (Ctrl-C to stop)")
+        echo(f"Previewing {root} at {url}  (Ctrl-C to stop)")
 
     def rebuilt(state) -> None:
-        click.echo(f"{state.built_at} rebuilt: {serve_counts(state)}")
+        echo(f"{state.built_at} rebuilt: {serve_counts(state)}")
 
     load_catalog(root)  # no sources/: one line, before anything listens
     try:
@@ -578,7 +588,7 @@ def serve(root: Path, port: int, **kwargs):
     except InputError as error:
         raise UsageExit(str(error)) from None
     except KeyboardInterrupt:
-        click.echo("stopped")
+        echo("stopped")
 
 
 def main():

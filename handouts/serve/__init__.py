@@ -15,6 +15,8 @@ import datetime as dt
 import html as html_escape
 import http.server
 import os
+import shutil
+import stat
 import threading
 import urllib.parse
 from dataclasses import dataclass, field
@@ -151,7 +153,7 @@ def mark_sources(page: str, record: DrugRecord, stylesheets: list[Path], version
         value = getattr(record, name)
         for item in value if isinstance(value, list) else [value] if value else []:
             text = str(markupsafe.escape(item.text))
-            at = page.find(text, page.find("<body"))
+            at = _between_tags(page, text, page.find("<body"))
             if at < 0:
                 unmarked.append((name, item))
                 continue
@@ -160,6 +162,15 @@ def mark_sources(page: str, record: DrugRecord, stylesheets: list[Path], version
             page = page[:at + len(text)] + mark + page[at + len(text):]
     extra = page_template("marks.html").render(unmarked=unmarked, version=version)
     return page.replace("</body>", extra + "</body>", 1)
+
+
+def _between_tags(page: str, text: str, start: int) -> int:
+    """Where ``text`` (escaped, so holding no < or >) is first written as text, not inside a tag
+    (an attribute such as alt="A fever" or class="logo"): -1 when it never is."""
+    at = page.find(text, start)
+    while at >= 0 and page.rfind("<", 0, at) > page.rfind(">", 0, at):
+        at = page.find(text, at + 1)
+    return at
 
 
 _ENV = jinja2.Environment(loader=jinja2.FileSystemLoader(_PAGES), autoescape=True, undefined=jinja2.StrictUndefined)
@@ -172,12 +183,13 @@ def page_template(name: str) -> jinja2.Template:
 class Handler(http.server.BaseHTTPRequestHandler):
     preview: Preview  # set on the subclass serve() makes
     server_version = "handouts-preview"
+    timeout = 10  # seconds a connection may send or take nothing before it is closed
 
     def do_GET(self) -> None:  # noqa: N802 - the standard library's name
         try:
             self._get()
-        except (BrokenPipeError, ConnectionResetError):  # the browser went away mid-answer
-            pass
+        except (BrokenPipeError, ConnectionResetError, TimeoutError):  # the browser went away or stalled
+            self.close_connection = True
         except Exception as exc:  # noqa: BLE001 - one bad page must not stop the preview
             self._send(500, "text/plain", f"handouts serve: {type(exc).__name__}: {exc}\n".encode())
 
@@ -220,19 +232,28 @@ class Handler(http.server.BaseHTTPRequestHandler):
         return host in ("127.0.0.1", "localhost")
 
     def _send_file(self, path: Path, kind: str) -> None:
-        try:
-            data = path.read_bytes()
+        """The file in pieces: eight requests for a 200 MB PDF must not hold 1.6 GB."""
+        try:  # O_NONBLOCK: a FIFO put in the file's place must not hang the answer
+            file = os.fdopen(os.open(path, os.O_RDONLY | os.O_NONBLOCK), "rb")
         except OSError:
             return self._send(404, "text/plain", b"not found\n")
-        self._send(200, kind, data)
+        with file:
+            info = os.fstat(file.fileno())
+            if not stat.S_ISREG(info.st_mode):
+                return self._send(404, "text/plain", b"not found\n")
+            self._head(200, kind, info.st_size)
+            shutil.copyfileobj(file, self.wfile)
 
     def _send(self, status: int, kind: str, body: bytes) -> None:
+        self._head(status, kind, len(body))
+        self.wfile.write(body)
+
+    def _head(self, status: int, kind: str, size: int) -> None:
         self.send_response(status)
         self.send_header("Content-Type", kind)
-        self.send_header("Content-Length", str(len(body)))
+        self.send_header("Content-Length", str(size))
         self.send_header("Cache-Control", "no-store")
         self.end_headers()
-        self.wfile.write(body)
 
     def log_message(self, format: str, *args) -> None:  # noqa: A002 - quiet: the terminal shows rebuilds
         pass

@@ -32,3 +32,22 @@ def read(path: Path, keys: tuple[str, ...] | list[str]) -> dict:
         hint = suggest.did_you_mean(unknown[0], {k: k for k in keys})
         raise InputError(path, f"unknown key {unknown[0]!r}{hint} (known: {', '.join(keys)})")
     return data
+
+
+def line_of(path: Path, key: str, table: str | None = None) -> int | None:
+    """The line where ``key`` is set (in ``[table]``, or as ``table.key``), for errors about values TOML
+    accepted; None when it cannot be told (then the error names the file alone)."""
+    try:
+        text = path.read_text(encoding="utf-8-sig")
+    except (OSError, UnicodeDecodeError):
+        return None
+    current = None
+    for number, line in enumerate(text.splitlines(), 1):
+        header = re.match(r"\s*\[\s*([^\]]*?)\s*\]", line)
+        if header:
+            current = header[1].strip('"')
+            continue
+        dotted = rf"{re.escape(table)}\s*\.\s*" if table and current is None else ""
+        if (current == table or dotted) and re.match(rf"\s*{dotted}[\"']?{re.escape(key)}[\"']?\s*=", line):
+            return number
+    return None
