@@ -8,6 +8,7 @@ the very layout its own PDF gets.
 from __future__ import annotations
 
 import datetime as dt
+from collections.abc import Callable
 from dataclasses import dataclass, field, replace
 from pathlib import Path
 
@@ -21,6 +22,7 @@ from ..record import review
 from ..record.slug import slug
 from ..workspace import tomlfile
 from ..workspace.catalogue import Catalog, Drug
+from . import cache
 from .options import PAPERS, BuildOptions, output_file
 from .runner import Context, chosen_brand, context, fitted, in_language
 
@@ -136,13 +138,28 @@ def resolve(catalog: Catalog, spec: PacketSpec, language=None) -> tuple[list[Dru
     return drugs, missing, title or words(language, N_("Your medicines"))
 
 
-def make(root: Path, catalog: Catalog, spec: PacketSpec, options: BuildOptions) -> PacketResult:
+def make(root: Path, catalog: Catalog, spec: PacketSpec, options: BuildOptions,
+         on_wait: Callable[[str], None] | None = None) -> PacketResult:
     """Lay the packet out and write it: to ``-o FILE.pdf``, else to packet-TITLE.pdf in the output
     folder. A packet missing a drug that failed is written beside the last good one, never over
-    it, as ...-incomplete.pdf. Its words and records are in the language of ``--lang``."""
+    it, as ...-incomplete.pdf. Its words and records are in the language of ``--lang``.
+
+    It holds the output folder as a build does (``on_wait`` hears that another holds it): a build
+    into the folder meanwhile removed the packet's temporary file as one a killed build left."""
     options = merged_options(options, spec)
-    # A build into the same folder fitted these handouts already: each is laid out once, with its fit.
     folder = output_file(options).parent if output_file(options) else options.output or root / "out"
+    try:
+        folder.mkdir(parents=True, exist_ok=True)
+    except OSError as error:
+        raise InputError(folder, f"cannot make the output folder: {error.strerror or error}") from None
+    if not folder.is_dir():
+        raise InputError(folder, "is a file, not a folder for the packet")
+    with cache.locked(folder, on_wait):
+        return _make_locked(root, catalog, spec, options, folder)
+
+
+def _make_locked(root: Path, catalog: Catalog, spec: PacketSpec, options: BuildOptions, folder: Path) -> PacketResult:
+    # A build into the same folder fitted these handouts already: each is laid out once, with its fit.
     ctx = context(root, options, chosen_brand(root, options), fits_from=folder)
     drugs, missing, title = resolve(in_language(root, catalog, options), spec, ctx.language)
     made = options.date or max(filter(None, (review.newest_review(d.record.sources) for d in drugs)), default=None)
@@ -164,10 +181,14 @@ def make(root: Path, catalog: Catalog, spec: PacketSpec, options: BuildOptions) 
     all_pages = cover.pages + pages
     path = packet_path(root, options, title, incomplete=bool(failed))
     document = cover.copy(all_pages)
-    write_atomically(pdf.pdf_bytes(document, title + "".join(d.name for d, _ in handouts)), path)
-    if not failed:
-        # An incomplete packet of the same name, left by an earlier try, must not be taken for this one.
-        packet_path(root, options, title, incomplete=True).unlink(missing_ok=True)
+    data = pdf.pdf_bytes(document, title + "".join(d.name for d, _ in handouts))
+    try:
+        write_atomically(data, path)
+        if not failed:
+            # An incomplete packet of the same name, left by an earlier try, must not be taken for this one.
+            packet_path(root, options, title, incomplete=True).unlink(missing_ok=True)
+    except OSError as error:  # a read-only or full folder, a folder in the packet's place
+        raise BuildError(f"cannot write {path}: {error.strerror or error}") from None
     return PacketResult(path, len(all_pages), [Part(title, 1)] + parts, missing, failed)
 
 

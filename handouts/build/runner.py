@@ -10,6 +10,7 @@ import dataclasses
 import datetime as dt
 import functools
 import hashlib
+import math
 import multiprocessing
 import os
 import signal
@@ -27,7 +28,7 @@ from .. import assets, i18n
 from ..atomic import write_atomically
 from ..errors import BuildError, InputError
 from ..page import templating
-from ..page.content import Cuts, footer_lines, plan
+from ..page.content import Cuts, cut_order, footer_lines, last_resort, plan
 from ..pdf import fit, render
 from ..record import review, translation
 from ..workspace import asset_refs, config
@@ -178,15 +179,45 @@ def fitted(drug: Drug, ctx: Context, made: dt.date | None = None, known: dict | 
     layout = layout_of(drug, ctx, made)
     if known is None and ctx.fits is not None:
         known = ctx.fits.fit_of(drug)
+    footer = footer_lines(ctx.brand)
     cuts = _stored_cuts(known)
-    if cuts is not None:
+    if cuts is not None and _allowed(cuts, drug.record, footer, stored=True) is None:
         try:
             document, page = layout(cuts)
             if len(document.pages) == 1:
-                return fit.Fitted(document=document, html=page, cuts=cuts, passes=1, **known.get("measured", {}))
+                return fit.Fitted(document=document, html=page, cuts=cuts, passes=1, **_measured(known))
         except (TypeError, ValueError, AttributeError):
             pass  # fields a changed Cuts or Fitted no longer means: fit afresh
-    return fit.fit(drug.record, layout, footer_lines(ctx.brand))
+    fresh = fit.fit(drug.record, layout, footer)
+    problem = _allowed(fresh.cuts, drug.record, footer, stored=False)
+    if problem:
+        raise BuildError(f"the fitter broke its own rules ({problem}): a bug in handouts")
+    return fresh
+
+
+def _allowed(cuts: Cuts, record, footer: tuple[str, ...], stored: bool) -> str | None:
+    """What is wrong with a layout's cuts, or None: the type between the floor and full size, and
+    nothing left out that the cut order keeps (urgent content never). A must-keep reminder may go
+    only where the fitter finds the page cannot hold it: a stored fit that leaves one out is
+    fitted afresh. (A hand-edited manifest set the type to 15% and cut the must-keep reminders:
+    a 1.8 pt page, "built".)"""
+    floor = templating.MIN_SCALE
+    if not floor - 1e-9 <= cuts.scale <= 1.0:  # a NaN fails both
+        return f"type at {cuts.scale:.0%}, outside {floor:.0%} to 100%"
+    may_go = set(cut_order(record, footer)) | (set() if stored else set(last_resort(record)))
+    if not cuts.omitted <= may_go:
+        return f"leaves out {', '.join(sorted(map(str, cuts.omitted - may_go)))}"
+    return None
+
+
+def _measured(known: dict) -> dict:
+    """The figures a stored fit measured, as Fitted's own fields take them: numbers only (one of
+    another type or name makes the Fitted raise TypeError, and the handout is fitted afresh)."""
+    measured = known.get("measured", {})
+    if not isinstance(measured, dict) or not all(
+            isinstance(v, (int, float)) and not isinstance(v, bool) and math.isfinite(v) for v in measured.values()):
+        raise TypeError("measured figures that are not numbers")
+    return measured
 
 
 def layout_of(drug: Drug, ctx: Context, made: dt.date | None = None) -> fit.Layout:
@@ -399,7 +430,7 @@ def _known_result(drug: Drug, manifest: dict[str, cache.Entry], fingerprint: str
         return None
     if entry.failed is not None:
         return Result(drug.name, "failed", message=entry.failed)
-    if cache.file_digest(output / drug.filename) == entry.pdf:
+    if cache.file_digest(output / drug.filename, follow=False) == entry.pdf:  # a link there is made again
         return Result(drug.name, "unchanged", output / drug.filename, overdue=_overdue(drug, dt.date.today()))
     return None
 
@@ -515,7 +546,8 @@ def _remove_stale_temporaries(output: Path) -> None:
         # "..handouts-manifest.json.XXXX.tmp" behind for good.
         for pattern in (".*.pdf.*.tmp", f".{cache.MANIFEST}.*.tmp"):
             for temp in output.glob(pattern):
-                temp.unlink(missing_ok=True)
+                with contextlib.suppress(OSError):  # a folder so named is not ours to remove
+                    temp.unlink(missing_ok=True)
 
 
 def describe(result: Result) -> str:
