@@ -24,6 +24,7 @@ from pathlib import Path
 
 from .. import __version__, assets
 from ..atomic import open_own, read_own, write_atomically
+from ..errors import InputError
 from ..workspace.brand import Brand
 from .options import BuildOptions, made_date
 
@@ -138,6 +139,19 @@ def read_manifest(output: Path) -> dict[str, Entry]:
 def write_manifest(output: Path, manifest: dict[str, Entry]) -> None:
     data = {name: {k: v for k, v in asdict(entry).items() if v is not None} for name, entry in manifest.items()}
     write_atomically(json.dumps(data, indent=1, sort_keys=True).encode("utf-8"), output / MANIFEST)
+
+
+@contextlib.contextmanager
+def held(output: Path, on_wait: Callable[[str], None] | None = None):
+    """The output folder of a build or a packet, made if missing and held (see ``locked``)."""
+    try:
+        output.mkdir(parents=True, exist_ok=True)
+    except OSError as error:
+        raise InputError(output, f"cannot make the output folder: {error.strerror or error}") from None
+    if not output.is_dir():
+        raise InputError(output, "is a file, not a folder for the PDFs")
+    with locked(output, on_wait):
+        yield
 
 
 @contextlib.contextmanager

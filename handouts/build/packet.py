@@ -148,13 +148,7 @@ def make(root: Path, catalog: Catalog, spec: PacketSpec, options: BuildOptions,
     into the folder meanwhile removed the packet's temporary file as one a killed build left."""
     options = merged_options(options, spec)
     folder = output_file(options).parent if output_file(options) else options.output or root / "out"
-    try:
-        folder.mkdir(parents=True, exist_ok=True)
-    except OSError as error:
-        raise InputError(folder, f"cannot make the output folder: {error.strerror or error}") from None
-    if not folder.is_dir():
-        raise InputError(folder, "is a file, not a folder for the packet")
-    with cache.locked(folder, on_wait):
+    with cache.held(folder, on_wait):
         return _make_locked(root, catalog, spec, options, folder)
 
 

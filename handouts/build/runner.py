@@ -319,13 +319,7 @@ def build(
     brand = brand or chosen_brand(root, options)
     drugs, options = _one_file(drugs, options)
     output = options.output or root / "out"
-    try:
-        output.mkdir(parents=True, exist_ok=True)
-    except OSError as error:
-        raise InputError(output, f"cannot make the output folder: {error.strerror or error}") from None
-    if not output.is_dir():
-        raise InputError(output, "is a file, not a folder for the PDFs")
-    with cache.locked(output, on_wait):
+    with cache.held(output, on_wait):
         return _build_locked(root, drugs, options, brand, output, on_result)
 
 
