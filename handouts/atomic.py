@@ -85,8 +85,12 @@ def read_own(path: Path) -> bytes | None:
         fd = os.open(path, os.O_RDONLY | _NO_LINK)
     except OSError:
         return None
-    with os.fdopen(fd, "rb") as file:
-        try:
-            return file.read() if stat.S_ISREG(os.fstat(fd).st_mode) else None
-        except OSError:
+    try:
+        if not stat.S_ISREG(os.fstat(fd).st_mode):  # a FIFO, or a folder
             return None
+        with os.fdopen(os.dup(fd), "rb") as file:
+            return file.read()
+    except OSError:
+        return None
+    finally:
+        os.close(fd)

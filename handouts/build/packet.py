@@ -144,15 +144,10 @@ def make(root: Path, catalog: Catalog, spec: PacketSpec, options: BuildOptions,
     folder. A packet missing a drug that failed is written beside the last good one, never over
     it, as ...-incomplete.pdf. Its words and records are in the language of ``--lang``.
 
-    It holds the output folder as a build does (``on_wait`` hears that another holds it): a build
-    into the folder meanwhile removed the packet's temporary file as one a killed build left."""
+    It writes holding the output folder as a build does (``on_wait`` hears that another holds it):
+    a build into the folder meanwhile removed the packet's temporary, as one a killed build left."""
     options = merged_options(options, spec)
     folder = output_file(options).parent if output_file(options) else options.output or root / "out"
-    with cache.held(folder, on_wait):
-        return _make_locked(root, catalog, spec, options, folder)
-
-
-def _make_locked(root: Path, catalog: Catalog, spec: PacketSpec, options: BuildOptions, folder: Path) -> PacketResult:
     # A build into the same folder fitted these handouts already: each is laid out once, with its fit.
     ctx = context(root, options, chosen_brand(root, options), fits_from=folder)
     drugs, missing, title = resolve(in_language(root, catalog, options), spec, ctx.language)
@@ -176,13 +171,14 @@ def _make_locked(root: Path, catalog: Catalog, spec: PacketSpec, options: BuildO
     path = packet_path(root, options, title, incomplete=bool(failed))
     document = cover.copy(all_pages)
     data = pdf.pdf_bytes(document, title + "".join(d.name for d, _ in handouts))
-    try:
-        write_atomically(data, path)
-        if not failed:
-            # An incomplete packet of the same name, left by an earlier try, must not be taken for this one.
-            packet_path(root, options, title, incomplete=True).unlink(missing_ok=True)
-    except OSError as error:  # a read-only or full folder, a folder in the packet's place
-        raise BuildError(f"cannot write {path}: {error.strerror or error}") from None
+    with cache.held(folder, on_wait):
+        try:
+            write_atomically(data, path)
+            if not failed:
+                # An incomplete packet of the same name, left by an earlier try, must not be taken for this one.
+                packet_path(root, options, title, incomplete=True).unlink(missing_ok=True)
+        except OSError as error:  # a read-only or full folder, a folder in the packet's place
+            raise BuildError(f"cannot write {path}: {error.strerror or error}") from None
     return PacketResult(path, len(all_pages), [Part(title, 1)] + parts, missing, failed)
 
 
