@@ -23,9 +23,10 @@ from dataclasses import asdict, dataclass
 from pathlib import Path
 
 from .. import __version__, assets
-from ..atomic import write_atomically
+from ..atomic import open_own, read_own, write_atomically
+from ..errors import InputError
 from ..workspace.brand import Brand
-from .options import BuildOptions
+from .options import BuildOptions, made_date
 
 MANIFEST = ".handouts-manifest.json"
 LOCK = ".handouts-lock"
@@ -51,7 +52,9 @@ def _tree(folder: Path | None) -> list[Path]:
 def shared_fingerprint(root: Path, brand: Brand, options: BuildOptions) -> str:
     """The part every handout of a build shares: templates, styles, brand, options, version."""
     digest = hashlib.sha256(f"handouts {__version__}\0".encode())
-    digest.update(repr((brand, options.paper, options.date, options.strict, options.lang)).encode())
+    # The "made" date printed, not --date alone: without it, SOURCE_DATE_EPOCH's day or today's,
+    # and a build on a later day called a PDF printed with an earlier date "unchanged".
+    digest.update(repr((brand, options.paper, made_date(options), options.strict, options.lang)).encode())
     # The package's own code too: an editable install changes without a new version number.
     folders = [Path(__file__).parent.parent,  # the whole package: any code change rebuilds
                assets.templates_dir(), assets.styles_dir(), assets.builtin_dir("locale"),
@@ -93,10 +96,11 @@ class Entry:
     fit: dict | None = None
 
 
-def file_digest(path: Path) -> str | None:
-    """The SHA-256 of a regular file, or None when there is none to read (never blocking on a FIFO)."""
+def file_digest(path: Path, follow: bool = True) -> str | None:
+    """The SHA-256 of a regular file, or None when there is none to read (never blocking on a FIFO;
+    without ``follow``, a link in its place is none either)."""
     try:
-        fd = os.open(path, os.O_RDONLY | os.O_NONBLOCK | os.O_CLOEXEC)
+        fd = os.open(path, os.O_RDONLY | os.O_NONBLOCK | os.O_CLOEXEC | (0 if follow else os.O_NOFOLLOW))
     except OSError:
         return None
     try:
@@ -115,8 +119,9 @@ def file_digest(path: Path) -> str | None:
 
 def read_manifest(output: Path) -> dict[str, Entry]:
     try:
-        data = json.loads((output / MANIFEST).read_text(encoding="utf-8"))
-    except (OSError, ValueError):
+        # A link or a FIFO in its place is no manifest (a FIFO blocked the build for good).
+        data = json.loads(read_own(output / MANIFEST) or b"")
+    except ValueError:
         return {}  # no manifest, or a damaged one: everything is rebuilt, which is always safe
     if not isinstance(data, dict):
         return {}  # valid JSON that is not an object ("[]", "null") raised AttributeError
@@ -137,15 +142,29 @@ def write_manifest(output: Path, manifest: dict[str, Entry]) -> None:
 
 
 @contextlib.contextmanager
+def held(output: Path, on_wait: Callable[[str], None] | None = None):
+    """The output folder of a build or a packet, made if missing and held (see ``locked``)."""
+    try:
+        output.mkdir(parents=True, exist_ok=True)
+    except OSError as error:
+        raise InputError(output, f"cannot make the output folder: {error.strerror or error}") from None
+    if not output.is_dir():
+        raise InputError(output, "is a file, not a folder for the PDFs")
+    with locked(output, on_wait):
+        yield
+
+
+@contextlib.contextmanager
 def locked(output: Path, on_wait: Callable[[str], None] | None = None):
     """Hold the output folder for one build: a second build into it waits, and says for whom.
 
     Two builds writing one folder at once left a manifest describing the other build's PDFs
     (letter PDFs listed as A4). The lock is an flock on a lock file holding who took it; the
     kernel lets go when the process ends, however it ends, so a killed build never leaves the
-    folder locked. In a folder that cannot be written the folder itself is locked."""
+    folder locked. In a folder that cannot be written the folder itself is locked. A link or a
+    FIFO in the lock file's place is replaced, never written through (see atomic.open_own)."""
     try:
-        fd = os.open(output / LOCK, os.O_RDWR | os.O_CREAT | os.O_CLOEXEC, 0o666)
+        fd = open_own(output / LOCK)
         writable = True
     except OSError:
         fd = os.open(output, os.O_RDONLY | os.O_CLOEXEC)

@@ -8,6 +8,7 @@ the very layout its own PDF gets.
 from __future__ import annotations
 
 import datetime as dt
+from collections.abc import Callable
 from dataclasses import dataclass, field, replace
 from pathlib import Path
 
@@ -22,6 +23,7 @@ from ..record import review
 from ..record.slug import slug
 from ..workspace import tomlfile
 from ..workspace.catalogue import Catalog, Drug
+from . import cache
 from .options import PAPERS, BuildOptions, output_file
 from .runner import Context, chosen_brand, context, fitted, in_language
 
@@ -149,16 +151,19 @@ def resolve(catalog: Catalog, spec: PacketSpec, language=None) -> tuple[list[Dru
 
 
 def make(root: Path, catalog: Catalog, spec: PacketSpec, options: BuildOptions,
-         personal: Personal | None = None) -> PacketResult:
+         personal: Personal | None = None, on_wait: Callable[[str], None] | None = None) -> PacketResult:
     """Lay the packet out and write it: to ``-o FILE.pdf``, else to packet-TITLE.pdf in the output
     folder. A packet missing a drug that failed is written beside the last good one, never over
     it, as ...-incomplete.pdf. Its words and records are in the language of ``--lang``.
-    ``personal``: a patient's packet, with their details and calendar, written owner-only."""
+    ``personal``: a patient's packet, with their details and calendar, written owner-only.
+
+    It writes holding the output folder as a build does (``on_wait`` hears that another holds it):
+    a build into the folder meanwhile removed the packet's temporary, as one a killed build left."""
     options = merged_options(options, spec)
     if personal is not None and personal.path is not None:
         options = replace(options, output=personal.path)
-    # A build into the same folder fitted these handouts already: each is laid out once, with its fit.
     folder = output_file(options).parent if output_file(options) else options.output or root / "out"
+    # A build into the same folder fitted these handouts already: each is laid out once, with its fit.
     ctx = context(root, options, chosen_brand(root, options), fits_from=folder)
     drugs, missing, title = resolve(in_language(root, catalog, options), spec, ctx.language)
     made = options.date or max(filter(None, (review.newest_review(d.record.sources) for d in drugs)), default=None)
@@ -186,10 +191,14 @@ def make(root: Path, catalog: Catalog, spec: PacketSpec, options: BuildOptions,
     path = packet_path(root, options, title, incomplete=bool(failed))
     document = cover.copy(all_pages)
     data = pdf.pdf_bytes(document, title + "".join(d.name for d, _ in handouts))
-    write_atomically(data, path, private=personal is not None)
-    if not failed:
-        # An incomplete packet of the same name, left by an earlier try, must not be taken for this one.
-        packet_path(root, options, title, incomplete=True).unlink(missing_ok=True)
+    with cache.held(folder, on_wait):
+        try:
+            write_atomically(data, path, private=personal is not None)
+            if not failed:
+                # An incomplete packet of the same name, left by an earlier try, must not be taken for this one.
+                packet_path(root, options, title, incomplete=True).unlink(missing_ok=True)
+        except OSError as error:  # a read-only or full folder, a folder in the packet's place
+            raise BuildError(f"cannot write {path}: {error.strerror or error}") from None
     return PacketResult(path, len(all_pages), [Part(title, 1)] + parts, missing, failed)
 
 

@@ -21,7 +21,8 @@ def send(paths: list[Path], printer: str | None = None, copies: int = 1) -> list
     command = [lp, "-n", str(copies)] + (["-d", printer] if printer else [])
     jobs = []
     for path in paths:
-        done = subprocess.run([*command, str(path)], capture_output=True, text=True, timeout=120)
+        # "--": a file named "-dother-queue.pdf" is a file, never one of lp's options.
+        done = subprocess.run([*command, "--", str(path)], capture_output=True, text=True, timeout=120)
         if done.returncode != 0:
             reason = (done.stderr or done.stdout).strip().splitlines()
             raise BuildError(f"printing {path.name} failed: {reason[-1] if reason else f'lp exit {done.returncode}'}")

@@ -10,6 +10,7 @@ import dataclasses
 import datetime as dt
 import functools
 import hashlib
+import math
 import multiprocessing
 import os
 import signal
@@ -187,14 +188,30 @@ def fitted(drug: Drug, ctx: Context, made: dt.date | None = None, known: dict | 
     if known is None and ctx.fits is not None:
         known = ctx.fits.fit_of(drug)
     cuts = _stored_cuts(known)
-    if cuts is not None:
+    # A stored fit is checked like a fresh one: a hand-edited manifest once set the type to 15%
+    # and cut the must-keep reminders (a 1.8 pt page, "built").
+    if cuts is not None and layout.policy.broken_by(cuts, templating.MIN_SCALE, stored=True) is None:
         try:
             document, page = layout(cuts)
             if len(document.pages) == 1:
-                return fit.Fitted(document=document, html=page, cuts=cuts, passes=1, **known.get("measured", {}))
+                return fit.Fitted(document=document, html=page, cuts=cuts, passes=1, **_measured(known))
         except (TypeError, ValueError, AttributeError):
             pass  # fields a changed Cuts or Fitted no longer means: fit afresh
-    return fit.fit(layout, layout.policy)
+    fresh = fit.fit(layout, layout.policy)
+    problem = layout.policy.broken_by(fresh.cuts, templating.MIN_SCALE, stored=False)
+    if problem:
+        raise BuildError(f"the fitter broke its own rules ({problem}): a bug in handouts")
+    return fresh
+
+
+def _measured(known: dict) -> dict:
+    """The figures a stored fit measured, as Fitted's own fields take them: numbers only (one of
+    another type or name makes the Fitted raise TypeError, and the handout is fitted afresh)."""
+    measured = known.get("measured", {})
+    if not isinstance(measured, dict) or not all(
+            isinstance(v, (int, float)) and not isinstance(v, bool) and math.isfinite(v) for v in measured.values()):
+        raise TypeError("measured figures that are not numbers")
+    return measured
 
 
 @dataclass
@@ -323,13 +340,7 @@ def build(
     brand = brand or chosen_brand(root, options)
     drugs, options = _one_file(drugs, options)
     output = options.output or root / "out"
-    try:
-        output.mkdir(parents=True, exist_ok=True)
-    except OSError as error:
-        raise InputError(output, f"cannot make the output folder: {error.strerror or error}") from None
-    if not output.is_dir():
-        raise InputError(output, "is a file, not a folder for the PDFs")
-    with cache.locked(output, on_wait):
+    with cache.held(output, on_wait):
         return _build_locked(root, drugs, options, brand, output, on_result)
 
 
@@ -434,7 +445,7 @@ def _known_result(drug: Drug, manifest: dict[str, cache.Entry], fingerprint: str
         return None
     if entry.failed is not None:
         return Result(drug.name, "failed", message=entry.failed)
-    if cache.file_digest(output / drug.filename) == entry.pdf:
+    if cache.file_digest(output / drug.filename, follow=False) == entry.pdf:  # a link there is made again
         return Result(drug.name, "unchanged", output / drug.filename, overdue=_overdue(drug, dt.date.today()))
     return None
 
@@ -550,7 +561,8 @@ def _remove_stale_temporaries(output: Path) -> None:
         # "..handouts-manifest.json.XXXX.tmp" behind for good.
         for pattern in (".*.pdf.*.tmp", f".{cache.MANIFEST}.*.tmp"):
             for temp in output.glob(pattern):
-                temp.unlink(missing_ok=True)
+                with contextlib.suppress(OSError):  # a folder so named is not ours to remove
+                    temp.unlink(missing_ok=True)
 
 
 def describe(result: Result) -> str:

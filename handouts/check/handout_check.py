@@ -103,6 +103,8 @@ def _check_drug(drug: Drug, ctx: runner.Context, shared: list[Figure], as_of: dt
         _urgent_first(page.tagged_text, drug, "urgent block first (tags)", words),
         *_type_sizes(page, words),
         _printable(page),
+        _figure("files attached", not page.attachments, str(len(page.attachments or [])), "none: a handout carries "
+                "no file", ", ".join(page.attachments or [])),
         _smallest_glyph(page),
         *shared,
         _fitted(result),

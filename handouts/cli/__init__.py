@@ -374,7 +374,7 @@ def packet(root: Path, drugs, packet_file, regimen, title, duplex, fhir_path, pa
     try:
         spec = load_spec(packet_file) if packet_file else PacketSpec()
         spec = with_overrides(spec, drugs=drugs, regimen=regimen, title=title, duplex=duplex)
-        result = make_packet(root, catalog, spec, options_from(kwargs))
+        result = make_packet(root, catalog, spec, options_from(kwargs), on_wait=lambda line: echo(line, err=True))
     except InputError as error:
         raise UsageExit(str(error)) from None
     except BuildError as error:

@@ -34,6 +34,7 @@ class Inspection:
     page_height: float
     page_width: float = 0.0
     every_char: list[Char] | None = None  # every printed character of every page
+    attachments: list[str] | None = None  # names of the files the PDF carries (see ``attachments``)
 
     def near_edge(self, margin: float) -> list[Char]:
         """Printed characters whose glyph box comes closer than ``margin`` points to an edge of
@@ -63,7 +64,23 @@ def inspect(path: Path) -> Inspection:
         # A line broken after a hyphen ("made-" / "up") reads as one word again.
         text = fold(re.sub(r"-\n(?=\w)", "-", raw))
         pages, height, width = len(pdf.pages), float(first.height), float(first.width)
-    return Inspection(pages, text, _tagged_text(path, chars), chars, height, width, every)
+    return Inspection(pages, text, _tagged_text(path, chars), chars, height, width, every, attachments(path))
+
+
+def attachments(path: Path) -> list[str]:
+    """The files a PDF carries: its embedded files (/EmbeddedFiles) and the file attachment
+    annotations of its pages, by name."""
+    reader = pypdf.PdfReader(path)
+    names = list(reader.attachments)
+    for number, page in enumerate(reader.pages, 1):
+        for annotation in page.get("/Annots") or []:
+            annotation = annotation.get_object()
+            if annotation.get("/Subtype") == "/FileAttachment":
+                spec = annotation.get("/FS")
+                spec = spec.get_object() if spec is not None else {}
+                name = spec.get("/UF") or spec.get("/F") if isinstance(spec, DictionaryObject) else None
+                names.append(f"{name or 'a file'} (page {number})")
+    return names
 
 
 def _tagged_text(path: Path, chars: list[Char]) -> str:

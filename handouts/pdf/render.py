@@ -106,6 +106,7 @@ class Renderer:
                 stylesheets=self.css, font_config=self.font_config, cache=self.images, pdf_variant="pdf/ua-1", pdf_tags=True,
             )
         self._check()
+        refuse_attachments(document)
         return document
 
     def _check(self) -> None:
@@ -113,7 +114,26 @@ class Renderer:
             raise BuildError(f"WeasyPrint warning (strict): {self.warnings[0]}")
 
 
+def refuse_attachments(document: Document) -> None:
+    """A PDF carries no file: WeasyPrint embeds the file of a <link rel="attachment"> or an
+    <a rel="attachment"> (from anywhere its fetcher may read: the workspace, and its .env), and
+    every patient's copy would take it along."""
+    if document.metadata.attachments or any(link[0] == "attachment" for page in document.pages for link in page.links):
+        raise BuildError('a template attaches a file to the PDF (rel="attachment"): a handout never carries a file; '
+                         "take it out of the template")
+
+
+def _fetch_nothing(url, *args, **kwargs):
+    raise ValueError(f"refused to read {url} while writing the PDF: everything it shows was read when laid out")
+
+
 def pdf_bytes(document: Document, html: str) -> bytes:
-    """The PDF, with an identifier derived from its content so identical inputs give identical bytes."""
+    """The PDF, with an identifier derived from its content so identical inputs give identical bytes.
+
+    Whatever a layout fetched it holds already: writing fetches nothing (that would be an
+    attachment, or XMP metadata), so the file a sneaked-in attachment names is never read."""
+    refuse_attachments(document)
+    document = document.copy()
+    document.url_fetcher = _fetch_nothing
     identifier = hashlib.sha256(html.encode("utf-8")).hexdigest()[:32].encode("ascii")
     return document.write_pdf(pdf_identifier=identifier, pdf_variant="pdf/ua-1", pdf_tags=True)

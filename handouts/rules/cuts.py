@@ -120,6 +120,18 @@ class Priorities:
         """What a cut item is, for a reviewer: "side effect 'Headache'", "how it works"."""
         return self.names[item_id]
 
+    def broken_by(self, cuts: Cuts, floor: float, stored: bool) -> str | None:
+        """What is wrong with a layout's cuts, or None: the type between ``floor`` and full size, and
+        nothing left out that the cut order keeps (urgent content never). A must-keep reminder may
+        go only where the fitter finds the page cannot hold it (``stored``: a remembered fit, which
+        is fitted afresh rather than trusted to have found that)."""
+        if not floor - 1e-9 <= cuts.scale <= 1.0:  # a NaN fails both
+            return f"type at {cuts.scale:.0%}, outside {floor:.0%} to 100%"
+        may_go = set(self.order) | (set() if stored else set(self.last_resort))
+        if not cuts.omitted <= may_go:
+            return f"leaves out {', '.join(sorted(map(str, cuts.omitted - may_go)))}"
+        return None
+
 
 def priorities(record: DrugRecord, shown: list[overlap.Effect] | None = None, footer: tuple[str, ...] = (),
                gettext: Callable[[str], str] | None = None, full_list: bool = False) -> Priorities:

@@ -25,6 +25,9 @@ from ..errors import InputError
 _REFERENCE = re.compile(
     r"""(?:url\(\s*['"]?|@import\s+['"]|\b(?:src|href|data)\s*=\s*['"]?)\s*([^'")\s>]+)""", re.IGNORECASE
 )
+# A link WeasyPrint embeds the target of in the PDF (<a> and <link>; rel holds a list of words).
+_ATTACHMENT = re.compile(r"""\brel\s*=\s*(?:"(?:[^"]*\s)?attachment(?=[\s"])|'(?:[^']*\s)?attachment(?=[\s'])"""
+                         r"""|attachment(?=[\s>/]|$))""", re.IGNORECASE | re.MULTILINE)
 # CSS inside HTML: <style> elements (raw text: no character references) and style="" attributes.
 _STYLE_ELEMENT = re.compile(r"(<style\b[^>]*>)(.*?)</style\s*>", re.IGNORECASE | re.DOTALL)
 _STYLE_ATTRIBUTE = re.compile(r"""\bstyle\s*=\s*(?:"([^"]*)"|'([^']*)')""", re.IGNORECASE)
@@ -54,6 +57,8 @@ def _check_file(file: Path, allowed: list[Path], seen: set[Path]) -> None:
         raise InputError(file, f"cannot read: {exc.strerror or exc}") from None
     found = css_references(text) if file.suffix.lower() == ".css" else html_references(text)
     _raise_first(file, found, allowed)
+    if file.suffix.lower() == ".html":
+        _refuse_attachment(file, text)
     for _, target in found:
         loaded = _local_file(target, file.parent) if target else None
         if loaded and loaded.suffix.lower() == ".css" and loaded.is_file():
@@ -156,6 +161,17 @@ def _raise_first(file: Path, found: list[tuple[int, str | None]], allowed: list[
     if problems:
         line, message = min(problems, key=lambda p: p[0])
         raise InputError(file, message, line)
+
+
+def _refuse_attachment(file: Path, text: str) -> None:
+    """rel="attachment" makes WeasyPrint embed the file linked in the PDF: a template could put
+    the workspace's .env into every patient's handout. (Spelled with Jinja, the renderer refuses
+    it all the same, when it lays the page out.)"""
+    plain = _unescaped(text)
+    match = _ATTACHMENT.search(plain)
+    if match:
+        raise InputError(file, 'attaches a file to the PDF (rel="attachment"): a handout never carries a file',
+                         plain.count("\n", 0, match.start()) + 1)
 
 
 def _unescaped(text: str) -> str:

@@ -12,6 +12,7 @@ from pathlib import Path
 
 import yaml
 
+from ..atomic import write_new
 from ..errors import InputError
 from ..readers import read_document, yamlrecord
 from ..record import DrugRecord, Regimen, Source
@@ -95,10 +96,16 @@ def summary_lines(record: DrugRecord) -> list[str]:
 def save_beside(path: Path, clinic: str, today: dt.date) -> Path:
     """Write the record as <document>.yaml beside the document; never overwrite an edited record."""
     target = path.with_name(f"{path.stem}.yaml")
-    if target.exists():
-        raise InputError(target, "already exists: not overwritten (it may hold a pharmacist's edits)")
+    exists = InputError(target, "already exists: not overwritten (it may hold a pharmacist's edits)")
+    if target.exists() or target.is_symlink():
+        raise exists
     text = record_yaml(path, clinic, today)
-    target.write_text(text, encoding="utf-8")
+    try:
+        write_new(text.encode("utf-8"), target)  # never through a link, not even one to nowhere
+    except FileExistsError:
+        raise exists from None
+    except OSError as error:
+        raise InputError(target, f"cannot write: {error.strerror or error}") from None
     return target
 
 
