@@ -73,21 +73,40 @@ class Finished:
     lines: list[str]
 
 
+# The child's own peak, written as it exits: its VmHWM, of the memory it has after exec. The kernel's
+# ru_maxrss of a child also counts the parent's resident pages it held between fork and exec (a
+# pytest-xdist worker's 350 MB), which would hide a child's own peak.
+_MEASURED = """\
+import atexit, os, runpy, sys
+
+def _peak():
+    with open("/proc/self/status") as status, open(os.environ["HANDOUTS_TEST_PEAK"], "w") as out:
+        out.write(next(line.split()[1] for line in status if line.startswith("VmHWM:")))
+
+atexit.register(_peak)
+sys.argv[0] = "handouts"
+runpy.run_module("handouts", run_name="__main__", alter_sys=True)
+"""
+
+
 def start_handouts(args: list[str], limits: dict | None = None, env: dict | None = None, **popen) -> subprocess.Popen:
     """``python -m handouts ARGS`` in a child running this worktree's code. ``limits``: resource
-    limits for the child ({resource.RLIMIT_FSIZE: bytes})."""
+    limits for the child ({resource.RLIMIT_FSIZE: bytes}). With HANDOUTS_TEST_PEAK=FILE in ``env``
+    the child writes its peak resident size (kB) to FILE as it exits."""
 
     def limited():
         for which, value in (limits or {}).items():
             resource.setrlimit(which, (value, value))
 
     environment = {**os.environ, "PYTHONPATH": str(REPO), "PYTHONDONTWRITEBYTECODE": "1", **(env or {})}
-    return subprocess.Popen([sys.executable, "-m", "handouts", *args], env=environment,
+    command = ["-c", _MEASURED] if "HANDOUTS_TEST_PEAK" in environment else ["-m", "handouts"]
+    return subprocess.Popen([sys.executable, *command, *args], env=environment,
                             preexec_fn=limited if limits else None, **popen)
 
 
-def peak_of(child: subprocess.Popen, ceiling: float) -> float:
-    """Wait for the child (killed after ``ceiling`` seconds); its peak resident size in MB, from wait4."""
+def peak_of(child: subprocess.Popen, ceiling: float, written: Path | None = None) -> float:
+    """Wait for the child (killed after ``ceiling`` seconds); its peak resident size in MB: what it
+    wrote to ``written`` as it exited, else wait4's ru_maxrss (which counts the parent's pages too)."""
     timer = threading.Timer(ceiling, child.kill)
     timer.start()
     try:
@@ -95,6 +114,8 @@ def peak_of(child: subprocess.Popen, ceiling: float) -> float:
     finally:
         timer.cancel()
     child.returncode = os.waitstatus_to_exitcode(status)
+    if written is not None and written.is_file() and written.read_text().strip().isdigit():
+        return int(written.read_text()) / 1024
     return usage.ru_maxrss / 1024
 
 
@@ -102,7 +123,8 @@ def run_handouts(args: list[str], tmp: Path, ceiling: float = 120, limits: dict 
     """``python -m handouts ARGS`` run to its end (or killed after ``ceiling`` seconds)."""
     out, err = tmp / "child.out", tmp / "child.err"
     with out.open("wb") as stdout, err.open("wb") as stderr:
-        child = start_handouts(args, limits, stdout=stdout, stderr=stderr)
-    peak = peak_of(child, ceiling)
+        child = start_handouts(args, limits, {"HANDOUTS_TEST_PEAK": str(tmp / "child.peak")},
+                               stdout=stdout, stderr=stderr)
+    peak = peak_of(child, ceiling, tmp / "child.peak")
     output = out.read_text(errors="replace") + err.read_text(errors="replace")
     return Finished(child.returncode, output, peak, output.strip().splitlines())
