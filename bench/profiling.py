@@ -30,15 +30,15 @@ import corpus  # noqa: E402
 
 
 def _context(root: Path):
-    from handouts.build import runner
-    from handouts.build.options import BuildOptions
+    from handouts.builder import runner
+    from handouts.builder.options import BuildOptions
 
     options = BuildOptions(output=root / "out")
     return runner.context(root, options, runner.chosen_brand(root, options))
 
 
 def layout(root: Path, n: int) -> None:
-    from handouts.build import runner
+    from handouts.builder import runner
     from handouts.errors import BuildError
     from handouts.workspace import catalogue
 
@@ -63,10 +63,10 @@ def _rss() -> str:
 
 
 def packet(root: Path, n: int) -> None:
-    from handouts.build import packet
-    from handouts.build.options import BuildOptions
-    from handouts.build.packet import PacketSpec
-    from handouts.build.packet import make as make_packet
+    from handouts.builder import packet
+    from handouts.builder.options import BuildOptions
+    from handouts.builder.packet import PacketSpec
+    from handouts.builder.packet import make as make_packet
     from handouts.pdf import render
     from handouts.workspace import catalogue
 
@@ -116,7 +116,7 @@ def start(root: Path, n: int) -> None:
 
 
 def memory(root: Path, n: int) -> None:
-    from handouts.build import runner
+    from handouts.builder import runner
     from handouts.workspace import catalogue
 
     drugs = catalogue.load(root).drugs

@@ -135,7 +135,7 @@ def single_handout(work: Path, records: list[Path], sample: int, repeats: int):
     from weasyprint.text.fonts import FontConfiguration
 
     from handouts import BuildOptions, build, load
-    from handouts.build import runner
+    from handouts.builder import runner
     from handouts.errors import BuildError
 
     step = max(1, len(records) // sample)
@@ -183,7 +183,7 @@ def packet_vs_naive(work: Path, records: list[Path]):
     from pypdf import PdfWriter
 
     from handouts import BuildOptions, build, load
-    from handouts.build import packet
+    from handouts.builder import packet
 
     root = workspace_of(work / "packet", records)
     catalog = load(root)
@@ -217,7 +217,7 @@ def fitting_left_out(root: Path, catalog, results) -> list[str]:
     """Of the handouts given, those where an item left out would fit in the room left, told by
     real layouts (runner.left_out_room, as `handouts check` does): "<drug>: <items>"."""
     from handouts import BuildOptions
-    from handouts.build import runner
+    from handouts.builder import runner
 
     options = BuildOptions(jobs=1, output=root / "built")
     ctx = runner.context(root, options, runner.chosen_brand(root, options))

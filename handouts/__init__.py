@@ -31,10 +31,8 @@ __all__ = ["BuildOptions", "InputError", "build", "load", "__version__"]
 # name -> (module, attribute in it); None: the module itself.
 _API = {
     "load": ("handouts.workspace.catalogue", "load"),
-    # The stage package handouts.build is itself callable (see handouts/build/__init__.py): a
-    # function named `build` here would be replaced by the package the moment it is imported.
-    "build": ("handouts.build", None),
-    "BuildOptions": ("handouts.build.options", "BuildOptions"),
+    "build": ("handouts.builder.runner", "build"),
+    "BuildOptions": ("handouts.builder.options", "BuildOptions"),
     "InputError": ("handouts.errors", "InputError"),
 }
 

@@ -20,8 +20,8 @@ import pytest
 import yaml
 from click.testing import CliRunner
 
-from handouts.build import runner
-from handouts.build.options import BuildOptions
+from handouts.builder import runner
+from handouts.builder.options import BuildOptions
 from handouts.cli import cli
 from handouts.pdf import render
 from handouts.workspace import catalogue

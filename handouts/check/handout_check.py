@@ -17,8 +17,8 @@ import jinja2
 import readability
 
 from .. import i18n
-from ..build import runner
-from ..build.options import BuildOptions
+from ..builder import runner
+from ..builder.options import BuildOptions
 from ..page import content as handout
 from ..page import templating
 from ..pdf import fit, readback

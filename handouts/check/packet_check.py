@@ -18,8 +18,8 @@ from pathlib import Path
 import pdfplumber
 
 from .. import i18n
-from ..build import cache, packet, runner
-from ..build.options import BuildOptions
+from ..builder import cache, packet, runner
+from ..builder.options import BuildOptions
 from ..page import combined, templating
 from ..pdf.readback import fold
 from ..workspace import config

@@ -13,7 +13,7 @@ from typing import TYPE_CHECKING
 import click
 
 from .. import __version__
-from ..build.options import BuildOptions, option_table
+from ..builder.options import BuildOptions, option_table
 from ..errors import BuildError, InputError
 from ..workspace.brand import check_all as check_brands
 from . import views
@@ -257,7 +257,7 @@ def print_options(func):
 
 
 def send_to_printer_paths(paths: list[Path], printer: str | None, copies: int) -> None:
-    from ..build import printing
+    from ..builder import printing
 
     try:
         for line in printing.send(paths, printer, copies):
@@ -277,7 +277,7 @@ def build(root: Path, drugs: tuple[str, ...], send_to_printer: bool, printer: st
     Writes out/<drug>.pdf; prints one line per handout and a summary. Exits 1
     when any handout failed; the others are still made.
     """
-    from ..build import runner
+    from ..builder import runner
 
     catalog = load_catalog(root)
     print_errors(catalog.errors)
@@ -359,9 +359,9 @@ def packet(root: Path, drugs, packet_file, regimen, title, duplex, fhir_path, pa
     Drugs come from the command line, a packet file, or a regimen. The cover
     has a line to write the patient's name by hand: handouts never stores it.
     """
-    from ..build.packet import PacketSpec, load_spec, with_overrides
-    from ..build.packet import describe as describe_packet
-    from ..build.packet import make as make_packet
+    from ..builder.packet import PacketSpec, load_spec, with_overrides
+    from ..builder.packet import describe as describe_packet
+    from ..builder.packet import make as make_packet
     printer_args = {k: kwargs.pop(k) for k in ("send_to_printer", "printer", "copies")}
     if fhir_path is not None:
         if drugs or packet_file or regimen:
@@ -392,7 +392,7 @@ def packet(root: Path, drugs, packet_file, regimen, title, duplex, fhir_path, pa
 
 def patient_packets(root: Path, fhir_path: Path, options, partial: bool, fhir_out, fhir_url, printer_args) -> None:
     """packet --fhir: one Bundle, or a folder of them built in parallel, one line each and a summary."""
-    from ..build import patient
+    from ..builder import patient
 
     catalog = load_catalog(root)
     print_errors(catalog.errors)

@@ -26,8 +26,8 @@ import jinja2
 import markupsafe
 
 from .. import assets
-from ..build import runner
-from ..build.options import BuildOptions
+from ..builder import runner
+from ..builder.options import BuildOptions
 from ..errors import BuildError, InputError
 from ..record import DrugRecord
 from ..record.fields import PRINTED_FIELDS

@@ -9,8 +9,8 @@ import io
 import pypdf
 import pytest
 
-from handouts.build import runner
-from handouts.build.options import BuildOptions
+from handouts.builder import runner
+from handouts.builder.options import BuildOptions
 from handouts.check import handout_check
 from handouts.pdf import readback, render
 from handouts.workspace import catalogue

@@ -5,8 +5,8 @@ from __future__ import annotations
 import pytest
 import yaml
 
-from handouts.build import runner
-from handouts.build.options import BuildOptions
+from handouts.builder import runner
+from handouts.builder.options import BuildOptions
 from handouts.check import handout_check
 
 from ..helpers import invoke, run_check

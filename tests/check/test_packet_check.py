@@ -8,8 +8,8 @@ import pytest
 import yaml
 
 from handouts import assets
-from handouts.build import packet, runner
-from handouts.build.options import BuildOptions
+from handouts.builder import packet, runner
+from handouts.builder.options import BuildOptions
 from handouts.check import packet_check
 from handouts.workspace import catalogue
 

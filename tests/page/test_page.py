@@ -14,8 +14,8 @@ import pypdf
 import pytest
 import yaml
 
-from handouts.build import runner
-from handouts.build.options import BuildOptions
+from handouts.builder import runner
+from handouts.builder.options import BuildOptions
 from handouts.check import handout_check
 from handouts.page import content as handout
 from handouts.rules import overlap

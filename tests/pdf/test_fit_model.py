@@ -11,9 +11,9 @@ from pathlib import Path
 import pytest
 import yaml
 
-from handouts.build import runner
-from handouts.build.options import BuildOptions
-from handouts.build.runner import plan
+from handouts.builder import runner
+from handouts.builder.options import BuildOptions
+from handouts.builder.runner import plan
 from handouts.page import templating
 from handouts.page.content import Cuts
 from handouts.pdf import fit

@@ -16,8 +16,8 @@ from types import SimpleNamespace
 
 import pytest
 
-from handouts.build import cache, packet, runner
-from handouts.build.options import BuildOptions
+from handouts.builder import cache, packet, runner
+from handouts.builder.options import BuildOptions
 from handouts.check import handout_check
 from handouts.page import templating
 from handouts.page.content import Cuts

@@ -7,12 +7,12 @@ import json
 
 import pytest
 
-from handouts.build import patient
+from handouts.builder import patient
 from handouts.errors import InputError
 from handouts.readers import fhir
 from handouts.workspace import catalogue
 
-from ..build.fhirpackets import BUNDLE, workspace
+from ..builder.fhirpackets import BUNDLE, workspace
 
 
 def bundle_with(tmp_path, *resources, **top):

@@ -9,8 +9,8 @@ import re
 import pytest
 
 from handouts import i18n
-from handouts.build import runner
-from handouts.build.options import BuildOptions
+from handouts.builder import runner
+from handouts.builder.options import BuildOptions
 from handouts.page import templating
 from handouts.page.content import plan
 from handouts.rules import cuts, overlap

@@ -15,8 +15,8 @@ import pytest
 from PIL import Image
 
 from handouts import assets
-from handouts.build import runner
-from handouts.build.options import BuildOptions
+from handouts.builder import runner
+from handouts.builder.options import BuildOptions
 from handouts.workspace import catalogue, contrast
 from handouts.workspace.brand import EXAMPLES, TOML_KEYS
 from handouts.workspace.brand import load as load_brand

@@ -12,7 +12,7 @@ from http.server import BaseHTTPRequestHandler, ThreadingHTTPServer
 
 import pytest
 
-from handouts.build import patient
+from handouts.builder import patient
 from handouts.workspace import catalogue
 
 from .fhirpackets import BUNDLE, NAME_PARTS, invoke, workspace

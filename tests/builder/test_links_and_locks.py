@@ -10,8 +10,8 @@ import time
 
 import pytest
 
-from handouts.build import cache
-from handouts.build.options import BuildOptions
+from handouts.builder import cache
+from handouts.builder.options import BuildOptions
 from handouts.serve import PREVIEW, Preview
 
 from ..attacks import namespace_shell, no_traceback, record, run_handouts, snapshot, victims

@@ -10,7 +10,7 @@ import os
 
 import pytest
 
-from handouts.build import cache
+from handouts.builder import cache
 from handouts.pdf import readback
 
 from ..attacks import no_traceback, record, run_handouts

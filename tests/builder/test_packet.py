@@ -13,8 +13,8 @@ import pdfplumber
 import pypdf
 import pytest
 
-from handouts.build import packet
-from handouts.build.options import BuildOptions
+from handouts.builder import packet
+from handouts.builder.options import BuildOptions
 from handouts.page import combined
 from handouts.workspace import catalogue
 

@@ -19,8 +19,8 @@ import yaml
 from hypothesis import given, settings
 from hypothesis import strategies as st
 
-from handouts.build import cache, runner
-from handouts.build.options import BuildOptions
+from handouts.builder import cache, runner
+from handouts.builder.options import BuildOptions
 from handouts.record import DrugRecord, limits
 from handouts.record.slug import slug as slug_of
 from handouts.workspace import catalogue

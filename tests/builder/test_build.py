@@ -11,7 +11,7 @@ import pypdf
 import pytest
 import segno
 
-from handouts.build import cache
+from handouts.builder import cache
 from handouts.workspace import catalogue
 
 from .. import pdfread

@@ -14,8 +14,8 @@ from pathlib import Path
 import pypdf
 import pytest
 
-from handouts.build import cache, runner
-from handouts.build.options import BuildOptions
+from handouts.builder import cache, runner
+from handouts.builder.options import BuildOptions
 from handouts.workspace import catalogue
 
 from .. import pdfread
