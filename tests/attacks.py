@@ -3,7 +3,6 @@ subprocess, and a folder outside the workspace whose files must come through unt
 
 from __future__ import annotations
 
-import datetime as dt
 import os
 import shutil
 import subprocess
@@ -11,16 +10,8 @@ import sys
 from pathlib import Path
 
 import pytest
-import yaml
 
-
-def record(name: str, **fields) -> str:
-    """A YAML drug record for a fictional drug (no clinical claim about any real medicine)."""
-    data = {"generic_name": name, "brands": [f"{name.title()}ra"], **fields}
-    data.setdefault("urgent_signs", ["Fictional sign one", "Fictional sign two"])
-    data.setdefault("sources", [{"publisher": "Test Press", "url": "https://example.org/x",
-                                 "last_reviewed": dt.date.today().isoformat(), "review_frequency": "annually"}])
-    return yaml.safe_dump(data, sort_keys=False)
+from .helpers import record  # noqa: F401 (the attack tests import it from here)
 
 
 def run_handouts(*args: str, cwd: Path, timeout: float = 120, env: dict | None = None) -> subprocess.CompletedProcess:
