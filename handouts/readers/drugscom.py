@@ -333,7 +333,9 @@ def _fill(record: DrugRecord, section: _Section, path: str) -> None:
     # Content under "For the Consumer" before any sub-heading only appears when a heading was
     # lost; it may be urgent, and dropping an urgent item is worse than over-warning.
     if kind in ("urgent", "consumer"):
-        record.urgent_signs.extend(_effect_items(section, path, record, urgent=True))
+        signs, orders = urgency.orders_out(_effect_items(section, path, record, urgent=True))
+        record.urgent_signs.extend(signs)
+        record.care_team_notes = _unique(record.care_team_notes + orders)
     elif kind == "side":
         record.side_effects.extend(_effect_items(section, path, record))
     elif kind == "warnings":

@@ -307,8 +307,9 @@ def read(text: str, path: str) -> DrugRecord:
     record.brands = _brands(sections.get("brands", []), path)
     if not record.brands and intro is not None:
         record.brands = _intro_brands(intro.text, path)
-    record.serious_warnings = _warnings(sections.get("warnings", []), path)
-    record.urgent_signs = _urgent(sections.get("urgent", []), path)
+    record.serious_warnings, warning_orders = urgency.orders_out(_warnings(sections.get("warnings", []), path))
+    record.urgent_signs, urgent_orders = urgency.orders_out(_urgent(sections.get("urgent", []), path))
+    record.care_team_notes = warning_orders + urgent_orders
     reminders = _entries(sections.get("reminders", []))
     uses = _entries(sections.get("uses", []))
     side_effects = _entries(sections.get("side_effects", []))
@@ -508,7 +509,15 @@ def _intro(line: _Line | None, name_line: _Line | None) -> _Line | None:
         return line
     if name_line is not None and name_key(match["name"]) == name_key(name_line.text):
         return line
+    if name_line is None and _drug_name_like(match["name"]):
+        return line  # "Zelvorin is a ...", with neither a name line nor a brand: the sheet still names the drug
     return None
+
+
+def _drug_name_like(name: str) -> bool:
+    """ "azacitidine", "Trastuzumab deruxtecan": a few words, none of a sentence ("This medicine")."""
+    words = name.split()
+    return 0 < len(words) <= 4 and name[0].isalpha() and not _words(name) & _NOT_BRAND_WORDS
 
 
 def _sentences(text: str) -> list[str]:

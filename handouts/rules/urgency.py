@@ -141,6 +141,20 @@ def split_prescriber(text: str) -> tuple[str, str]:
     return " ".join(patient), " ".join(prescriber)
 
 
+def orders_out(items: list[Item]) -> tuple[list[Item], list[Item]]:
+    """(the items without their sentences for prescribers, those sentences as care-team notes): what
+    every reader does to its urgent tiers. Each part keeps the item's title, source and frequency."""
+    kept: list[Item] = []
+    notes: list[Item] = []
+    for item in items:
+        patient, prescriber = split_prescriber(item.text)
+        if prescriber:
+            notes.append(Item(prescriber, item.source, item.title, item.frequency))
+        if patient:
+            kept.append(item if not prescriber else Item(patient, item.source, item.title, item.frequency))
+    return kept, notes
+
+
 # A call-now sentence that points back at the symptoms of the sentence before it.
 _POINTS_BACK = re.compile(
     r"\b(?:if\s+(?:this|these|that|they|it|any\s+of\s+(?:these|them|this))\b|these\s+(?:signs|symptoms|problems)"
