@@ -550,7 +550,7 @@ def _sections(lines: list[str]) -> list[_Section]:
         if section == "skip" and not rest and len(line.split()) > _LABEL_MAX_WORDS:
             rest = line  # "Disclaimer: Every effort has been made ...": the heading's line is its content
         sections.append(_Section(section, number, squash(line), [rest] if rest else [], [number] if rest else []))
-        extra = [s for s in _call_now_sentences(line) if item_key(s) not in item_key(rest) and not _is_heading_alone(s)]
+        extra = [s for s in _call_now_sentences(line) if item_key(s) not in item_key(rest)]
         if extra:
             # A call-now sentence on a heading's line ("Along with its needed effects, ... Call 911 if ...")
             # is not part of the heading: it is urgent, and the section goes on after it.
@@ -560,12 +560,6 @@ def _sections(lines: list[str]) -> list[_Section]:
                 sections.append(_Section("urgent", number, "", [" ".join(extra)], [number]))
                 sections.append(_Section(section, number, squash(line)))
     return sections
-
-
-def _is_heading_alone(sentence: str) -> bool:
-    """ "Side effects requiring immediate medical attention" is a heading, though its words say "immediate"."""
-    found = _heading(squash(sentence))
-    return found is not None and found[0] != "urgent-sentence" and not found[1]
 
 
 def _call_now_sentences(line: str) -> list[str]:

@@ -155,6 +155,13 @@ def orders_out(items: list[Item]) -> tuple[list[Item], list[Item]]:
     return kept, notes
 
 
+# The heading of the older layouts' urgent list says "immediate" and tells nobody anything: "Side
+# effects requiring immediate medical attention".
+_HEADING_ONLY = re.compile(
+    rf"^(?:(?:serious|major|other)\s+)?(?:side\s+effects|signs|symptoms|effects)\s+(?:that\s+)?{NEEDS_URGENT_CARE}\s*:?$",
+    re.I,
+)
+
 # A call-now sentence that points back at the symptoms of the sentence before it.
 _POINTS_BACK = re.compile(
     r"\b(?:if\s+(?:this|these|that|they|it|any\s+of\s+(?:these|them|this))\b|these\s+(?:signs|symptoms|problems)"
@@ -189,7 +196,7 @@ def is_call_now(sentence: str) -> bool:
 
     A question ("What are some side effects that I need to call my doctor about right away?") tells
     nobody to do anything: it is a heading."""
-    if sentence.rstrip(" \"'\u201d)").endswith("?"):
+    if sentence.rstrip(" \"'\u201d)").endswith("?") or _HEADING_ONLY.match(sentence.strip()):
         return False
     for match in CALL_NOW.finditer(sentence):
         if not _NEGATED.search(sentence[: match.start()]):
