@@ -196,3 +196,19 @@ def test_a_sheet_keeps_prescriber_orders_out_of_its_urgent_tiers():
     assert tiers(record)["serious_warnings"] == [("Liver problems", "These can be severe.", None)]
     assert tiers(record)["care_team_notes"] == [("Liver problems", "Monitor liver tests before each dose.", None)]
     assert tiers(record)["urgent_signs"] == [(None, "yellow skin or eyes", None)]
+
+
+def test_a_sheets_reminders_written_among_its_warnings_are_reminders():
+    text = ("zelvorin\n\nWarning(s)\n\n  • Low blood counts: This can be severe.\n  • Wash your hands often.\n"
+            "  • Use a soft toothbrush.\n  • Check with your doctor before any vaccines.\n"
+            "  • Avoid crowds; call your doctor right away if you get a fever.\n\n"
+            "Call your care team now if you have any of these symptoms:\n\n  • fever\n")
+    record = sheet.read(text, "z.txt")
+    assert tiers(record)["serious_warnings"] == [
+        ("Low blood counts", "This can be severe.", None),
+        # A call-now sentence is never demoted, whatever it starts with.
+        (None, "Avoid crowds; call your doctor right away if you get a fever.", None),
+    ]
+    assert tiers(record)["reminders"] == [(None, "Wash your hands often.", None), (None, "Use a soft toothbrush.", None),
+                                          (None, "Check with your doctor before any vaccines.", None)]
+    assert tiers(record)["urgent_signs"] == [(None, "fever", None)]
