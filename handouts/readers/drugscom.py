@@ -269,6 +269,7 @@ _GROUP_WORDS = {"adult patients": "adults", "pediatric patients": "children", "p
 _REF_MARK = re.compile(r"\s*\[\s*ref\s*\]", _I)
 _MD_LINK = re.compile(r"\[([^\]]*)\]\([^)]*\)")
 _BOLD = re.compile(r"(\*\*|__)(.+?)\1")
+_MD_HEADING = re.compile(r"^#{1,6}\s+")
 _FOOTNOTE = re.compile(r"\[\^?\d+\]")
 # "disease.Monitor": saved pages lose the space between sentences.
 _RUN_TOGETHER = re.compile(r"(?<=[a-z0-9%)\]])([.!?])(?=[A-Z])")
@@ -444,7 +445,7 @@ def _title_line(lines: list[str]) -> str | None:
     """The "<Drug> Side Effects" line near the top of the page."""
     seen = 0
     for line in lines:
-        stripped = squash(line)
+        stripped = _heading_text(line)
         if not stripped or _EMPTY_BULLET.fullmatch(stripped):
             continue
         seen += 1
@@ -522,7 +523,7 @@ def _sections(lines: list[str]) -> list[_Section]:
     for index, line in enumerate(lines):
         number = index + 1
         bullet = bullet_text(line)
-        heading = None if bullet is not None else _heading(squash(line))
+        heading = None if bullet is not None else _heading(_heading_text(line))
         current = sections[-1]
         if heading is None:
             if bullet is None and current.kind in ("head", "skip", "consumer") and _starts_box(lines, index):
@@ -550,7 +551,7 @@ def _sections(lines: list[str]) -> list[_Section]:
         if section == "skip" and not rest and len(line.split()) > _LABEL_MAX_WORDS:
             rest = line  # "Disclaimer: Every effort has been made ...": the heading's line is its content
         sections.append(_Section(section, number, squash(line), [rest] if rest else [], [number] if rest else []))
-        extra = [s for s in _call_now_sentences(line) if item_key(s) not in item_key(rest)]
+        extra = [s for s in _call_now_sentences(_heading_text(line)) if item_key(s) not in item_key(rest)]
         if extra:
             # A call-now sentence on a heading's line ("Along with its needed effects, ... Call 911 if ...")
             # is not part of the heading: it is urgent, and the section goes on after it.
@@ -560,6 +561,14 @@ def _sections(lines: list[str]) -> list[_Section]:
                 sections.append(_Section("urgent", number, "", [" ".join(extra)], [number]))
                 sections.append(_Section(section, number, squash(line)))
     return sections
+
+
+def _heading_text(line: str) -> str:
+    """A line as a heading reads, in a page saved as Markdown too: "## Minor Side Effects",
+    "**Severity: Major**" are "Minor Side Effects" and "Severity: Major"."""
+    text = _MD_HEADING.sub("", squash(line))
+    whole = _BOLD.fullmatch(text)
+    return squash(whole.group(2)) if whole else text
 
 
 def _call_now_sentences(line: str) -> list[str]:

@@ -212,3 +212,13 @@ def test_a_sheets_reminders_written_among_its_warnings_are_reminders():
     assert tiers(record)["reminders"] == [(None, "Wash your hands often.", None), (None, "Use a soft toothbrush.", None),
                                           (None, "Check with your doctor before any vaccines.", None)]
     assert tiers(record)["urgent_signs"] == [(None, "fever", None)]
+
+
+def test_the_early_layouts_headings_saved_as_markdown_are_headings_too():
+    text = ("# Dovrelin Side Effects\nGeneric name: dovrelimus\n## Side effects requiring immediate medical attention\n"
+            "**Severity: Major**\n- seizures\n### Minor Side Effects\n**Less common or rare**\n- flushing\n")
+    record = drugscom.read(text, "p.txt")
+    assert record.brand_names == ["Dovrelin"]
+    assert tiers(record)["urgent_signs"] == [(None, "seizures", None)]
+    assert tiers(record)["side_effects"] == [(None, "flushing", "Less common or rare")]
+    assert record.ignored == []
