@@ -277,6 +277,8 @@ _RUN_TOGETHER = re.compile(r"(?<=[a-z0-9%)\]])([.!?])(?=[A-Z])")
 _CAMEL = re.compile(r"(?<=[a-z]{4})(?=[A-Z][a-z]{2,}\b)")
 # Footnote digits left after a sentence: "have been reported.1 2".
 _FOOTNOTE_DIGITS = re.compile(r"(?<=[a-z)%][.!?])\d{1,2}(?:[ ,]+\d{1,2})*(?=\s|$)")
+# What an urgent line cut off in the source is printed with, so no one reads it as whole.
+CUT_OFF = "(text cut off in the source)"
 # A last line cut off mid-sentence ("... ask your hear"): words, no closing punctuation.
 _CUT_WORDS = 6
 _TRAILING_JUNK = re.compile(r"[\s\u203a\u00bb|]+$")
@@ -406,7 +408,7 @@ def _report_skipped(section: _Section, path: str, record: DrugRecord) -> None:
 
 def _leave_out_cut_end(sections: list[_Section], record: DrugRecord, path: str) -> None:
     """A page saved before it finished loading ends mid-sentence ("... ask your hear"): that fragment
-    is reported, not printed, unless it is urgent, when it is printed as it stands and reported too."""
+    is reported, not printed, unless it is urgent, when it is printed with "(text cut off in the source)" and reported too."""
     for section in reversed(sections):
         for index in range(len(section.body) - 1, -1, -1):
             raw = section.body[index]
@@ -421,7 +423,8 @@ def _leave_out_cut_end(sections: list[_Section], record: DrugRecord, path: str) 
             number = section.numbers[index]
             if section.kind in ("urgent", "consumer", "warnings") or urgency.has_call_now(text):
                 record.ignored.append(Ignored(number, "ends mid-sentence (the page may have been cut off); "
-                                              "printed as it stands because it is urgent", text, path))
+                                              f"printed with '{CUT_OFF}' because it is urgent", text, path))
+                section.body[index] = f"{raw.rstrip()} {CUT_OFF}"  # the reader sees the words stop short
                 return
             record.ignored.append(Ignored(number, "ends mid-sentence (the page may have been cut off)",
                                           text, path))

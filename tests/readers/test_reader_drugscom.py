@@ -820,9 +820,11 @@ def test_a_cut_off_urgent_end_is_printed_and_reported():
     text = ("Quexa Side Effects\nGeneric name: quexitinib\nSerious side effects of Quexa\n"
             "- Fainting.\n- Chest pain that spreads to your arm or your ja")
     record = drugscom.read(text, "p.txt")
-    assert texts(record.urgent_signs) == ["Fainting.", "Chest pain that spreads to your arm or your ja"]
+    assert texts(record.urgent_signs) == [
+        "Fainting.", "Chest pain that spreads to your arm or your ja (text cut off in the source)"]
     assert [(b.line, b.what) for b in record.ignored] == [
-        (5, "ends mid-sentence (the page may have been cut off); printed as it stands because it is urgent")
+        (5, "ends mid-sentence (the page may have been cut off); printed with '(text cut off in the source)' "
+            "because it is urgent")
     ]
 
 
