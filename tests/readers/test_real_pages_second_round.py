@@ -222,3 +222,15 @@ def test_the_early_layouts_headings_saved_as_markdown_are_headings_too():
     assert tiers(record)["urgent_signs"] == [(None, "seizures", None)]
     assert tiers(record)["side_effects"] == [(None, "flushing", "Less common or rare")]
     assert record.ignored == []
+
+
+@pytest.mark.parametrize(("warning", "problems"), [
+    ("Liver injury has happened in people who received zelvorin.", [NO_SIGNS]),
+    ("Liver injury can happen. Call your doctor right away if your skin or eyes turn yellow.", []),
+])
+def test_only_a_warning_that_says_what_to_watch_for_makes_a_handout(warning, problems):
+    from handouts.record import DrugRecord, Item
+    from handouts.workspace.catalogue import _nothing_to_watch_for
+
+    record = DrugRecord("zelvorin", serious_warnings=[Item(warning, "z.txt", "Liver problems")])
+    assert _nothing_to_watch_for(record) == problems
