@@ -254,3 +254,37 @@ def printed_pages(output: str, since: float) -> list[int]:
     jobs = job_ids(output)
     assert jobs, output
     return [len(pypdf.PdfReader(wait_for_printed(job, since)).pages) for job in jobs]
+
+
+# --- what a reader made of a document -------------------------------------------------------------
+
+# The tiers a reader fills, urgent first, then what is never printed.
+TIERS = ("serious_warnings", "urgent_signs", "side_effects", "reminders", "care_team_notes")
+
+
+def tiers(record) -> dict[str, list[tuple]]:
+    """Every item of the record by tier, as (title, text, frequency)."""
+    return {name: [(i.title, i.text, i.frequency) for i in getattr(record, name)] for name in TIERS}
+
+
+def unaccounted(path: Path, record, structure: set[str]) -> list[str]:
+    """Lines of the page whose words are in no field of the record and in no ignored block, other than
+    the page's structure (headings, lead-ins, boilerplate) that the test names: what was silently dropped."""
+    from handouts.readers import drugscom
+    from handouts.readers.text import item_key
+    from handouts.rules.urgency import sentences
+
+    held = [f"generic name {record.generic_name}", *record.brand_names, *(s.title or "" for s in record.sources)]
+    for name in (*TIERS, "emergency_signs", "frequency_data", "uses"):
+        held.extend(f"{i.title or ''} {i.text}" for i in getattr(record, name))
+    held.extend(f"{i.text}" for i in (record.description, record.how_it_works) if i is not None)
+    held.extend(block.text for block in record.ignored)
+    everything = " | ".join(item_key(h) for h in held)
+    lines = []
+    for line in path.read_text(encoding="utf-8").split("\n"):
+        if line.strip() in structure:
+            continue
+        # A line may be split across items (a call-now sentence moved, a prescriber sentence kept aside).
+        if any(item_key(part) not in everything for part in sentences(drugscom._clean(line))):
+            lines.append(line.strip())
+    return lines

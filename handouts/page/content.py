@@ -16,6 +16,7 @@ from dataclasses import dataclass, field
 from urllib.parse import urlparse
 
 from ..i18n import N_
+from ..readers.text import name_key
 from ..record import DrugRecord, Item, Source, record_language, review
 from ..rules import cuts as cut_rules
 from ..rules import overlap
@@ -90,6 +91,7 @@ class SourceLine:
     url: str | None
     clinic: bool = False  # the clinic's own words: "<clinic> pharmacy, reviewed <date>"
     name: str = ""  # the clinic's name alone, for the page to word "<clinic> pharmacy" in its language
+    described: bool = False  # ``publisher`` is what kind of source it is (a message), for want of a publisher
 
 
 @dataclass
@@ -173,7 +175,7 @@ def plan(record: DrugRecord, cuts: Cuts, made: dt.date | None = None,
         uses=list(record.uses),
         dropped=cut_rules.dropped(cuts, policy),
         left_out=cut_rules.left_out(cuts, policy),
-        sources=_source_lines(record.sources),
+        sources=_source_lines(record.sources, (record.generic_name, *record.brand_names)),
         link=link(record, more_info_url, clinic),
         made=made,
         language=record_language(record).replace("_", "-"),
@@ -306,15 +308,24 @@ def _treats(record: DrugRecord) -> str | None:
     return f"{use.title}: {use.text}" if use.title else use.text
 
 
-def _source_lines(sources: list[Source]) -> list[SourceLine]:
+# What a source is, where it names no publisher and its title is only the drug's name: a patient
+# sheet's title is its first line, the drug ("Sources: azacitidine" would credit the drug).
+KIND_WORDS = {"patient-sheet": N_("patient drug sheet")}
+
+
+def _source_lines(sources: list[Source], drug_names: tuple[str, ...] = ()) -> list[SourceLine]:
     """Each source with its own review date and its own next review: an undated source never
-    borrows another's schedule. Sources alike in all three are printed once."""
+    borrows another's schedule. Sources alike in all three are printed once. A source is named by
+    its publisher, else its title, never by the drug's own name."""
+    drug = {name_key(n) for n in drug_names}
     lines: list[SourceLine] = []
     for source in sources:
-        name = source.publisher or source.title or re.sub(r".*/", "", source.file)
+        title = source.title if source.title and name_key(source.title) not in drug else None
+        kind = None if source.publisher or title else KIND_WORDS.get(source.kind)
+        name = source.publisher or title or kind or re.sub(r".*/", "", source.file)
         clinic = source.kind == "clinic"
         line = SourceLine(f"{name} pharmacy" if clinic else name, source.last_reviewed, review.due_date(source),
-                          source.url, clinic, name if clinic else "")
+                          source.url, clinic, name if clinic else "", kind is not None)
         if all((other.publisher, other.reviewed, other.due) != (line.publisher, line.reviewed, line.due) for other in lines):
             lines.append(line)
     return lines

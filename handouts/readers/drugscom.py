@@ -149,7 +149,20 @@ _HEADINGS: tuple[tuple[re.Pattern, str], ...] = (
         re.compile(r"^(?:less\s+serious|non-?serious|milder|mild)\s+side\s+effects?\b[^:]*:?\s*(?P<rest>.*)$", _I),
         "side",
     ),
-    (re.compile(r"^some side effects\b.*\bmay occur that usually do not need medical attention", _I), "side"),
+    # Every wording of "... may not need medical attention" opens the ordinary list, also cut off
+    # ("Some side effects of X may occur that usually do"); its other sentences stay to be read.
+    (
+        re.compile(
+            r"^some\s+(?:of\s+the\s+)?side\s+effects\b[^.]{0,120}?\b(?:(?:do|does|may|might|will)\s+)?"
+            r"(?:not\s+(?:usually\s+)?(?:need|require)\s+(?:immediate\s+)?medical\s+attention|usually\s+do(?:\s+not)?\s*$)"
+            r"[^.]*\.?\s*(?P<rest>.*)$",
+            _I,
+        ),
+        "side",
+    ),
+    # The early layout's severity lines: "Severity: Major" heads the urgent list, "Severity: Minor" the other.
+    (re.compile(r"^severity\s*:\s*(?:major|moderate|severe|serious)\s*$", _I), "urgent"),
+    (re.compile(r"^severity\s*:\s*(?:minor|mild)\s*$", _I), "side"),
     (re.compile(r"^check with your health care professional if any of the following side effects", _I), "side"),
     (re.compile(r"^(?:boxed |black box )?warnings?\s*:?$", _I), "warnings"),
     (re.compile(r"^important warnings?\s*:?\s*(?P<rest>.*)$", _I), "warnings"),
@@ -174,7 +187,7 @@ _BOILERPLATE = re.compile(
     r"this is not a complete list|others may occur|not every dosage form|some (?:of the )?dosage forms|"
     r"[\"\u201c]?product information\b|"
     r"(?:along with|as well as|in addition to) its needed effects|"
-    r"some side effects\b.{0,80}\busually do not need medical attention|"
+    r"some side effects\b.{0,80}\busually do not need medical attention|as your body adjusts to the medicine|"
     r"(?:serious |common |other )?side effects (?:may )?include\s*:?\s*$|serious reactions can happen\.?\s*$|"
     r"rems\s*:?\s*$)",
     _I,
@@ -186,7 +199,8 @@ _EMPTY_BULLET = re.compile(r"\s*(?:(?:[\u2022\u25cf\u25aa\u00b7\-*\u2013\u2014\u
 
 # Consumer frequency groups: "More common", "Rare side effects:", "Incidence not known: a, b".
 _GROUP = re.compile(
-    r"^(?P<label>more common|less common|very rare|rare|very common|common|uncommon|"
+    r"^(?P<label>more common|less common or rare|less common|very rare|rare|very common|common|uncommon|"
+    r"with high doses(?: and/or long[- ]term (?:treatment|use))?|with long[- ]term (?:treatment|use)|"
     r"incidence not known|frequency not known|symptoms of overdose)"
     r"(?P<se>\s+side\s+effects?)?\s*(?P<colon>:)?\s*(?P<rest>.*)$",
     _I,
@@ -214,24 +228,13 @@ _COLON_LEAD = re.compile(r"^(?P<title>[^:.;]{2,60}?)\s*:\s+(?P<text>\S.*)$")
 _ROUTE_ONE = r"[A-Za-z][A-Za-z-]*(?:(?:\s*,\s*|\s+(?:and\s+|or\s+)?)[A-Za-z-]+){0,3}\s+routes?\s*\([^)]*\)"
 _ROUTE = re.compile(rf"^(?P<route>{_ROUTE_ONE}(?:\s*[;,]\s*{_ROUTE_ONE})*)\s*(?P<rest>.*)$", _I)
 
-# Boxed warnings quote the label, whose sentences are for prescribers: "Screen patients for HBV",
-# "Premedicate with ...", "ECGs should be obtained". A sentence that speaks to "you" is never one.
-_PRESCRIBER = re.compile(
-    r"^(?:(?:closely\s+|permanently\s+|temporarily\s+)?(?:monitor|screen|interrupt|discontinue|withhold|"
-    r"premedicate|pre-medicate|administer|evaluate|assess|consider|initiate|obtain|perform|correct|verify|"
-    r"advise|counsel|inform|instruct|hospitali[sz]e|institute|resume|reduce|delay|titrate|test|measure|"
-    r"check\s+(?!with\b)|treat\s+(?:with|promptly|patients)|manage|prescribe|dispense|confirm|ensure)\b"
-    r"|do\s+not\s+(?:administer|initiate|resume|re-?start|re-?challenge|re-?initiate|give|infuse|exceed|"
-    r"use\s+in\s+patients)\b"
-    r"|provide\s+supportive|only\s+(?:physicians|prescribers|healthcare)"
-    r"|(?:it\s+is\s+)?available\s+only\s+through\s+a\s+restricted\s+program|because\s+of\s+the\s+risk\b.*\brems\b"
-    r"|(?:prescribers|healthcare\s+(?:providers|professionals)|physicians)\s+(?:should|must)\b)"
-    r"|\b(?:should|must)\s+be\s+(?:closely\s+)?(?:obtained|monitored|performed|administered|considered|"
-    r"discontinued|interrupted|withheld|evaluated|assessed|tested|screened|treated|initiated|checked|measured|"
-    r"premedicated|hospitali[sz]ed|infused|given\s+under)\b",
+# A box's list of the label's common reactions ("Side effects include: pyrexia, infection, ..."): the
+# label's words for the care team, no sign to watch for.
+_BOX_COMMON = re.compile(
+    r"^(?:the\s+)?(?:most\s+)?(?:common\s+)?(?:side\s+effects|adverse\s+(?:reactions|events))\s+(?:may\s+)?"
+    r"(?:include|includes|are)\b\s*:?\s*(?P<rest>.*)$",
     _I,
 )
-_PATIENT_WORDS = re.compile(r"\b(?:you|your|yours|yourself)\b", _I)
 
 # Professional lines: "Very common (10% or more): Headache (28%)[Ref]".
 _CATEGORY = re.compile(r"^(?P<label>[A-Za-z][^:]{1,60}?)\s*:\s*(?P<terms>\S.*)$")
@@ -266,6 +269,7 @@ _GROUP_WORDS = {"adult patients": "adults", "pediatric patients": "children", "p
 _REF_MARK = re.compile(r"\s*\[\s*ref\s*\]", _I)
 _MD_LINK = re.compile(r"\[([^\]]*)\]\([^)]*\)")
 _BOLD = re.compile(r"(\*\*|__)(.+?)\1")
+_MD_HEADING = re.compile(r"^#{1,6}\s+")
 _FOOTNOTE = re.compile(r"\[\^?\d+\]")
 # "disease.Monitor": saved pages lose the space between sentences.
 _RUN_TOGETHER = re.compile(r"(?<=[a-z0-9%)\]])([.!?])(?=[A-Z])")
@@ -273,6 +277,8 @@ _RUN_TOGETHER = re.compile(r"(?<=[a-z0-9%)\]])([.!?])(?=[A-Z])")
 _CAMEL = re.compile(r"(?<=[a-z]{4})(?=[A-Z][a-z]{2,}\b)")
 # Footnote digits left after a sentence: "have been reported.1 2".
 _FOOTNOTE_DIGITS = re.compile(r"(?<=[a-z)%][.!?])\d{1,2}(?:[ ,]+\d{1,2})*(?=\s|$)")
+# What an urgent line cut off in the source is printed with, so no one reads it as whole.
+CUT_OFF = "(text cut off in the source)"
 # A last line cut off mid-sentence ("... ask your hear"): words, no closing punctuation.
 _CUT_WORDS = 6
 _TRAILING_JUNK = re.compile(r"[\s\u203a\u00bb|]+$")
@@ -330,13 +336,16 @@ def _fill(record: DrugRecord, section: _Section, path: str) -> None:
     # Content under "For the Consumer" before any sub-heading only appears when a heading was
     # lost; it may be urgent, and dropping an urgent item is worse than over-warning.
     if kind in ("urgent", "consumer"):
-        record.urgent_signs.extend(_effect_items(section, path, record, urgent=True))
+        signs, orders = urgency.orders_out(_effect_items(section, path, record, urgent=True))
+        record.urgent_signs.extend(signs)
+        record.care_team_notes = _unique(record.care_team_notes + orders)
     elif kind == "side":
         record.side_effects.extend(_effect_items(section, path, record))
     elif kind == "warnings":
         warnings, notes = _warning_items(section.body, path)
-        record.serious_warnings = _unique(record.serious_warnings + warnings)
-        record.care_team_notes = _unique(record.care_team_notes + notes)
+        names = (record.generic_name, *record.brand_names)
+        record.serious_warnings = _unique(record.serious_warnings + warnings, names)
+        record.care_team_notes = _unique(record.care_team_notes + notes, names)
     elif kind == "precautions":
         record.reminders.extend(_plain_items(section.body, path))
     elif kind == "professional":
@@ -399,7 +408,7 @@ def _report_skipped(section: _Section, path: str, record: DrugRecord) -> None:
 
 def _leave_out_cut_end(sections: list[_Section], record: DrugRecord, path: str) -> None:
     """A page saved before it finished loading ends mid-sentence ("... ask your hear"): that fragment
-    is reported, not printed, unless it is urgent, when it is printed as it stands and reported too."""
+    is reported, not printed, unless it is urgent, when it is printed with "(text cut off in the source)" and reported too."""
     for section in reversed(sections):
         for index in range(len(section.body) - 1, -1, -1):
             raw = section.body[index]
@@ -414,7 +423,8 @@ def _leave_out_cut_end(sections: list[_Section], record: DrugRecord, path: str) 
             number = section.numbers[index]
             if section.kind in ("urgent", "consumer", "warnings") or urgency.has_call_now(text):
                 record.ignored.append(Ignored(number, "ends mid-sentence (the page may have been cut off); "
-                                              "printed as it stands because it is urgent", text, path))
+                                              f"printed with '{CUT_OFF}' because it is urgent", text, path))
+                section.body[index] = f"{raw.rstrip()} {CUT_OFF}"  # the reader sees the words stop short
                 return
             record.ignored.append(Ignored(number, "ends mid-sentence (the page may have been cut off)",
                                           text, path))
@@ -438,7 +448,7 @@ def _title_line(lines: list[str]) -> str | None:
     """The "<Drug> Side Effects" line near the top of the page."""
     seen = 0
     for line in lines:
-        stripped = squash(line)
+        stripped = _heading_text(line)
         if not stripped or _EMPTY_BULLET.fullmatch(stripped):
             continue
         seen += 1
@@ -516,7 +526,7 @@ def _sections(lines: list[str]) -> list[_Section]:
     for index, line in enumerate(lines):
         number = index + 1
         bullet = bullet_text(line)
-        heading = None if bullet is not None else _heading(squash(line))
+        heading = None if bullet is not None else _heading(_heading_text(line))
         current = sections[-1]
         if heading is None:
             if bullet is None and current.kind in ("head", "skip", "consumer") and _starts_box(lines, index):
@@ -544,7 +554,7 @@ def _sections(lines: list[str]) -> list[_Section]:
         if section == "skip" and not rest and len(line.split()) > _LABEL_MAX_WORDS:
             rest = line  # "Disclaimer: Every effort has been made ...": the heading's line is its content
         sections.append(_Section(section, number, squash(line), [rest] if rest else [], [number] if rest else []))
-        extra = [s for s in _call_now_sentences(line) if item_key(s) not in item_key(rest)]
+        extra = [s for s in _call_now_sentences(_heading_text(line)) if item_key(s) not in item_key(rest)]
         if extra:
             # A call-now sentence on a heading's line ("Along with its needed effects, ... Call 911 if ...")
             # is not part of the heading: it is urgent, and the section goes on after it.
@@ -554,6 +564,14 @@ def _sections(lines: list[str]) -> list[_Section]:
                 sections.append(_Section("urgent", number, "", [" ".join(extra)], [number]))
                 sections.append(_Section(section, number, squash(line)))
     return sections
+
+
+def _heading_text(line: str) -> str:
+    """A line as a heading reads, in a page saved as Markdown too: "## Minor Side Effects",
+    "**Severity: Major**" are "Minor Side Effects" and "Severity: Major"."""
+    text = _MD_HEADING.sub("", squash(line))
+    whole = _BOLD.fullmatch(text)
+    return squash(whole.group(2)) if whole else text
 
 
 def _call_now_sentences(line: str) -> list[str]:
@@ -769,9 +787,19 @@ def _warning_items(body: list[str], path: str) -> tuple[list[Item], list[Item]]:
         if not name_used:
             items.append(Item(text=name, source=path))  # a name with nothing under it may be the whole warning
 
+    listing = False  # under a bare "Side effects include:" of the box
     for raw in body:
         bullet = bullet_text(raw)
+        if bullet is None and squash(raw):
+            listing = False
         for piece in _CAMEL.split(bullet if bullet is not None else raw):
+            common = _BOX_COMMON.match(_clean(piece))
+            if common or (listing and bullet is not None):
+                # The label's common reactions, in its words: no sign to watch for, never dropped.
+                listing = common is not None and not common.group("rest")
+                if not listing:
+                    notes.append(Item(text=_clean(piece), source=path, title=name))
+                continue
             text = _drop_boilerplate(_clean(piece))
             if not text:
                 continue
@@ -786,39 +814,30 @@ def _warning_items(body: list[str], path: str) -> tuple[list[Item], list[Item]]:
                 name_alone()
                 name, name_used = text, False
                 continue
-            patient, prescriber = _split_prescriber(text)
+            patient, prescriber = urgency.split_prescriber(text)
             if prescriber:
                 notes.append(Item(text=prescriber, source=path, title=name))
             if patient:
                 name_used = True
                 items.append(Item(text=patient, source=path, title=name))
     name_alone()
-    return _unique(items), _unique(notes)
-
-
-def _split_prescriber(text: str) -> tuple[str, str]:
-    """(the sentences for the patient, the sentences for prescribers) of a warning's text."""
-    patient, prescriber = [], []
-    for sentence in urgency.sentences(text):
-        for_prescriber = (
-            _PRESCRIBER.search(sentence) is not None
-            and not _PATIENT_WORDS.search(sentence)
-            and not urgency.is_call_now(sentence)
-        )
-        (prescriber if for_prescriber else patient).append(sentence)
-    return " ".join(patient), " ".join(prescriber)
+    return items, notes
 
 
 def _is_warning_name(text: str) -> bool:
     return text[-1] not in ".!?:;," and len(text.split()) <= _NAME_MAX_WORDS and text[0].isupper()
 
 
-def _unique(items: list[Item]) -> list[Item]:
-    """The same warning repeated under each route is one warning."""
+def _unique(items: list[Item], names: tuple[str, ...] = ()) -> list[Item]:
+    """The same warning repeated under each route is one warning, also where each route's box names
+    the drug its own way ("Trastuzumab-anns can ...", "Ontruzant can ...": a biosimilar's suffix or a brand)."""
+    drug = re.compile(
+        r"\b(?:" + "|".join(re.escape(n) for n in sorted(names, key=len, reverse=True)) + r")(?:-[a-z]{4})?\b", _I
+    ) if names else None
     seen: set[str] = set()
     kept = []
     for item in items:
-        key = item_key(item.text)
+        key = item_key(drug.sub("drug", item.text) if drug else item.text)
         if key not in seen:
             seen.add(key)
             kept.append(item)

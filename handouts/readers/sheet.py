@@ -149,6 +149,12 @@ _BOILERPLATE = tuple(
         r"(?: and talk (?:with|to) your (?:care team|doctor) about any questions)?",
     )
 )
+# What a reminder starts with: a daily instruction, not a risk.
+_REMINDER = re.compile(
+    r"(?:wash|use|avoid|keep|drink|wear|stay|ask\s+your|check\s+with\s+your\s+\w+(?:\s+\w+)?\s+before"
+    r"|talk\s+(?:to|with)\s+your\s+\w+(?:\s+\w+)?\s+before|do\s+not\s+(?:get|have|take|share|drive))\b",
+    re.I,
+)
 # Lead-in and closing sentences of a list written without bullets, one item per paragraph.
 _LEAD_OR_CLOSE = re.compile(
     r".*:$|(?:this is not a complete list|these are not all|many people|some people"
@@ -307,12 +313,14 @@ def read(text: str, path: str) -> DrugRecord:
     record.brands = _brands(sections.get("brands", []), path)
     if not record.brands and intro is not None:
         record.brands = _intro_brands(intro.text, path)
-    record.serious_warnings = _warnings(sections.get("warnings", []), path)
-    record.urgent_signs = _urgent(sections.get("urgent", []), path)
+    warnings = _warnings(sections.get("warnings", []), path)
+    record.serious_warnings, warning_orders = urgency.orders_out([w for w in warnings if not _is_reminder(w)])
+    record.urgent_signs, urgent_orders = urgency.orders_out(_urgent(sections.get("urgent", []), path))
+    record.care_team_notes = warning_orders + urgent_orders
     reminders = _entries(sections.get("reminders", []))
     uses = _entries(sections.get("uses", []))
     side_effects = _entries(sections.get("side_effects", []))
-    record.reminders = [_labelled(e.text, path) for e in reminders if e.listed]
+    record.reminders = [w for w in warnings if _is_reminder(w)] + [_labelled(e.text, path) for e in reminders if e.listed]
     record.uses = [Item(text=e.text, source=path) for e in uses if e.listed]
     record.side_effects = [Item(text=e.text, source=path) for e in side_effects if e.listed]
     for entry in (*reminders, *uses, *side_effects):
@@ -508,7 +516,15 @@ def _intro(line: _Line | None, name_line: _Line | None) -> _Line | None:
         return line
     if name_line is not None and name_key(match["name"]) == name_key(name_line.text):
         return line
+    if name_line is None and _drug_name_like(match["name"]):
+        return line  # "Zelvorin is a ...", with neither a name line nor a brand: the sheet still names the drug
     return None
+
+
+def _drug_name_like(name: str) -> bool:
+    """ "azacitidine", "Trastuzumab deruxtecan": a few words, none of a sentence ("This medicine")."""
+    words = name.split()
+    return 0 < len(words) <= 4 and name[0].isalpha() and not _words(name) & _NOT_BRAND_WORDS
 
 
 def _sentences(text: str) -> list[str]:
@@ -644,6 +660,18 @@ def _warnings(body: list[_Line | None], path: str) -> list[Item]:
             text = " ".join(kept)
         items.append(Item(text=text, source=path, title=title))
     return items
+
+
+def _is_reminder(item: Item) -> bool:
+    """An untitled line of the warnings that tells the patient what to do every day ("Wash your hands
+    often.", "Use a soft toothbrush.", "Check with your doctor before any vaccines."), names no risk and
+    says to call no one: a reminder, not a serious warning."""
+    return (
+        item.title is None
+        and _REMINDER.match(item.text) is not None
+        and len(_sentences(item.text)) == 1
+        and not urgency.has_call_now(item.text)
+    )
 
 
 def _boilerplate(sentence: str) -> bool:

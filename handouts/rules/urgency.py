@@ -84,6 +84,84 @@ CALL_NOW = re.compile(rf"\b(?:{INSTRUCTION}|{NEEDS_URGENT_CARE})\b", re.I)
 # "... usually do not need immediate medical attention", "not requiring immediate medical attention".
 _NEGATED = re.compile(r"\b(?:not|no|never|don't|doesn't)\s+(?:\w+\s+){0,2}$", re.I)
 
+# --- Sentences for prescribers, and program text ------------------------------------------------
+# Boxed warnings quote the label, whose sentences are for prescribers: "Screen patients for HBV",
+# "Premedicate with ...", "If CRS occurs, interrupt or discontinue X and treat with corticosteroids",
+# "Interruption or discontinuance of X therapy may be necessary"; and the label's program text: "X is
+# available only through a restricted program called the X REMS", "Prescribers must be certified".
+# None of them is a sign to watch for: every reader keeps them out of the urgent tiers (as care-team
+# notes), with ``for_prescriber``. A sentence that speaks to "you", or tells the patient to call now,
+# is never one.
+_ORDER_VERBS = (
+    r"(?:closely\s+|permanently\s+|temporarily\s+|immediately\s+)?(?:monitor|screen|interrupt|discontinue|"
+    r"withhold|premedicate|pre-medicate|administer|evaluate|assess|consider|initiate|obtain|perform|correct|"
+    r"verify|advise|counsel|inform|instruct|hospitali[sz]e|institute|resume|reduce|delay|titrate|test|measure|"
+    r"check\s+(?!with\b)|treat\s+(?:with|promptly|patients|(?:[\w-]+\s+){1,6}?with\b)|manage|prescribe|dispense|"
+    r"confirm|ensure|modify\s+the\s+dose)\b"
+)
+PRESCRIBER = re.compile(
+    # The order, alone or after the condition it answers: "If neurologic toxicity occurs, interrupt ...".
+    rf"^(?:(?:if|when|for|in|upon|at|before|during|after)\b[^,;]{{1,120}},\s*)?(?:and\s+)?{_ORDER_VERBS}"
+    r"|\b(?:and|or|then)\s+(?:interrupt|discontinue|withhold|treat\s+with|premedicate|administer)\b"
+    r"|^(?:(?:temporary|permanent)\s+)?(?:interruption|discontinuation|discontinuance|withholding|dose\s+"
+    r"(?:reduction|modification|interruption))s?\b.*\b(?:may\s+be|is|are)\s+(?:necessary|required|recommended)"
+    r"|^do\s+not\s+(?:administer|initiate|resume|re-?start|re-?challenge|re-?initiate|give|infuse|exceed|"
+    r"use\s+in\s+patients)\b"
+    r"|^provide\s+supportive|^only\s+(?:physicians|prescribers|healthcare)"
+    r"|(?:prescribers|healthcare\s+(?:providers|professionals|settings)|physicians|pharmacies|hospitals)"
+    r"(?:\s+\w+){0,4}\s+(?:should|must)\b"
+    r"|\b(?:should|must)\s+be\s+(?:closely\s+)?(?:obtained|monitored|performed|administered|considered|"
+    r"discontinued|interrupted|withheld|evaluated|assessed|tested|screened|treated|initiated|checked|measured|"
+    r"premedicated|hospitali[sz]ed|infused|given\s+under|certified|enrolled)\b"
+    r"|\bas\s+recommended\s*\.?$",
+    re.I,
+)
+PROGRAM = re.compile(
+    r"\bavailable\s+only\s+through\s+a\s+restricted\b|\brestricted\s+(?:distribution|program)\b|\bREMS\b"
+    r"|\brisk\s+evaluation\s+and\s+mitigation\s+strateg|\b(?:must|to)\s+be\s+(?:specially\s+)?certified\b"
+    r"|\bcertified\s+(?:prescribers|pharmacies|healthcare\s+settings)\b",
+    re.I,
+)
+_PATIENT_WORDS = re.compile(r"\b(?:you|your|yours|yourself)\b", re.I)
+
+
+def for_prescriber(sentence: str) -> bool:
+    """Whether a sentence is an order to prescribers or program text (REMS, certification), not a
+    sign the patient watches for."""
+    if _PATIENT_WORDS.search(sentence) or is_call_now(sentence):
+        return False
+    return PRESCRIBER.search(sentence) is not None or PROGRAM.search(sentence) is not None
+
+
+def split_prescriber(text: str) -> tuple[str, str]:
+    """(the sentences for the patient, the sentences for prescribers) of a text, each joined."""
+    patient, prescriber = [], []
+    for sentence in sentences(text):
+        (prescriber if for_prescriber(sentence) else patient).append(sentence)
+    return " ".join(patient), " ".join(prescriber)
+
+
+def orders_out(items: list[Item]) -> tuple[list[Item], list[Item]]:
+    """(the items without their sentences for prescribers, those sentences as care-team notes): what
+    every reader does to its urgent tiers. Each part keeps the item's title, source and frequency."""
+    kept: list[Item] = []
+    notes: list[Item] = []
+    for item in items:
+        patient, prescriber = split_prescriber(item.text)
+        if prescriber:
+            notes.append(Item(prescriber, item.source, item.title, item.frequency))
+        if patient:
+            kept.append(item if not prescriber else Item(patient, item.source, item.title, item.frequency))
+    return kept, notes
+
+
+# The heading of the older layouts' urgent list says "immediate" and tells nobody anything: "Side
+# effects requiring immediate medical attention".
+_HEADING_ONLY = re.compile(
+    rf"^(?:(?:serious|major|other)\s+)?(?:side\s+effects|signs|symptoms|effects)\s+(?:that\s+)?{NEEDS_URGENT_CARE}\s*:?$",
+    re.I,
+)
+
 # A call-now sentence that points back at the symptoms of the sentence before it.
 _POINTS_BACK = re.compile(
     r"\b(?:if\s+(?:this|these|that|they|it|any\s+of\s+(?:these|them|this))\b|these\s+(?:signs|symptoms|problems)"
@@ -118,7 +196,7 @@ def is_call_now(sentence: str) -> bool:
 
     A question ("What are some side effects that I need to call my doctor about right away?") tells
     nobody to do anything: it is a heading."""
-    if sentence.rstrip(" \"'\u201d)").endswith("?"):
+    if sentence.rstrip(" \"'\u201d)").endswith("?") or _HEADING_ONLY.match(sentence.strip()):
         return False
     for match in CALL_NOW.finditer(sentence):
         if not _NEGATED.search(sentence[: match.start()]):

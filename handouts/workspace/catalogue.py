@@ -19,6 +19,7 @@ from ..readers.text import generic_words, name_key
 from ..record import DrugRecord, Regimen, Skipped, limits, merge, translation
 from ..record.slug import slug as slug_of
 from ..record.slug import unique as unique_slug
+from ..rules import urgency
 from . import suggest
 
 SOURCES = "sources"
@@ -348,4 +349,15 @@ def _drug(records: list[DrugRecord], errors: list[InputError]) -> Drug:
     files = sorted({s.file for r in kept for s in r.sources})
     if all(is_example(f) for f in files):
         record.notes.append(f"example: made by handouts init; it gives way to any document you add about {record.generic_name}")
-    return Drug(record=record, files=files, problems=record.problems())
+    return Drug(record=record, files=files, problems=record.problems() or _nothing_to_watch_for(record))
+
+
+def _nothing_to_watch_for(record: DrugRecord) -> list[str]:
+    """A record whose only urgent content is serious-warning prose that names no sign to watch for
+    and says to call no one ("Hepatotoxicity, including fatal VOD, occurred in patients who received
+    X"): a red box the patient can do nothing with, so no handout, the same as with no warning at all."""
+    if record.urgent_signs or record.emergency_signs:
+        return []
+    if any(urgency.has_call_now(f"{item.title or ''}. {item.text}") for item in record.serious_warnings):
+        return []
+    return [NO_URGENT]

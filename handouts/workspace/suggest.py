@@ -18,6 +18,8 @@ def closest(name: str, known: dict[str, str], limit: int = 3) -> list[str]:
     for candidate, label in known.items():
         by_key.setdefault(name_key(candidate), label)
     by_key.pop("", None)
+    if not by_key:
+        return []  # nothing known (a workspace where no drug could be read): difflib refuses n=0
     keys = difflib.get_close_matches(name_key(name), list(by_key), n=len(by_key), cutoff=0.6)
     return list(dict.fromkeys(by_key[k] for k in keys))[:limit]
 

@@ -15,7 +15,7 @@ from handouts.readers import detect as detect_reader
 from handouts.readers import drugscom, read_document
 from handouts.record import DrugRecord
 
-from ..helpers import EMPTY_BULLETS, FIXTURES, SHARED, seed
+from ..helpers import EMPTY_BULLETS, FIXTURES, SHARED, seed, tiers, unaccounted
 
 DRUGSCOM = FIXTURES / "drugscom"
 OLD_QUESTION = "What are some side effects that I need to call my doctor about right away?"
@@ -589,34 +589,6 @@ def test_fuzz_empty_bullets_anywhere_change_nothing(document, inserts):
 # --- issue 12: real pages read right ------------------------------------------------------------
 
 
-def tiers(record: DrugRecord) -> dict[str, list[tuple]]:
-    """Every item of the record by tier, as (title, text, frequency)."""
-    names = ("serious_warnings", "urgent_signs", "side_effects", "reminders", "care_team_notes")
-    return {name: [(i.title, i.text, i.frequency) for i in getattr(record, name)] for name in names}
-
-
-def unaccounted(path: Path, record: DrugRecord, structure: set[str]) -> list[str]:
-    """Lines of the page whose words are in no field of the record and in no ignored block, other than
-    the page's structure (headings, lead-ins, boilerplate) that the test names: what was silently dropped."""
-    from handouts.readers.text import item_key
-    from handouts.rules.urgency import sentences
-
-    held = [f"generic name {record.generic_name}", *record.brand_names, *(s.title or "" for s in record.sources)]
-    for name in ("serious_warnings", "urgent_signs", "side_effects", "reminders", "care_team_notes",
-                 "frequency_data", "uses"):
-        held.extend(f"{i.title or ''} {i.text}" for i in getattr(record, name))
-    held.extend(block.text for block in record.ignored)
-    everything = " | ".join(item_key(h) for h in held)
-    lines = []
-    for line in path.read_text(encoding="utf-8").split("\n"):
-        if line.strip() in structure:
-            continue
-        # A line may be split across items (a call-now sentence moved, a prescriber sentence kept aside).
-        if any(item_key(part) not in everything for part in sentences(drugscom._clean(line))):
-            lines.append(line.strip())
-    return lines
-
-
 def test_precautions_call_now_sentences_and_bullets_are_urgent():
     path = DRUGSCOM / "precautions_call_now.txt"
     record = drugscom.read(path.read_text(encoding="utf-8"), "p.txt")
@@ -848,9 +820,11 @@ def test_a_cut_off_urgent_end_is_printed_and_reported():
     text = ("Quexa Side Effects\nGeneric name: quexitinib\nSerious side effects of Quexa\n"
             "- Fainting.\n- Chest pain that spreads to your arm or your ja")
     record = drugscom.read(text, "p.txt")
-    assert texts(record.urgent_signs) == ["Fainting.", "Chest pain that spreads to your arm or your ja"]
+    assert texts(record.urgent_signs) == [
+        "Fainting.", "Chest pain that spreads to your arm or your ja (text cut off in the source)"]
     assert [(b.line, b.what) for b in record.ignored] == [
-        (5, "ends mid-sentence (the page may have been cut off); printed as it stands because it is urgent")
+        (5, "ends mid-sentence (the page may have been cut off); printed with '(text cut off in the source)' "
+            "because it is urgent")
     ]
 
 
