@@ -40,14 +40,14 @@ _TITLE = re.compile(r"^(?P<name>\S.*?)\s+side\s+effects\s*(?::.*)?$", _I)
 _NOT_A_TITLE = re.compile(
     r"^(?:serious|other|common|more|less|rare|very|possible|severe|all|some|incidence|frequency|what)\b", _I
 )
-_GENERIC = re.compile(r"^\s*generic\s+name\s*:\s*(?P<value>.*)$", _IM)
+_GENERIC = re.compile(r"^[^\S\n]*generic\s+name\s*:\s*(?P<value>.*)$", _IM)
 _BRANDS = re.compile(r"\bbrand\s+names?(?:\s*\(s\))?\s*:\s*(?P<value>.*)$", _I)
 _NAME_TAIL = re.compile(
-    r"\s*\b(?:brand\s+names?(?:\s*\(s\))?\s*:|drug\s+class\s*:|dosage\s+forms?\s*:|generic\s+name\s*:|"
+    r"(?<!\s)\s*\b(?:brand\s+names?(?:\s*\(s\))?\s*:|drug\s+class\s*:|dosage\s+forms?\s*:|generic\s+name\s*:|"
     r"medically\s+reviewed\b|last\s+updated\b).*$",
     _I,
 )
-_PRONUNCIATION = re.compile(r"\[[^\]]*\]")
+_PRONUNCIATION = re.compile(r"\[[^\[\]]*\]")
 _UPDATED = re.compile(
     r"last\s+updated\s+on\s+(?P<date>[A-Za-z]+\.?\s+\d{1,2},?\s+\d{4}|\d{4}-\d{2}-\d{2}|\d{1,2}\s+[A-Za-z]+\s+\d{4})",
     _I,
@@ -58,12 +58,12 @@ _URL = re.compile(r"https?://(?:www\.)?drugs\.com/[^\s)\]>\"']+", _I)
 _UNIQUE = re.compile(
     r"what are some side effects that i need to call my doctor|along with its needed effects|"
     r"medically reviewed by drugs\.com|"
-    r"^\s*(?:[-*\u2022]\s*)?(?:very common|common|uncommon) \(\d[^)]*\)\s*:",
+    r"^[^\S\n]*(?:[-*\u2022]\s*)?(?:very common|common|uncommon) \(\d[^)]*\)\s*:",
     _IM,
 )
 # Markers that also fit other documents: they count only under a "<Drug> Side Effects" title.
 _SHARED = re.compile(
-    r"^\s*(?:generic\s+name\s*:|for (?:the )?consumers?\s*$|for (?:healthcare|health care) professionals?\s*$|"
+    r"^[^\S\n]*(?:generic\s+name\s*:|for (?:the )?consumers?\s*$|for (?:healthcare|health care) professionals?\s*$|"
     r"(?:serious|other) side effects of \S|important warnings)",
     _IM,
 )
@@ -263,8 +263,8 @@ _STUDIED = re.compile(
 _GROUP_WORDS = {"adult patients": "adults", "pediatric patients": "children", "paediatric patients": "children",
                 "patients": "people", "participants": "people", "subjects": "people"}
 
-_REF_MARK = re.compile(r"\s*\[\s*ref\s*\]", _I)
-_MD_LINK = re.compile(r"\[([^\]]*)\]\([^)]*\)")
+_REF_MARK = re.compile(r"(?<!\s)\s*\[\s*ref\s*\]", _I)
+_MD_LINK = re.compile(r"\[([^\[\]]*)\]\([^()]*\)")
 _BOLD = re.compile(r"(\*\*|__)(.+?)\1")
 _FOOTNOTE = re.compile(r"\[\^?\d+\]")
 # "disease.Monitor": saved pages lose the space between sentences.
@@ -275,7 +275,7 @@ _CAMEL = re.compile(r"(?<=[a-z]{4})(?=[A-Z][a-z]{2,}\b)")
 _FOOTNOTE_DIGITS = re.compile(r"(?<=[a-z)%][.!?])\d{1,2}(?:[ ,]+\d{1,2})*(?=\s|$)")
 # A last line cut off mid-sentence ("... ask your hear"): words, no closing punctuation.
 _CUT_WORDS = 6
-_TRAILING_JUNK = re.compile(r"[\s\u203a\u00bb|]+$")
+_TRAILING_JUNK = re.compile(r"(?<![\s\u203a\u00bb|])[\s\u203a\u00bb|]+$")
 _LEADING_CONJUNCTION = re.compile(r"^(?:and|or)\s+", _I)
 
 
