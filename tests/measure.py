@@ -1,6 +1,7 @@
 """Run the tool in a child process and measure it there: its time, and its peak memory as the
 kernel counted it (``ru_maxrss`` from ``wait4``), so bounds are asserted on the real process and
-not on wall-clock sleeps."""
+not on wall-clock sleeps. On Linux a child's peak starts at its parent's size when it was forked, so
+the figure is an upper bound: keep the test process small (make big inputs in a child too)."""
 
 from __future__ import annotations
 
