@@ -515,6 +515,9 @@ def _sections(lines: list[str]) -> list[_Section]:
     sections = [_Section("head", 1)]
     for index, line in enumerate(lines):
         number = index + 1
+        if not line.strip():  # at once: a page of 900,000 blank lines is read in linear time
+            sections[-1].add(line, number)
+            continue
         bullet = bullet_text(line)
         heading = None if bullet is not None else _heading(squash(line))
         current = sections[-1]
@@ -577,7 +580,7 @@ def _starts_box(lines: list[str], index: int) -> bool:
     rest = match.group("rest")
     if rest:
         return rest[0].isupper()
-    for later in lines[index + 1:]:
+    for later in (lines[n] for n in range(index + 1, len(lines))):  # no copy of the rest per line
         text = squash(later)
         if not text or _EMPTY_BULLET.fullmatch(text):
             continue
@@ -658,7 +661,7 @@ def _effect_entry(raw: str, urgent: bool = False) -> tuple[str, str] | None:
     A "group" is a frequency group ("More common"); a "group+run" is one with the symptoms that follow
     it on its line, joined by a newline. A "label" is any other short line ending with a colon.
     """
-    if _EMPTY_BULLET.fullmatch(raw):
+    if not raw.strip() or _EMPTY_BULLET.fullmatch(raw):
         return None
     bullet = bullet_text(raw)
     if bullet is not None:

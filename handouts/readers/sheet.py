@@ -355,6 +355,9 @@ def _lines(text: str) -> list[_Line | None]:
     """Each line cleaned, with its indent and bullet; None for a blank line. Empty bullets are left out."""
     out: list[_Line | None] = []
     for number, raw in enumerate(text.split("\n"), 1):
+        if not raw.strip():  # at once: blank lines are most of a padded page
+            out.append(None)
+            continue
         body = raw.replace("\t", "    ").rstrip()
         if _EMPTY_BULLET.fullmatch(body):
             # Left out rather than read as a blank line, so that it splits no list and no block.
