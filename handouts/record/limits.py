@@ -16,7 +16,7 @@ from pathlib import Path
 
 from ..errors import InputError
 from . import review
-from .fields import FIELDS, ITEM, ITEMS, LIST_FIELDS, PRINTED_FIELDS, SINGLE_FIELDS
+from .fields import FIELDS, ITEM, ITEMS, LIST_FIELDS, OTHER, PRINTED_FIELDS, SINGLE_FIELDS
 
 MAX_FILE_BYTES = 1_000_000  # one source document
 MAX_ITEMS = 200  # items in one section (emergency and urgent signs, side effects, reminders, uses, warnings, brands, sources)
@@ -120,8 +120,10 @@ def check_record(record, name: str) -> None:
 def text_problem(text: str) -> str | None:
     """What makes ``text`` print as nothing or as something else, or None when it prints as it
     reads. A field's text is held to this by every reader (``check_record``; YAML records as read)."""
-    for pattern, what in ((_SURROGATE, "a lone surrogate, which is no character"),
-                          (_REORDERING, "a bidirectional control, which reorders the text as printed"),
+    surrogate = _surrogate_problem(text)
+    if surrogate:
+        return surrogate
+    for pattern, what in ((_REORDERING, "a bidirectional control, which reorders the text as printed"),
                           (_CONTROL, "a control character")):
         found = pattern.search(text)
         if found:
@@ -149,11 +151,21 @@ def _visible(char: str) -> bool:
 
 
 def check_texts(record, name: str) -> None:
-    """Every text of ``record`` against ``text_problem``, naming the field."""
+    """Every text of ``record`` against ``text_problem``, naming the field. Fields never printed (a
+    label's numbers, the care team's notes) are held only to being text: they are written out."""
     for field, text in _texts(record):
-        problem = text_problem(text)
+        printed = field.split(".")[0] not in _UNPRINTED
+        problem = text_problem(text) if printed else _surrogate_problem(text)
         if problem:
             raise InputError(name, f"{field}: {problem}")
+
+
+_UNPRINTED = frozenset(f.name for f in FIELDS if f.kind != OTHER and not f.printed)
+
+
+def _surrogate_problem(text: str) -> str | None:
+    found = _SURROGATE.search(text)
+    return f"a lone surrogate, which is no character (U+{ord(found.group()):04X})" if found else None
 
 
 def _texts(record):
