@@ -53,6 +53,20 @@ def test_a_long_run_is_read_in_linear_time(make_workspace, fill, where):
         assert f"sources/{name}" in run.output, (name, run.output[-800:])
 
 
+def test_a_line_of_900000_spaces_is_read_in_linear_time(make_workspace):
+    # The attack as reported: a line of nothing but spaces, 40,000 of which took 3 s here before.
+    files = {}
+    for name, path in DOCUMENTS.items():
+        lines = path.read_text(encoding="utf-8").split("\n")
+        lines.insert(len(lines) // 2, " " * 900_000)
+        files[name] = "\n".join(lines)
+    root = make_workspace(files)
+    run = run_handouts("list", "-w", root, timeout=SECONDS * 3)
+    assert run.seconds < SECONDS and run.peak_mb < PEAK_MB, (run.seconds, run.peak_mb, run.output[-800:])
+    assert run.returncode in (0, 2) and "Traceback" not in run.output, run.output[-800:]
+    assert "zentomab" in run.output.lower()
+
+
 def label(n: int, medguide: str = "Call your healthcare provider right away if you have a fever.") -> dict:
     return {"set_id": f"set-{n}", "version": "1", "effective_time": "20240101",
             "openfda": {"generic_name": ["zentomab"], "manufacturer_name": ["Maker"]},
