@@ -25,10 +25,12 @@ from contextvars import ContextVar
 from pathlib import PurePath
 
 import jinja2
+from jinja2 import filters as jinja_filters
 from jinja2 import nodes
 from jinja2.compiler import CodeGenerator
 from jinja2.environment import TemplateModule
-from jinja2.runtime import BlockReference, LoopContext, Macro, TemplateReference
+from jinja2.nodes import EvalContext
+from jinja2.runtime import BlockReference, Context, LoopContext, Macro, TemplateReference
 from jinja2.sandbox import ImmutableSandboxedEnvironment, SecurityError
 from jinja2.utils import Cycler, Joiner, Namespace
 from markupsafe import Markup
@@ -47,6 +49,12 @@ MAX_POWER_BITS = 4096
 # How long one page's templates may run (a handout takes a millisecond or two): loops and calls
 # check it, so nested loops or a macro calling itself twice over cannot hold a worker for ever.
 MAX_SECONDS = 10.0
+# The most a filter may be given, or ``{{ }}`` print, counted through nested lists and mappings
+# (characters of text plus items, a shared item once per place it appears): ``string``,
+# ``tojson`` or ``pprint`` of a million copies of one long text would otherwise make terabytes,
+# and a list of a million lists made ``sum`` run for ever. The slowest filter at this size
+# (``pprint``) takes a few seconds and a few hundred MB; real pages give filters a few thousand.
+MAX_WEIGHT = MAX_VALUE
 _DEADLINE: ContextVar[float | None] = ContextVar("handouts_template_deadline", default=None)
 
 
@@ -148,9 +156,26 @@ class _BoundedCodeGenerator(CodeGenerator):
     every for loop's items counted against the time a page may take."""
 
     def visit_Concat(self, node, frame) -> None:
-        self.write("environment.bounded(")
-        super().visit_Concat(node, frame)
+        # ``a ~ b`` turns lists into text: each part is weighed first, as a filter's input is.
+        if frame.eval_ctx.volatile:
+            join = "(markup_join if context.eval_ctx.volatile else str_join)"
+        else:
+            join = "markup_join" if frame.eval_ctx.autoescape else "str_join"
+        self.write(f"environment.bounded({join}((")
+        for part in node.nodes:
+            self.write("environment.weighed(")
+            self.visit(part, frame)
+            self.write("), ")
+        self.write(")))")
+
+    def _output_child_pre(self, node, frame, finalize) -> None:
+        # ``{{ x }}`` turns x into text: weighed first.
+        super()._output_child_pre(node, frame, finalize)
+        self.write("environment.weighed(")
+
+    def _output_child_post(self, node, frame, finalize) -> None:
         self.write(")")
+        super()._output_child_post(node, frame, finalize)
 
     def visit_For(self, node, frame) -> None:
         if not isinstance(node.iter, nodes.Call) or not isinstance(node.iter.node, nodes.EnvironmentAttribute):
@@ -188,6 +213,35 @@ def _bounded(value):
 def _check_size(size: int) -> None:
     if size > MAX_VALUE:
         raise SecurityError(f"a template made a value of {size:,} characters or items (the most is {MAX_VALUE:,})")
+
+
+def _weighed(value):
+    """``value``, once it is known not to weigh more than MAX_WEIGHT (see there)."""
+    _check_weight(value)
+    return value
+
+
+def _check_weight(value) -> None:
+    # Walks at most MAX_WEIGHT items, so weighing costs no more than the filter would.
+    total, todo = 0, [value]
+    while todo:
+        item = todo.pop()
+        if isinstance(item, str):
+            total += len(item)
+        elif isinstance(item, (list, tuple)):
+            total += len(item)
+            if total <= MAX_WEIGHT:
+                todo.extend(item)
+        elif isinstance(item, Mapping) and not isinstance(item, Context):
+            total += len(item)
+            if total <= MAX_WEIGHT:
+                todo.extend(item.keys())
+                todo.extend(item.values())
+        else:
+            total += 1
+        if total > MAX_WEIGHT:
+            raise SecurityError(f"a template gave a filter or printed more than {MAX_WEIGHT:,} characters or items "
+                                "(counting everything inside lists and mappings)")
 
 
 def _bounded_join(pieces) -> str:
@@ -228,8 +282,13 @@ class Environment(ImmutableSandboxedEnvironment):
             self.filters[name] = _counted(self.filters[name])
         self.filters["replace"] = _replace_guard(self.filters["replace"])
         self.filters["format"] = _format_guard(self.filters["format"])
+        self.filters["striptags"] = _striptags
+        self.filters["sum"] = _sum
+        self.filters["wordwrap"] = _wordwrap_guard(self.filters["wordwrap"])
+        self.filters = _GuardedFilters(self.filters)
 
     bounded = staticmethod(_bounded)
+    weighed = staticmethod(_weighed)
     timed = staticmethod(_timed)
 
     def install_language(self, language) -> None:
@@ -248,6 +307,9 @@ class Environment(ImmutableSandboxedEnvironment):
         self.install_gettext_callables(
             guarded(language.gettext), guarded(language.ngettext), newstyle=True,
             pgettext=guarded(language.pgettext), npgettext=guarded(language.npgettext))
+        # Jinja's wrappers put the keyword values into the message (``_("%(x)s", x=...)``).
+        for name in ("_", "gettext", "ngettext", "pgettext", "npgettext"):
+            self.globals[name] = _weighing_kwargs(self.globals[name])
         self._callable_globals = tuple(self.globals.values())
 
     # Attribute access: a mapping's keys are its attributes (never dict's methods); everything
@@ -323,6 +385,7 @@ class Environment(ImmutableSandboxedEnvironment):
             _check_size(len(left) + len(right))
         elif operator == "%":
             _check_format(left)
+            _check_weight(right)
         return _bounded(super().call_binop(context, operator, left, right))
 
     def get_template(self, name, parent=None, globals=None):
@@ -344,6 +407,15 @@ def _counted(filter_function):
     return guarded
 
 
+def _weighing_kwargs(function):
+    @functools.wraps(function)
+    def weighed(*args, **kwargs):
+        _check_weight(kwargs)
+        return function(*args, **kwargs)
+
+    return weighed
+
+
 def _replace_guard(filter_function):
     @functools.wraps(filter_function)
     def guarded(eval_ctx, value, old, new, count=None):
@@ -362,6 +434,100 @@ def _format_guard(filter_function):
         return filter_function(value, *args, **kwargs)
 
     return guarded
+
+
+class _GuardedFilters(dict):
+    """The filters, each checked on the way in and out (see ``_guarded``), also those added
+    later (templating.add_language's)."""
+
+    def __init__(self, filters):
+        super().__init__()
+        for name, function in filters.items():
+            self[name] = function
+
+    def __setitem__(self, name, function) -> None:
+        super().__setitem__(name, _guarded(function))
+
+
+def _guarded(filter_function):
+    """A filter that checks the page's time before and after it runs, refuses inputs weighing
+    more than MAX_WEIGHT and bounds the text or list it makes, so that no single filter can take
+    much more than the page's time or memory."""
+    if getattr(filter_function, "_handouts_guarded", False):
+        return filter_function
+
+    @functools.wraps(filter_function)
+    def guarded(*args, **kwargs):
+        _check_time()
+        for value in args:
+            if not isinstance(value, (Context, EvalContext, jinja2.Environment)):
+                _check_weight(value)
+        _check_weight(kwargs)
+        result = _bounded(filter_function(*args, **kwargs))
+        _check_time()
+        return result
+
+    guarded._handouts_guarded = True
+    return guarded
+
+
+def _striptags(value) -> str:
+    """Jinja's striptags in one pass: markupsafe's removes each tag by copying the rest of the
+    text, so two million characters of ``<>`` took a minute."""
+    text = str(value.__html__() if hasattr(value, "__html__") else value)
+    text = _without(text, "<!--", "-->")
+    text = _without(text, "<", ">")
+    return Markup(" ".join(text.split())).unescape()
+
+
+def _without(text: str, opening: str, closing: str) -> str:
+    """``text`` less every span from ``opening`` to the next ``closing`` (an opening with no
+    closing after it, and the rest, are kept, as markupsafe does)."""
+    pieces, at = [], 0
+    while (start := text.find(opening, at)) != -1:
+        end = text.find(closing, start)
+        if end == -1:
+            break
+        pieces.append(text[at:start])
+        at = end + len(closing)
+    pieces.append(text[at:])
+    return "".join(pieces)
+
+
+# Whitespace that is not a line break (str.splitlines' breaks), as wordwrap keeps them apart.
+_SPACES = r"[^\S\n\r\v\f\x1c-\x1e\x85\u2028\u2029]"
+
+
+def _wordwrap_guard(filter_function):
+    """wordwrap with runs of spaces longer than a line cut to a line's length first: textwrap
+    splits a long run one line at a time, copying the rest each time (800,000 spaces took 4 s,
+    ten times 400,000's). A run longer than a line breaks the line either way."""
+
+    @functools.wraps(filter_function)
+    def guarded(environment, s, width=79, *args, **kwargs):
+        if isinstance(width, int) and width > 0:
+            s = re.sub(_SPACES + "{" + str(width + 1) + ",}", lambda run: run.group()[:width], str(s))
+        return filter_function(environment, s, width, *args, **kwargs)
+
+    return guarded
+
+
+@jinja2.pass_environment
+def _sum(environment, iterable, attribute=None, start=0):
+    """Jinja's sum, adding lists in one pass: ``start + a + b ...`` copies the total each
+    time, so a hundred thousand short lists took minutes."""
+    if not isinstance(start, (list, tuple)):
+        return jinja_filters.sync_do_sum(environment, iterable, attribute, start)
+    if attribute is not None:
+        iterable = map(jinja_filters.make_attrgetter(environment, attribute), iterable)
+    total = list(start)
+    for item in iterable:
+        if type(item) is not type(start):
+            raise TypeError(f"can only add {type(start).__name__}s to {type(start).__name__}s, "
+                            f"not {type(item).__name__}")
+        total.extend(item)
+        _check_size(len(total))
+    return type(start)(total)
 
 
 class Template(jinja2.Template):

@@ -8,6 +8,7 @@ pages under any name. Each reader module has ``KIND``, ``detect(text)`` and
 from __future__ import annotations
 
 import importlib
+import re
 from pathlib import Path
 
 from ..errors import InputError
@@ -41,7 +42,18 @@ def read_text(path: Path, name: str | None = None, data: bytes | None = None) ->
     except UnicodeDecodeError as exc:
         line = data[: exc.start].count(b"\n") + 1
         raise InputError(name, f"not UTF-8 text (byte 0x{data[exc.start]:02x})", line) from None
-    return text.replace("\r\n", "\n").replace("\r", "\n")
+    return _capped_spaces(text.replace("\r\n", "\n").replace("\r", "\n"))
+
+
+# Runs of spaces longer than any page's indentation or gap. Readers' patterns of the form
+# ``\s*...`` try every position of a run, so a line of 900,000 spaces took minutes; cut to this,
+# a run costs them a bounded amount per character. Line numbers stay as they were.
+MAX_SPACES = 80
+_LONG_SPACES = re.compile(r"(?<![^\S\n])[^\S\n]{" + str(MAX_SPACES + 1) + ",}")
+
+
+def _capped_spaces(text: str) -> str:
+    return _LONG_SPACES.sub(lambda run: run.group()[:MAX_SPACES], text)
 
 
 def _utf16_or_32(data: bytes) -> str | None:

@@ -51,7 +51,7 @@ _TOP_KEY = re.compile(r"^([A-Za-z_][\w-]*)\s*:(.*)$")
 _CANCER_GOV = re.compile(r"^https?://(?:[\w-]+\.)*cancer\.gov(?:[/:?#]|$)", re.I)
 _NCI = re.compile(r"^(?:NCI|National Cancer Institute)$", re.I)
 _ATX_H1 = re.compile(r"(?m)^ {0,3}# +\S")
-_NCI_SUFFIX = re.compile(r"\s+[-\u2013\u2014]\s+NCI\s*$", re.I)
+_NCI_SUFFIX = re.compile(r"(?<!\s)\s+[-\u2013\u2014]\s+NCI\s*$", re.I)
 _INDEX_TITLE = re.compile(r"^(Drugs?\s+Approved\s+for|Drug\s+Combinations\s+Used\s+in)\s+(\S.*)$", re.I)
 _COMBO_LEAD = re.compile(r"^Drugs in the .+ combination\b", re.I)
 _SECTION_USES = re.compile(r"^Uses? in Cancer$", re.I)
@@ -66,14 +66,14 @@ _CONNECTOR = re.compile(r"^(?:,|and|or|,\s*and|,\s*or|/)?$", re.I)
 _DRUG_LINK = re.compile(r"/treatment/drugs/", re.I)
 # Footnote and reference markers: [^1], [1], [1,2], [Ref], superscript digits, trailing * † ‡ §.
 _MARKERS = re.compile(
-    r"[ \t]*\[\^[^\]\s]*\]"
-    r"|[ \t]*\[(?:Ref|\d+(?:\s*[,\u2013-]\s*\d+)*)\]"
+    r"(?<![ \t])[ \t]*\[\^[^\]\s]*\]"
+    r"|(?<![ \t])[ \t]*\[(?:Ref|\d+(?:\s*[,\u2013-]\s*\d+)*)\]"
     r"|[\u00b9\u00b2\u00b3\u2070\u2074-\u2079]+"
     r"|(?<=\S)[*\u2020\u2021\u00a7]+(?=[\s.,;:)]|$)"
     r"|\*{2,}",
     re.I,
 )
-_TRAILING_PAREN = re.compile(r"\s*\([^()]*\)\s*$")
+_TRAILING_PAREN = re.compile(r"(?<!\s)\s*\([^()]*\)\s*$")
 
 
 @lru_cache(maxsize=1)

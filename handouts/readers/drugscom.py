@@ -40,14 +40,14 @@ _TITLE = re.compile(r"^(?P<name>\S.*?)\s+side\s+effects\s*(?::.*)?$", _I)
 _NOT_A_TITLE = re.compile(
     r"^(?:serious|other|common|more|less|rare|very|possible|severe|all|some|incidence|frequency|what)\b", _I
 )
-_GENERIC = re.compile(r"^\s*generic\s+name\s*:\s*(?P<value>.*)$", _IM)
+_GENERIC = re.compile(r"^[^\S\n]*generic\s+name\s*:\s*(?P<value>.*)$", _IM)
 _BRANDS = re.compile(r"\bbrand\s+names?(?:\s*\(s\))?\s*:\s*(?P<value>.*)$", _I)
 _NAME_TAIL = re.compile(
-    r"\s*\b(?:brand\s+names?(?:\s*\(s\))?\s*:|drug\s+class\s*:|dosage\s+forms?\s*:|generic\s+name\s*:|"
+    r"(?<!\s)\s*\b(?:brand\s+names?(?:\s*\(s\))?\s*:|drug\s+class\s*:|dosage\s+forms?\s*:|generic\s+name\s*:|"
     r"medically\s+reviewed\b|last\s+updated\b).*$",
     _I,
 )
-_PRONUNCIATION = re.compile(r"\[[^\]]*\]")
+_PRONUNCIATION = re.compile(r"\[[^\[\]]*\]")
 _UPDATED = re.compile(
     r"last\s+updated\s+on\s+(?P<date>[A-Za-z]+\.?\s+\d{1,2},?\s+\d{4}|\d{4}-\d{2}-\d{2}|\d{1,2}\s+[A-Za-z]+\s+\d{4})",
     _I,
@@ -58,12 +58,12 @@ _URL = re.compile(r"https?://(?:www\.)?drugs\.com/[^\s)\]>\"']+", _I)
 _UNIQUE = re.compile(
     r"what are some side effects that i need to call my doctor|along with its needed effects|"
     r"medically reviewed by drugs\.com|"
-    r"^\s*(?:[-*\u2022]\s*)?(?:very common|common|uncommon) \(\d[^)]*\)\s*:",
+    r"^[^\S\n]*(?:[-*\u2022]\s*)?(?:very common|common|uncommon) \(\d[^)]*\)\s*:",
     _IM,
 )
 # Markers that also fit other documents: they count only under a "<Drug> Side Effects" title.
 _SHARED = re.compile(
-    r"^\s*(?:generic\s+name\s*:|for (?:the )?consumers?\s*$|for (?:healthcare|health care) professionals?\s*$|"
+    r"^[^\S\n]*(?:generic\s+name\s*:|for (?:the )?consumers?\s*$|for (?:healthcare|health care) professionals?\s*$|"
     r"(?:serious|other) side effects of \S|important warnings)",
     _IM,
 )
@@ -266,8 +266,8 @@ _STUDIED = re.compile(
 _GROUP_WORDS = {"adult patients": "adults", "pediatric patients": "children", "paediatric patients": "children",
                 "patients": "people", "participants": "people", "subjects": "people"}
 
-_REF_MARK = re.compile(r"\s*\[\s*ref\s*\]", _I)
-_MD_LINK = re.compile(r"\[([^\]]*)\]\([^)]*\)")
+_REF_MARK = re.compile(r"(?<!\s)\s*\[\s*ref\s*\]", _I)
+_MD_LINK = re.compile(r"\[([^\[\]]*)\]\([^()]*\)")
 _BOLD = re.compile(r"(\*\*|__)(.+?)\1")
 _MD_HEADING = re.compile(r"^#{1,6}\s+")
 _FOOTNOTE = re.compile(r"\[\^?\d+\]")
@@ -281,7 +281,7 @@ _FOOTNOTE_DIGITS = re.compile(r"(?<=[a-z)%][.!?])\d{1,2}(?:[ ,]+\d{1,2})*(?=\s|$
 CUT_OFF = "(text cut off in the source)"
 # A last line cut off mid-sentence ("... ask your hear"): words, no closing punctuation.
 _CUT_WORDS = 6
-_TRAILING_JUNK = re.compile(r"[\s\u203a\u00bb|]+$")
+_TRAILING_JUNK = re.compile(r"(?<![\s\u203a\u00bb|])[\s\u203a\u00bb|]+$")
 _LEADING_CONJUNCTION = re.compile(r"^(?:and|or)\s+", _I)
 
 
@@ -525,6 +525,9 @@ def _sections(lines: list[str]) -> list[_Section]:
     sections = [_Section("head", 1)]
     for index, line in enumerate(lines):
         number = index + 1
+        if not line.strip():  # at once: a page of 900,000 blank lines is read in linear time
+            sections[-1].add(line, number)
+            continue
         bullet = bullet_text(line)
         heading = None if bullet is not None else _heading(_heading_text(line))
         current = sections[-1]
@@ -595,7 +598,7 @@ def _starts_box(lines: list[str], index: int) -> bool:
     rest = match.group("rest")
     if rest:
         return rest[0].isupper()
-    for later in lines[index + 1:]:
+    for later in (lines[n] for n in range(index + 1, len(lines))):  # no copy of the rest per line
         text = squash(later)
         if not text or _EMPTY_BULLET.fullmatch(text):
             continue
@@ -676,7 +679,7 @@ def _effect_entry(raw: str, urgent: bool = False) -> tuple[str, str] | None:
     A "group" is a frequency group ("More common"); a "group+run" is one with the symptoms that follow
     it on its line, joined by a newline. A "label" is any other short line ending with a colon.
     """
-    if _EMPTY_BULLET.fullmatch(raw):
+    if not raw.strip() or _EMPTY_BULLET.fullmatch(raw):
         return None
     bullet = bullet_text(raw)
     if bullet is not None:

@@ -113,7 +113,7 @@ _HEADING_IN_TEXT = re.compile(
     rf"(?<![\"“'‘])(?<!See )(?<!see )\b{_QUESTION_WORDS}\b[^?.•:“”\"]{{3,200}}\?(?![\"”’'])"
     r"|\bGeneral information about the (?:safe and effective )?use of [\w®™-]+(?: \([^)]{1,40}\))?"
 )
-_BULLETS = re.compile(r"\s*[•\u2022\u25cf\u25aa\uf0b7]\s*|(?<=[:.)]) (?=\d\. [A-Z])")
+_BULLETS = re.compile(r"(?<!\s)\s*[•\u2022\u25cf\u25aa\uf0b7]\s*|(?<=[:.)]) (?=\d\. [A-Z])")
 # Flattened lists: the last item runs on into the prose after the list ("• flu-like symptoms If you
 # take too much ..."). A capitalised sentence opener right after a lower-case word ends the item.
 _RUN_ON = re.compile(
@@ -125,7 +125,7 @@ _RUN_ON = re.compile(
 # the item has two words at least ("Some NSAIDs are ..." is one sentence).
 _RUN_ON_NAME = re.compile(r"(?<=[a-z0-9)%,]) (?=[A-Z][A-Za-z]*[A-Z][A-Za-z]* (?:should|can|may|is|are|will|must|does|do)\b)")
 # A cross-reference after a lead-in: "... including: See “What is the most important ...?”"
-_SEE = re.compile(r"\s*\(?See [\"“][^\"”]*[\"”]\s*(?:section\.?)?\)?\.?\s*$")
+_SEE = re.compile(r"(?<!\s)\s*\(?See [\"“][^\"”]*[\"”]\s*(?:section\.?)?\)?\.?\s*$")
 _SEE_INSIDE = re.compile(r"\(?\bSee (?:the )?[\"“][^\"”]{3,200}[\"”](?: section)?\.?\)?")
 _SEE_ONLY = re.compile(r"^\(?See (?:the )?[\"“][^\"”]*[\"”](?: section)?\.?\)?\.?$")
 # The last sentence of a flattened item that leads a list of its own: "... surgery. Before taking X,

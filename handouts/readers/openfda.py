@@ -12,11 +12,12 @@ from __future__ import annotations
 import json
 import re
 import zipfile
+from collections import Counter
 from collections.abc import Iterable, Iterator
 from pathlib import Path
 
 from ..errors import InputError
-from ..record import DrugRecord, Skipped, Source
+from ..record import DrugRecord, Skipped, Source, limits
 from . import fdalabel
 from .text import name_key
 
@@ -124,6 +125,16 @@ def _names_from_elements(elements: str) -> tuple[str | None, str | None]:
     return words[1], words[0]
 
 
+# A bulk part holds about 20,000 labels of a few KB to a few hundred KB each (about 1.5 GB
+# decoded). Past these, a zip is no bulk part but a bomb: one 300 MB string zipped to 294 KB, or a
+# million copies of one label in 930 KB, ran for minutes.
+MAX_LABELS = 30_000
+MAX_LABEL_BYTES = limits.MAX_FILE_BYTES  # one label, as for a label saved on its own
+MAX_DECODED_BYTES = 4_000_000_000
+# Labels set aside are noted one by one up to this many kinds; the rest are counted.
+MAX_ASIDE_NOTES = 20
+
+
 # ---- several labels: choose one ----------------------------------------------------------------
 
 def rank(source: Source):
@@ -183,9 +194,20 @@ def choose_document(records: Iterable[DrugRecord], path: str):
         source = Source(key=path, file=path, kind=KIND, publisher="openFDA", title="openFDA drug labels")
         return Skipped(f"{count} openFDA labels", f"holds labels of {len(names)} drugs ({shown}): "
                        "save one drug's labels with `handouts fetch DRUG`", source)
-    for other in aside:
-        best.notes.append(f"label set aside: {describe(other)}; chosen: {describe(best.sources[0])}")
+    best.notes.extend(_aside_notes(aside, describe(best.sources[0])))
     return best
+
+
+def _aside_notes(aside: list[Source], chosen: str) -> list[str]:
+    """One note per kind of label set aside (the same label many times over is counted), the
+    first MAX_ASIDE_NOTES kinds listed and the rest counted in one more."""
+    counts = Counter(describe(source) for source in aside)
+    notes = [f"label set aside: {text}{f' ({n:,} times)' if n > 1 else ''}; chosen: {chosen}"
+             for text, n in list(counts.items())[:MAX_ASIDE_NOTES]]
+    rest = sum(list(counts.values())[MAX_ASIDE_NOTES:])
+    if rest:
+        notes.append(f"{rest:,} more labels set aside; chosen: {chosen}")
+    return notes
 
 
 # ---- zipped bulk parts, streamed -----------------------------------------------------------------
@@ -210,10 +232,15 @@ def iter_bulk(path: Path, name: str | None = None) -> Iterator[dict]:
                 head = stream.read(64).lstrip()
                 if not head.startswith(b"{"):
                     raise InputError(name, f"{members[0].filename} in the zip is not an openFDA JSON reply")
-            with archive.open(members[0]) as stream:
-                found = False
+            with archive.open(members[0]) as raw:
+                stream = _Counted(raw, name)
+                found = 0
                 for record in ijson.items(stream, "results.item", use_float=True):
-                    found = True
+                    found += 1
+                    if found > MAX_LABELS:
+                        raise InputError(name, f"more than {MAX_LABELS:,} labels in the zip: "
+                                         "an openFDA bulk part holds about 20,000")
+                    stream.since_label = 0
                     yield record
                 if not found:
                     raise InputError(name, f"{members[0].filename} in the zip holds no 'results' labels")
@@ -221,6 +248,27 @@ def iter_bulk(path: Path, name: str | None = None) -> Iterator[dict]:
             raise InputError(name, f"{members[0].filename} in the zip is not valid JSON: {exc}") from None
         except (zipfile.BadZipFile, EOFError, OSError) as exc:
             raise InputError(name, f"damaged zip: {exc}") from None
+
+
+class _Counted:
+    """A zip member's stream that counts the bytes decoded, in all and since the last label,
+    and stops past the bounds: a zip's size says nothing of what it decodes to."""
+
+    def __init__(self, stream, name: str):
+        self.stream, self.name = stream, name
+        self.total = self.since_label = 0
+
+    def read(self, size: int = -1) -> bytes:
+        data = self.stream.read(size if size is not None and size >= 0 else 1 << 16)
+        self.total += len(data)
+        self.since_label += len(data)
+        if self.since_label > MAX_LABEL_BYTES + (1 << 16):  # ijson reads ahead one buffer
+            raise InputError(self.name, f"a label in the zip runs past {MAX_LABEL_BYTES:,} bytes, "
+                             "more than any drug label holds")
+        if self.total > MAX_DECODED_BYTES:
+            raise InputError(self.name, f"the zip decodes to more than {MAX_DECODED_BYTES:,} bytes, "
+                             "more than an openFDA bulk part holds")
+        return data
 
 
 def read_zip(path: Path, name: str):

@@ -121,14 +121,14 @@ _FOREIGN = re.compile(
 )
 _QUESTION = re.compile(r"(?:what|how|why|when|who|which|can|should|will|do|does|is|are)\b.{3,100}\?", re.I)
 # Detection: what other formats look like.
-_DRUGSCOM = re.compile(r"^\s*(?:for the consumer\s*$|generic name:)|along with its needed effects", re.I | re.M)
+_DRUGSCOM = re.compile(r"^[^\S\n]*(?:for the consumer\s*$|generic name:)|along with its needed effects", re.I | re.M)
 _YAML_KEY = re.compile(r"[A-Za-z_][\w-]*:(?:\s|$)")
 # Top-level keys only our YAML drug records have.
 _YAML_RECORD = re.compile(r"^(?:generic_name|urgent_signs|serious_warnings|side_effects|how_it_works)\s*:", re.M)
 
-_LINK = re.compile(r"\[([^\]]*)\]\([^)]*\)")
+_LINK = re.compile(r"\[([^\[\]]*)\]\([^()]*\)")
 _EMPHASIS = re.compile(r"(\*\*|__)(.+?)\1")
-_FOOTNOTE = re.compile(r"\s*\[(?:\d+(?:[,\u2013-]\d+)*|ref)\]", re.I)
+_FOOTNOTE = re.compile(r"(?<!\s)\s*\[(?:\d+(?:[,\u2013-]\d+)*|ref)\]", re.I)
 _SENTENCE_BREAK = re.compile(r"(?<=[.!?])\s+(?=[A-Z0-9(\"'\u201c])")
 _LABEL = re.compile(r"(?P<label>[^:]{2,80}?):\s+(?P<text>\S.*)")
 _INTRO = re.compile(
@@ -363,6 +363,9 @@ def _lines(text: str) -> list[_Line | None]:
     """Each line cleaned, with its indent and bullet; None for a blank line. Empty bullets are left out."""
     out: list[_Line | None] = []
     for number, raw in enumerate(text.split("\n"), 1):
+        if not raw.strip():  # at once: blank lines are most of a padded page
+            out.append(None)
+            continue
         body = raw.replace("\t", "    ").rstrip()
         if _EMPTY_BULLET.fullmatch(body):
             # Left out rather than read as a blank line, so that it splits no list and no block.

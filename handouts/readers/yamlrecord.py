@@ -234,6 +234,9 @@ def _text(node: yaml.Node, path: str, field: str) -> str:
     value = squash(str(node.value))
     if not value:
         raise InputError(path, f"field '{field}' is empty", _line(node))
+    problem = limits.text_problem(value)
+    if problem:
+        raise InputError(path, f"field '{field}': {problem}", _line(node))
     return value
 
 
@@ -301,23 +304,25 @@ def _sources(node: yaml.Node | None, path: str) -> list[Source]:
         if any(s.key == f"{path}#{ident}" for s in sources):
             raise InputError(path, f"two sources share the id {ident!r}", _line(fields.get("id", entry)))
         kind = _kind(fields.get("kind"), path)
-        (clinic if kind == CLINIC else sources).append(
-            Source(
-                key=f"{path}#{ident}",
-                file=path,
-                kind=kind,
-                publisher=_optional_text(fields, "publisher", path, "sources"),
-                title=_optional_text(fields, "title", path, "sources"),
-                url=_optional_text(fields, "url", path, "sources"),
-                license=_optional_text(fields, "license", path, "sources"),
-                language=_optional_text(fields, "language", path, "sources"),
-                last_reviewed=_date(fields.get("last_reviewed"), path),
-                review_frequency=_optional_text(fields, "review_frequency", path, "sources"),
-                # `reviewed_by:` left empty is the slot `extract` writes, not yet filled in.
-                reviewed_by=None if _is_null(fields.get("reviewed_by", entry))
-                else _optional_text(fields, "reviewed_by", path, "sources"),
-            )
+        source = Source(
+            key=f"{path}#{ident}",
+            file=path,
+            kind=kind,
+            publisher=_optional_text(fields, "publisher", path, "sources"),
+            title=_optional_text(fields, "title", path, "sources"),
+            url=_optional_text(fields, "url", path, "sources"),
+            license=_optional_text(fields, "license", path, "sources"),
+            language=_optional_text(fields, "language", path, "sources"),
+            last_reviewed=_date(fields.get("last_reviewed"), path),
+            review_frequency=_optional_text(fields, "review_frequency", path, "sources"),
+            # `reviewed_by:` left empty is the slot `extract` writes, not yet filled in.
+            reviewed_by=None if _is_null(fields.get("reviewed_by", entry))
+            else _optional_text(fields, "reviewed_by", path, "sources"),
         )
+        problem = limits.review_problem(source)
+        if problem:  # 9999-12-01, quarterly: no such day to be due on
+            raise InputError(path, f"sources.last_reviewed: {problem}", _line(fields.get("last_reviewed", entry)))
+        (clinic if kind == CLINIC else sources).append(source)
     # The documents first: a record is known as a YAML record by its first source.
     return sources + clinic if sources else clinic
 

@@ -36,7 +36,7 @@ FEVER = "fever"
 
 _LEAD_IN = re.compile(r"^(?:call|tell|get|contact|see)\b[^,;]*?\b(?:for|if you have|if you get|about)\s+", re.I)
 _SPLIT_CHUNKS = re.compile(r"[;,.:]\s*")
-_SPLIT_TERMS = re.compile(r"\s+(?:or|and|and/or)\s+|\s*/\s*")
+_SPLIT_TERMS = re.compile(r"(?<!\s)(?:\s+(?:or|and|and/or)\s+|\s*/\s*)")
 
 
 @dataclass(frozen=True)

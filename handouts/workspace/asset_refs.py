@@ -11,7 +11,9 @@ follow (``@IMPORT "x"``, ``@\\69mport``, ``url( 'x' )`` across lines, comments b
 from __future__ import annotations
 
 import html
+import os
 import re
+import stat
 from pathlib import Path
 from urllib.parse import unquote, urlparse
 from xml.etree import ElementTree
@@ -19,6 +21,20 @@ from xml.etree import ElementTree
 import tinycss2
 
 from ..errors import InputError
+from ..record.limits import kind
+
+# Brackets and functions inside each other in CSS: a real stylesheet nests three or four; a file
+# nesting thousands made the check fail with Python's RecursionError.
+MAX_CSS_DEPTH = 100
+
+
+class CSSTooDeep(Exception):
+    def __init__(self, line: int):
+        super().__init__(line)
+        self.line = line
+
+    def problem(self) -> str:
+        return f"CSS nested more than {MAX_CSS_DEPTH} levels deep"
 
 # What a template may not point at in its HTML: other hosts, or files outside the workspace.
 # ``data=`` is <object data=...>, which WeasyPrint loads like an image.
@@ -43,7 +59,8 @@ def check_folder(folder: Path, allowed_roots: list[Path]) -> None:
     allowed = [r.resolve() for r in allowed_roots]
     seen: set[Path] = set()
     for file in sorted(folder.rglob("*")):
-        if file.suffix.lower() in (".css", ".html") and file.is_file():
+        # A FIFO or device among them is refused, not skipped: WeasyPrint or Jinja would open it.
+        if file.suffix.lower() in (".css", ".html") and not file.is_dir():
             _check_file(file, allowed, seen)
 
 
@@ -51,11 +68,16 @@ def _check_file(file: Path, allowed: list[Path], seen: set[Path]) -> None:
     if file.resolve() in seen:
         return
     seen.add(file.resolve())
+    data = read_regular(file)
     try:
-        text = file.read_text(encoding="utf-8", errors="replace")
-    except OSError as exc:
-        raise InputError(file, f"cannot read: {exc.strerror or exc}") from None
-    found = css_references(text) if file.suffix.lower() == ".css" else html_references(text)
+        if file.suffix.lower() == ".css":
+            # As WeasyPrint decodes it: a byte order mark, then @charset, are read as encoding
+            # marks, never as a rule that swallows the @import after it.
+            found = _rule_references(tinycss2.parse_stylesheet_bytes(data, skip_comments=True)[0])
+        else:
+            found = html_references(data.decode("utf-8", errors="replace"))
+    except CSSTooDeep as error:
+        raise InputError(file, error.problem(), error.line) from None
     _raise_first(file, found, allowed)
     if file.suffix.lower() == ".html":
         _refuse_attachment(file, text)
@@ -63,6 +85,25 @@ def _check_file(file: Path, allowed: list[Path], seen: set[Path]) -> None:
         loaded = _local_file(target, file.parent) if target else None
         if loaded and loaded.suffix.lower() == ".css" and loaded.is_file():
             _check_file(loaded, allowed, seen)
+
+
+def read_regular(file: Path) -> bytes:
+    """The bytes of ``file`` when it is a regular file; a FIFO (which would block for ever), a
+    device or a socket is refused before it is opened, and checked again once open."""
+    try:
+        if not stat.S_ISREG(os.stat(file).st_mode):
+            raise InputError(file, f"not a regular file ({kind(os.stat(file).st_mode)}): not read")
+        fd = os.open(file, os.O_RDONLY | os.O_NONBLOCK | getattr(os, "O_CLOEXEC", 0))
+    except OSError as exc:
+        raise InputError(file, f"cannot read: {exc.strerror or exc}") from None
+    with os.fdopen(fd, "rb") as stream:
+        mode = os.fstat(fd).st_mode
+        if not stat.S_ISREG(mode):  # swapped since
+            raise InputError(file, f"not a regular file ({kind(mode)}): not read")
+        try:
+            return stream.read()
+        except OSError as exc:
+            raise InputError(file, f"cannot read: {exc.strerror or exc}") from None
 
 
 def check_svg(file: Path, data: bytes, allowed_roots: list[Path], report_as: Path | None = None) -> None:
@@ -79,7 +120,18 @@ def check_svg(file: Path, data: bytes, allowed_roots: list[Path], report_as: Pat
         root = ElementTree.fromstring(data)
     except ElementTree.ParseError:
         return  # the caller reports an unreadable image
-    found: list[tuple[int | None, str]] = []
+    try:
+        found = _svg_references(root)
+    except CSSTooDeep as error:
+        raise InputError(where, f"logo {file.name}: {error.problem()}") from None
+    for _, target in found:
+        problem = _LOCAL if target is None else _reference_problem(target, file.parent, allowed)
+        if problem:
+            raise InputError(where, f"logo {file.name} {problem}" + (f": {target}" if target else ""))
+
+
+def _svg_references(root) -> list[tuple[int | None, str | None]]:
+    found: list[tuple[int | None, str | None]] = []
     for element in root.iter():
         tag = element.tag.rpartition("}")[2] if isinstance(element.tag, str) else ""
         for name, value in element.attrib.items():
@@ -92,17 +144,18 @@ def check_svg(file: Path, data: bytes, allowed_roots: list[Path], report_as: Pat
                 found += declaration_references(f"{local}: {value}")
         if tag == "style" and element.text:
             found += css_references(element.text)
-    for _, target in found:
-        problem = _LOCAL if target is None else _reference_problem(target, file.parent, allowed)
-        if problem:
-            raise InputError(where, f"logo {file.name} {problem}" + (f": {target}" if target else ""))
+    return found
 
 
 def css_references(text: str) -> list[tuple[int, str | None]]:
     """(line, address) for each address a stylesheet loads, as WeasyPrint's tokenizer reads it;
     None for a local() font."""
+    return _rule_references(tinycss2.parse_stylesheet(text, skip_comments=True))
+
+
+def _rule_references(rules) -> list[tuple[int, str | None]]:
     found: list[tuple[int, str | None]] = []
-    for rule in tinycss2.parse_stylesheet(text, skip_comments=True):
+    for rule in rules:
         if rule.type == "at-rule" and rule.lower_at_keyword == "import":
             strings = [t for t in rule.prelude if t.type == "string"]
             found += [(t.source_line, t.value) for t in strings[:1]]
@@ -122,7 +175,12 @@ def declaration_references(text: str) -> list[tuple[int, str | None]]:
 
 
 def _walk(tokens, found: list) -> None:
-    for token in tokens:
+    # Depth first, in order, with a stack of our own: nesting is bounded by MAX_CSS_DEPTH, not
+    # by Python's recursion limit.
+    todo = [(token, 1) for token in reversed(list(tokens))]
+    while todo:
+        token, depth = todo.pop()
+        inside = ()
         if token.type == "url":
             found.append((token.source_line, token.value))
         elif token.type == "function":
@@ -133,9 +191,12 @@ def _walk(tokens, found: list) -> None:
                 found += [(t.source_line, t.value) for t in strings]
             elif token.lower_name == "local":
                 found.append((token.source_line, None))
-            _walk(token.arguments, found)
+            inside = token.arguments
         elif token.type in ("() block", "[] block", "{} block"):
-            _walk(token.content, found)
+            inside = token.content
+        if inside and depth >= MAX_CSS_DEPTH:
+            raise CSSTooDeep(token.source_line)
+        todo.extend((t, depth + 1) for t in reversed(inside))
 
 
 def html_references(text: str) -> list[tuple[int, str | None]]:
@@ -144,7 +205,10 @@ def html_references(text: str) -> list[tuple[int, str | None]]:
     found = [(plain.count("\n", 0, m.start()) + 1, m[1]) for m in _REFERENCE.finditer(plain)]
     for match in _STYLE_ELEMENT.finditer(text):
         first = text.count("\n", 0, match.start(2))
-        found += [(first + line, target) for line, target in css_references(match[2])]
+        try:
+            found += [(first + line, target) for line, target in css_references(match[2])]
+        except CSSTooDeep as error:
+            raise CSSTooDeep(first + error.line) from None
     for match in _STYLE_ATTRIBUTE.finditer(text):
         first = text.count("\n", 0, match.start())
         value = html.unescape(match[1] if match[1] is not None else match[2])

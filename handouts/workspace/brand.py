@@ -10,6 +10,7 @@ from __future__ import annotations
 
 import io
 import re
+import warnings
 from dataclasses import dataclass, field, fields, replace
 from pathlib import Path
 from xml.etree import ElementTree
@@ -306,8 +307,35 @@ def _check_logo(path: Path, logo: Path, allowed_roots: list[Path]) -> None:
     # Decode it, not just sniff the first bytes: a truncated PNG or a broken SVG passed the
     # old signature check and then failed only inside WeasyPrint, handout by handout.
     kind = "SVG" if logo.suffix.lower() == ".svg" else "PNG" if logo.suffix.lower() == ".png" else "JPEG"
+    if kind != "SVG":
+        _check_pixels(path, logo, data)
     if not (_svg_ok(data) if kind == "SVG" else _raster_ok(data, kind)):
         raise InputError(path, f"logo is not a readable {kind} image: {logo.name}")
+
+
+# The most pixels a PNG or JPEG logo may have, counted from its header before it is decoded: a
+# 20 KB PNG of 13,000 x 13,000 pixels decoded to 1 GB. A 5,000 x 5,000 logo is 100 MB decoded
+# and prints at 500 dpi across the page; a logo is printed a few centimetres wide.
+MAX_LOGO_PIXELS = 25_000_000
+
+
+def _check_pixels(path: Path, logo: Path, data: bytes) -> None:
+    from PIL import Image
+
+    size = None
+    try:
+        with warnings.catch_warnings():
+            warnings.simplefilter("ignore", Image.DecompressionBombWarning)  # judged here, in one line
+            with Image.open(io.BytesIO(data)) as image:  # reads the header only
+                size = f"{image.size[0]:,} x {image.size[1]:,} pixels"
+                pixels = image.size[0] * image.size[1]
+    except Image.DecompressionBombError:  # past twice Pillow's own bound
+        pixels = MAX_LOGO_PIXELS + 1
+    except Exception:  # noqa: BLE001 - not an image: _raster_ok says so
+        return
+    if pixels > MAX_LOGO_PIXELS:
+        raise InputError(path, f"logo {logo.name} is {size or 'far too many pixels'}, more than "
+                         f"{MAX_LOGO_PIXELS:,} pixels in all: save it smaller (a logo prints a few centimetres wide)")
 
 
 _SIGNATURES = {"PNG": b"\x89PNG\r\n\x1a\n", "JPEG": b"\xff\xd8\xff"}
