@@ -80,7 +80,7 @@ def _check_file(file: Path, allowed: list[Path], seen: set[Path]) -> None:
         raise InputError(file, error.problem(), error.line) from None
     _raise_first(file, found, allowed)
     if file.suffix.lower() == ".html":
-        _refuse_attachment(file, text)
+        _refuse_attachment(file, data.decode("utf-8", errors="replace"))
     for _, target in found:
         loaded = _local_file(target, file.parent) if target else None
         if loaded and loaded.suffix.lower() == ".css" and loaded.is_file():
