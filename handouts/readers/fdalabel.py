@@ -66,6 +66,7 @@ class Section:
     title: str | None = None
     line: int = 1
     structured: bool = False  # blocks from medguide (bold runs as "bold" blocks): read by medguide.Reader
+    flat: bool = False  # its blocks were split from flattened text (no nesting known)
 
     @property
     def text(self) -> str:
@@ -248,7 +249,7 @@ def to_record(label: Label, path: str) -> DrugRecord:
         if section.structured:
             from .medguide import read_section
 
-            read_section(record, section, path)
+            read_section(record, section, path, section.flat)
         else:
             _Mapper(record, path).map(section)
     covered = any(topic_of(b.text) == "important" for s in patient for b in s.blocks if b.kind == "heading")

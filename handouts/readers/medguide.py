@@ -120,7 +120,13 @@ class _Collector:
 
     def flush(self) -> None:
         runs = [(bold, squash(text)) for bold, text in self.runs]
-        runs = [(bold, text) for bold, text in runs if text and text not in (".", ",")]
+        merged: list[tuple[bool, str]] = []
+        for bold, text in runs:
+            if text and re.fullmatch(r"[.,:;]", text) and merged:
+                merged[-1] = (merged[-1][0], merged[-1][1].rstrip() + text)  # "Eye problems ." in two runs
+            elif text:
+                merged.append((bold, text))
+        runs = merged
         self.runs = []
         if not runs:
             return
@@ -128,21 +134,48 @@ class _Collector:
             title = None
             if runs[0][0] and runs[0][1].endswith((".", ":")) and len(runs) > 1 and len(runs[0][1].split()) <= 12:
                 title, runs = runs[0][1].rstrip(".:"), runs[1:]
-            text = squash(SEE.sub(" ", " ".join(t for _, t in runs)))
-            text = re.sub(r"^[•\u2022]\s*", "", text)
-            if text or title:
-                self.blocks.append(fdalabel.Block("item", text or title, self.item_depth, self.line,
-                                                  title if text else None))
+            text = squash(SEE.sub(" ", " ".join(t for _, t in _without_references(runs))))
+            # Several points typed into one cell: "before starting X • 7 days after starting X".
+            for n, piece in enumerate(p for p in re.split(r"\s*[•\u2022]\s*", text) if p.strip()):
+                self.blocks.append(fdalabel.Block("item", piece, self.item_depth, self.line, title if not n else None))
+            if not text and title:
+                self.blocks.append(fdalabel.Block("item", title, self.item_depth, self.line))
             return
+        runs = _without_references(runs)
         for bold, text in runs:
             if bold and fdalabel.topic_of(text) != "other" and _is_heading(text):
                 self.blocks.append(fdalabel.Block("heading", text, 0, self.line))
                 continue
-            text = squash(SEE.sub(" ", text))
-            if text.startswith(("•", "\u2022")):
-                self.blocks.append(fdalabel.Block("item", squash(text[1:]), 1, self.line))
-            elif text:
-                self.blocks.append(fdalabel.Block("bold" if bold else "text", text, 0, self.line))
+            start = 0
+            for match in fdalabel._HEADING_IN_TEXT.finditer(text) if bold else ():
+                self._text(text[start:match.start()], bold)
+                self.blocks.append(fdalabel.Block("heading", match.group(0).strip(), 0, self.line))
+                start = match.end()
+            self._text(text[start:], bold)
+
+    def _text(self, text: str, bold: bool) -> None:
+        for n, piece in enumerate(re.split(r"\s*[•\u2022]\s*", squash(SEE.sub(" ", text)))):
+            piece = squash(piece)
+            if piece:
+                self.blocks.append(fdalabel.Block("item" if n else ("bold" if bold else "text"), piece, n and 1,
+                                                  self.line))
+
+
+_REFERENCE_PARTS = re.compile(
+    r"\(?(?:[Ff]or more information,? )?[Ss]ee(?: the)?(?: section)?\s*[\"“]?|[\"“][^\"”]{3,200}[\"”]\s*\)?\.?"
+    r"|[\"”]?\s*(?:section\s*)?(?:for (?:more )?information(?: about [\w ]{1,40}?)?)?\s*\.?\)?\.?")
+
+
+def _without_references(runs: list[tuple[bool, str]]) -> list[tuple[bool, str]]:
+    """The runs with a cross-reference split over several (a plain "See", the bold quoted heading,
+    "for more information") taken out; a run such as "See" alone holds nothing else."""
+    out = []
+    for n, (bold, text) in enumerate(runs):
+        nearby = " ".join(t for _, t in runs[max(0, n - 1):n + 2])
+        if _REFERENCE_PARTS.fullmatch(text) and re.search(r"\b[Ss]ee\b", nearby):
+            continue
+        out.append((bold, text))
+    return out
 
 
 def _is_heading(text: str) -> bool:
@@ -159,8 +192,9 @@ _ITEM_MARK = re.compile(r"\s*[•\u2022\u25cf\u25aa\uf0b7]\s*|(?<=\S) o (?=\S)")
 _OPENERS = (r"If|These|This|Call|Tell|Do|Don't|You|Get|Stop|Other|The|Ask|Before|After|Take|Keep|Store|For"
             r"|Some|Most|It|Read|Talk|Use|Medicines|Children|Women|Females|Males|People|General|Avoid|Go|Seek"
             r"|Contact|Serious|Common|Signs|Symptoms|Your")
-_RUN_ON = re.compile(rf"(?<=[a-z0-9)%,]) (?=(?:{_OPENERS})\b)|(?<=[a-z0-9)%]) (?=[A-Z]{{3,}}[®™]? "
-                     r"(?:should|can|may|is|are|will|must|does|do)\b)")
+_RUN_ON = re.compile(rf"(?<=[a-z0-9)%,]) (?=(?:{_OPENERS})\b)")
+# ... or the drug's name in capitals opening a sentence, once the item has two words at least.
+_RUN_ON_NAME = re.compile(r"(?<=[a-z0-9)%]) (?=[A-Z]{3,}[®™]? (?:should|can|may|is|are|will|must|does|do)\b)")
 _LEADS_INTO = re.compile(r"\b(?:if|that|when|whether|and|or|of|to|with|because|unless|while|before|after|as|than"
                          r"|the|a|an|your|take|taking|use|using|stop|about|how|why|which|who)$", re.I)
 
@@ -203,9 +237,11 @@ def _run_on(piece: str) -> int | None:
     """Where prose starts after a flattened item's words, if it does: at a sentence opener after a
     lower-case word with no full stop, or at a full sentence after the item's last full stop that
     is no part of it (a new paragraph starts "Tell ...", "If ...")."""
-    for match in _RUN_ON.finditer(piece):
-        if " " in piece[:match.start()] and not _LEADS_INTO.search(piece[:match.start()]):
-            return match.start()
+    for pattern, words in ((_RUN_ON, 1), (_RUN_ON_NAME, 2)):
+        for match in pattern.finditer(piece):
+            before = piece[:match.start()]
+            if len(before.split()) >= words and not _LEADS_INTO.search(before):
+                return match.start()
     return None
 
 
@@ -282,6 +318,9 @@ class Reader:
         self.leads: list[_Lead] = []
         self.unplaced: list[str] = []
         self.line = 1
+        self.flat = False  # blocks split from flattened text: an item's list is the items after it
+        self.condition_depth = 0  # the depth of the item that named the open condition (0: a paragraph)
+        self.intro: Item | None = None  # the opening words of the most important information
 
     # -- walking ---------------------------------------------------------------------------------
 
@@ -308,14 +347,20 @@ class Reader:
         if self.leads:
             lead = self.leads[-1]
             parts = sentences(block.text)
+            if lead.kind == "serious" and (block.title or is_condition_name(parts[0] if parts else "")):
+                # "• Lung problems. ...": a condition of the serious list, with its own sentences.
+                self._condition_item(block)
+                return
             if block.text.endswith(":") and len(block.text.split()) > 3:
                 # An item that leads a list of its own: "Low platelet counts are common. Call ... if you have:"
                 for part in parts[:-1]:
-                    lead.items.append(fdalabel.Block("item", part, block.depth, block.line))
-                self._open(parts[-1], block.depth, block.title)
+                    if self.condition is not None and lead.kind in ("serious", "urgent", "signs"):
+                        self._sentence(part, block.depth, item=True)
+                    else:
+                        lead.items.append(fdalabel.Block("item", part, block.depth, block.line))
+                self._open(parts[-1], block.depth - 1 if self.flat else block.depth, block.title)
                 return
-            if block.title and lead.kind in ("serious", "urgent", "signs") and self.topic in ("important", "side_effects"):
-                # "• Lung problems. ...": a condition of the serious list, with its own sentences.
+            if block.title and lead.kind in ("urgent", "signs") and self.topic in ("important", "side_effects"):
                 self._close()
                 self._condition_item(block)
                 return
@@ -334,14 +379,24 @@ class Reader:
 
     def _condition_item(self, block: fdalabel.Block) -> None:
         self._end_condition()
-        self.condition = Item("", self.path, _name(block.title or ""))
         parts = sentences(block.text)
+        if block.title:
+            name = block.title
+        else:
+            name, parts = parts[0], parts[1:]
+        self.condition = Item("", self.path, _name(name))
+        self.condition_depth = block.depth
         for part in parts:
-            self._sentence(part, block.depth)
+            if part.endswith(":"):
+                self._open(part, block.depth - 1 if self.flat else block.depth, None)
+            else:
+                self._sentence(part, block.depth, item=True)
 
     def _paragraph(self, block: fdalabel.Block) -> None:
-        if self.leads and self.leads[-1].depth > 0:
+        if self.leads and (self.leads[-1].depth > 0 or self.leads[-1].items):
             self._close_all()
+        if self.condition_depth:
+            self._end_condition()  # the paragraph after a list of conditions is none of them
         for sentence in sentences(block.text):
             sentence = sentence.strip()
             if not sentence:
@@ -364,6 +419,7 @@ class Reader:
             self._close_all()
         self._end_condition()
         self.condition = Item("", self.path, _name(name), action=carried)
+        self.condition_depth = 0
         if self.leads:
             self.leads[-1].condition = self.condition
 
@@ -373,6 +429,8 @@ class Reader:
         sentence = squash(SEE.sub(" ", sentence))
         if not sentence or re.fullmatch(r"[\W\d]*", sentence):
             return
+        if re.fullmatch(r"\(?for more information(?: about [\w ]{1,40})?\.?\)?", sentence, re.I):
+            return  # what is left of a cross-reference split over several runs
         if _BOILERPLATE.search(sentence):
             self.unplaced.append(sentence)
             return
@@ -386,7 +444,9 @@ class Reader:
         if self.leads and not item:
             self._close_all()
         target = self._target(sentence)
-        if target is not None:
+        if target is None:
+            self.unplaced.append(sentence)  # reported with the topic's other leftovers
+        else:
             self._put(target, sentence)
 
     def _target(self, sentence: str) -> str | None:
@@ -408,7 +468,7 @@ class Reader:
         if topic in ("important", "side_effects"):
             if self.condition is not None:
                 return "condition"
-            if topic == "important" and _DEATH.search(sentence):
+            if topic == "important":
                 return "serious_warnings"
         return None
 
@@ -429,10 +489,16 @@ class Reader:
         elif target in ("urgent_signs", "emergency_signs"):
             self._add(target, Item(sentence, self.path, title if target == "urgent_signs" else None))
         elif target == "serious_warnings":
-            if any(not w.title for w in self.record.serious_warnings):
-                self.unplaced.append(sentence)  # one opening warning is enough; the rest is reported
+            # The opening words of the most important information, before any condition: one warning
+            # of two sentences at most; the rest is reported.
+            intro = self.intro
+            if intro is None:
+                self.intro = Item(sentence, self.path)
+                self._add(target, self.intro)
+            elif len(sentences(intro.text)) < 2 and (_DEATH.search(sentence) or not _DEATH.search(intro.text)):
+                intro.text = f"{intro.text} {sentence}"
             else:
-                self._add(target, Item(sentence, self.path))
+                self.unplaced.append(sentence)
         else:
             self._add(target, Item(sentence, self.path))
 
@@ -458,6 +524,8 @@ class Reader:
 
     def _lead_kind(self, text: str) -> tuple[str, str | None]:
         topic = self.topic
+        if fdalabel.topic_of(text) == "before" and re.search(r"\btell\b", text, re.I) and not is_call_now(text):
+            return "before", None
         if _EMERGENCY.search(text) and not CALL_NOW.search(re.sub(_EMERGENCY, "", text)):
             return "emergency", action_of(text)
         if is_call_now(text):
@@ -511,12 +579,23 @@ class Reader:
                 (self._add("urgent_signs", Item(text, self.path)) if is_call_now(text)
                  else self._add("side_effects", Item(_cap(text), self.path)))
         elif kind == "serious":
+            # "X can cause serious side effects, including:" over names ("Lung problems."), whole
+            # sentences, or short points ("heart failure") that stay one warning with their lead-in.
+            points = []
             for text in items:
-                self._end_condition()
-                self.condition = Item("", self.path, _name(text)) if is_condition_name(text) else None
-                if self.condition is None:
-                    self._sentence(text, 1, item=True)
-            self._end_condition()
+                target = self._target(text)
+                if target in ("urgent_signs", "emergency_signs", "care_team_notes", "common"):
+                    self._put(target, text)
+                elif is_condition_name(text) and text[:1].isupper():
+                    self._end_condition()
+                    self.condition = Item("", self.path, _name(text))
+                    self._end_condition()
+                elif text.endswith(".") and _VERB.search(text) and len(text.split()) > _NAME_WORDS // 2:
+                    self._add("serious_warnings", Item(text, self.path))
+                else:
+                    points.append(text)
+            if points:
+                self._add("serious_warnings", Item(_joined(lead.text, points), self.path))
         elif kind == "uses":
             if self.record.description is None:
                 self.record.description = _pointer(lead.text, items, self.path)
@@ -545,6 +624,7 @@ class Reader:
 
     def _end_condition(self) -> None:
         condition, self.condition = self.condition, None
+        self.condition_depth = 0
         if condition is None:
             return
         if not condition.text and not condition.signs:
@@ -615,5 +695,7 @@ def _joined(lead: str, items: list[str]) -> str:
     return f"{lead.rstrip()} {'; '.join(i.rstrip('.;') for i in items)}."
 
 
-def read_section(record: DrugRecord, section: fdalabel.Section, path: str) -> None:
-    Reader(record, path).read(section.blocks)
+def read_section(record: DrugRecord, section: fdalabel.Section, path: str, flat: bool = False) -> None:
+    reader = Reader(record, path)
+    reader.flat = flat
+    reader.read(section.blocks)

@@ -94,9 +94,9 @@ def _patient_section(name: str, parts: list, markup, line: int) -> fdalabel.Sect
     (``<name>_table``), else the flattened text split back (medguide)."""
     flat = " ".join(p for p in parts if isinstance(p, str))
     blocks = medguide.table_blocks(markup, flat, line) if isinstance(markup, list) and markup else None
-    if blocks is None:
-        blocks = medguide.flat_blocks(flat, line)
-    return fdalabel.Section(name, blocks, line=line, structured=True)
+    if blocks is not None:
+        return fdalabel.Section(name, blocks, line=line, structured=True)
+    return fdalabel.Section(name, medguide.flat_blocks(flat, line), line=line, structured=True, flat=True)
 
 
 def _name_in_patient_section(data: dict) -> str | None:
