@@ -265,6 +265,9 @@ CARE_TEAM = re.compile(
     r"|\b(?:REMS|Risk Evaluation and Mitigation|enrolled? in|certified|restricted program|before each (?:dose|infusion)"
     r"|medicines? (?:before|to help) (?:each|prevent|reduce) (?:infusion|reactions?)|premedicat"
     r"|(?:ECG|electrocardiogram)s?\b.*\b(?:before|during|after)\b|miss(?:ed)? (?:any )?appointments?)"
+    r"|\byour\s+(?:health ?care\s+provider|doctor)\s+(?:will|should|may|might|can|could|must)\s+(?:also\s+)?"
+    r"(?:do|check|monitor|test|change|decrease|lower|reduce|stop|give|prescribe|send|perform|treat|delay|hold|pause"
+    r"|need|watch|decide|take|ask)\b"
     r"|^(?:Monitor|Withhold|Discontinue|Interrupt|Administer|Reduce|Resume|Treat|Obtain|Evaluate|Premedicate)\b",
     re.I,
 )
@@ -291,10 +294,12 @@ def action_of(sentence: str) -> str:
         CALL_NOW.search(sentence)
     if match is None:
         return sentence.rstrip(":").strip()
-    words = sentence[:match.start()].split()
-    # "Call or see your healthcare provider right away": keep the verbs the match starts inside.
-    lead = " ".join(words[-2:]) + " " if len(words) >= 2 and words[-1].lower() in ("or", "and") else ""
-    text = (lead + match.group(0)).strip()
+    before = sentence[:match.start()]
+    if re.match(r"(?:Stop|Call|Tell|Get|Go|Seek|Contact|See)\b", sentence) and len(before.split()) <= 6:
+        # "Stop taking X and call your healthcare provider right away", "Call or see your ..."
+        text = sentence[:match.end()].strip()
+    else:
+        text = match.group(0).strip()
     return text[:1].upper() + text[1:]
 
 
@@ -457,6 +462,11 @@ class Reader:
             return "urgent_signs"
         if CARE_TEAM.search(sentence):
             return "care_team_notes"
+        if re.match(r"(?:Before|Tell)\b[^.]{0,80}\btell\b|Tell your (?:health ?care provider|doctor)", sentence, re.I):
+            # "Before taking X, tell your healthcare provider if you take warfarin": something the patient
+            # does, a reminder where the label puts it first; in "before taking" only pregnancy points are.
+            return "reminders" if topic in ("important", "side_effects", "how", "avoid") or _PREGNANCY.search(
+                sentence) else None
         if _INLINE_COMMON.match(sentence):
             return "common"
         if topic == "what":
@@ -584,7 +594,7 @@ class Reader:
             points = []
             for text in items:
                 target = self._target(text)
-                if target in ("urgent_signs", "emergency_signs", "care_team_notes", "common"):
+                if target in ("urgent_signs", "emergency_signs", "care_team_notes", "common", "reminders"):
                     self._put(target, text)
                 elif is_condition_name(text) and text[:1].isupper():
                     self._end_condition()
