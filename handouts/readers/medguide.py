@@ -39,12 +39,15 @@ from .text import item_key, squash
 # A cross-reference, wherever it stands: 'See "What is ...?" for more information about side effects.'
 SEE = re.compile(
     r"\(?\b(?:[Ff]or more information,? )?[Ss]ee (?:the )?(?:section )?[\"“][^\"”]{3,200}[\"”]"
-    r"(?:\s*(?:section|below|above))?(?:\s+for (?:more )?information(?: about [\w ]{1,40}?)?)?\s*\.?\)?",
+    r"(?:\s*(?:section|below|above))?(?:\s+for (?:more )?information(?: about (?:the )?(?:possible )?side effects| about [\w-]+)?)?\s*\.?\)?",
 )
 _BLOCK_TAGS = frozenset(("table", "tbody", "thead", "tfoot", "tr", "td", "th", "paragraph", "list", "item",
                          "caption", "col", "colgroup", "p", "ul", "ol", "li", "section"))
 _ITEM_TAGS = frozenset(("item", "li"))
 _LIST_TAGS = frozenset(("list", "ul", "ol"))
+
+
+_COVERED = 0.85
 
 
 def table_blocks(markup: list[str], flat: str, line: int = 1) -> list[fdalabel.Block] | None:
@@ -61,7 +64,9 @@ def table_blocks(markup: list[str], flat: str, line: int = 1) -> list[fdalabel.B
         collector.walk(root, 0)
         collector.flush()
     words = sum(len(b.text.split()) + len((b.title or "").split()) for b in collector.blocks)
-    if words < 0.9 * len(flat.split()):
+    # The markup leaves out its footer ("This Patient Information has been approved ...") and the
+    # cross-references are taken out of both: what is left must be (nearly) the whole section.
+    if words < _COVERED * len(SEE.sub(" ", flat).split()):
         return None
     return collector.blocks
 
@@ -163,7 +168,7 @@ class _Collector:
 
 _REFERENCE_PARTS = re.compile(
     r"\(?(?:[Ff]or more information,? )?[Ss]ee(?: the)?(?: section)?\s*[\"“]?|[\"“][^\"”]{3,200}[\"”]\s*\)?\.?"
-    r"|[\"”]?\s*(?:section\s*)?(?:for (?:more )?information(?: about [\w ]{1,40}?)?)?\s*\.?\)?\.?")
+    r"|[\"”]?\s*(?:section\s*)?(?:for (?:more )?information(?: about (?:the )?(?:possible )?side effects| about [\w-]+)?)?\s*\.?\)?\.?")
 
 
 def _without_references(runs: list[tuple[bool, str]]) -> list[tuple[bool, str]]:
@@ -237,6 +242,13 @@ def _run_on(piece: str) -> int | None:
     """Where prose starts after a flattened item's words, if it does: at a sentence opener after a
     lower-case word with no full stop, or at a full sentence after the item's last full stop that
     is no part of it (a new paragraph starts "Tell ...", "If ...")."""
+    if piece[:1].islower():
+        # "• chest pain Low white blood cell counts (neutropenia). Low ...": a lower-case point
+        # followed by capitalised sentences.
+        for match in re.finditer(r"(?<=[a-z0-9)%]) (?=[A-Z][a-z])", piece):
+            before, after = piece[:match.start()], piece[match.end():]
+            if not _LEADS_INTO.search(before) and re.search(r"[.!?:](?:\s|$)", after):
+                return match.start()
     for pattern, words in ((_RUN_ON, 1), (_RUN_ON_NAME, 2)):
         for match in pattern.finditer(piece):
             before = piece[:match.start()]
@@ -393,7 +405,8 @@ class Reader:
         self.condition_depth = block.depth
         for part in parts:
             if part.endswith(":"):
-                self._open(part, block.depth - 1 if self.flat else block.depth, None)
+                # Its signs follow as items of the same list (a cell each) or under it.
+                self._open(part, block.depth - 1, None)
             else:
                 self._sentence(part, block.depth, item=True)
 
@@ -402,10 +415,7 @@ class Reader:
             self._close_all()
         if self.condition_depth:
             self._end_condition()  # the paragraph after a list of conditions is none of them
-        for sentence in sentences(block.text):
-            sentence = sentence.strip()
-            if not sentence:
-                continue
+        for sentence in _units(block.text):
             if self.topic in ("important", "side_effects") and is_condition_name(sentence) and \
                     (block.kind == "bold" or not self.leads or self.leads[-1].kind in ("urgent", "serious", "signs")):
                 self._new_condition(sentence)
@@ -685,6 +695,12 @@ def _pointer(lead: str, items: list[str], path: str) -> Item | None:
         return None
     return Item(f"{match.group(0)} the conditions its label lists; ask your care team which one it is for you.",
                 path)
+
+
+def _units(text: str) -> list[str]:
+    """A paragraph's sentences, a lead-in ending with ":" apart from the words after it ("...,
+    including: Lung problems (pneumonitis)." is a lead-in and a condition's name)."""
+    return [u.strip() for s in sentences(text) for u in re.split(r"(?<=:)\s+(?=[A-Z][a-z])", s) if u.strip()]
 
 
 def _full(block: fdalabel.Block) -> str:
