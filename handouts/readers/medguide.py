@@ -444,7 +444,8 @@ class Reader:
         sentence = squash(SEE.sub(" ", sentence))
         if not sentence or re.fullmatch(r"[\W\d]*", sentence):
             return
-        if re.fullmatch(r"\(?for more information(?: about [\w ]{1,40})?\.?\)?", sentence, re.I):
+        if re.fullmatch(r"\(?for more information(?: about [\w ]{1,40})?\.?\)?", sentence, re.I) or \
+                re.match(r"\(?See (?:below|above)\b", sentence):
             return  # what is left of a cross-reference split over several runs
         if _BOILERPLATE.search(sentence):
             self.unplaced.append(sentence)
@@ -575,7 +576,7 @@ class Reader:
     def _close(self) -> None:
         lead = self.leads.pop()
         items = [squash(SEE.sub(" ", _full(b))) for b in lead.items]
-        items = [i for i in items if i and not re.fullmatch(r"[\W\d]*", i)]
+        items = [i for i in items if i and not re.fullmatch(r"[\W\d]*", i) and not re.match(r"\(?See\b", i)]
         if not items:
             if lead.kind in ("ignore", "reminder", "before", "care", "uses") and lead.text:
                 self._sentence(lead.text.rstrip(":") + ".", 0, item=True)
