@@ -48,6 +48,9 @@ _LIST_TAGS = frozenset(("list", "ul", "ol"))
 
 
 _COVERED = 0.85
+_FORWARD = re.compile(r"\b(?:listed\s+below|the\s+following|as\s+follows)\s*\.?$", re.I)
+# "See below for other side effects of X.": a pointer to elsewhere on the label, no point of its own.
+_SEE_AROUND = re.compile(r"\(?(?:See\s+)?(?:below|above)\s+for\b|\(?See\s+(?:below|above)\b", re.I)
 
 
 def table_blocks(markup: list[str], flat: str, line: int = 1) -> list[fdalabel.Block] | None:
@@ -338,6 +341,7 @@ class Reader:
         self.flat = False  # blocks split from flattened text: an item's list is the items after it
         self.condition_depth = 0  # the depth of the item that named the open condition (0: a paragraph)
         self.intro: Item | None = None  # the opening words of the most important information
+        self.standing_action: str | None = None  # "... right away if you get any of the symptoms listed below."
 
     # -- walking ---------------------------------------------------------------------------------
 
@@ -349,6 +353,7 @@ class Reader:
                 self._end_condition()
                 self._report()
                 self.topic = fdalabel.topic_of(block.text)
+                self.standing_action = None
                 continue
             if block.kind == "item":
                 self._item(block)
@@ -368,6 +373,10 @@ class Reader:
                 # "• Lung problems. ...": a condition of the serious list, with its own sentences.
                 self._condition_item(block)
                 return
+            if block.title and lead.kind in ("urgent", "signs", "emergency") and self.topic in ("important", "side_effects"):
+                self._close()  # the next condition of the list: "• Neurologic problems. Symptoms ... include:"
+                self._condition_item(block)
+                return
             if block.text.endswith(":") and len(block.text.split()) > 3:
                 # An item that leads a list of its own: "Low platelet counts are common. Call ... if you have:"
                 for part in parts[:-1]:
@@ -377,10 +386,7 @@ class Reader:
                         lead.items.append(fdalabel.Block("item", part, block.depth, block.line))
                 self._open(parts[-1], block.depth - 1 if self.flat else block.depth, block.title)
                 return
-            if block.title and lead.kind in ("urgent", "signs") and self.topic in ("important", "side_effects"):
-                self._close()
-                self._condition_item(block)
-                return
+
             lead.items.append(block)
             return
         if block.title and self.topic in ("important", "side_effects"):
@@ -445,10 +451,18 @@ class Reader:
         if not sentence or re.fullmatch(r"[\W\d]*", sentence):
             return
         if re.fullmatch(r"\(?for more information(?: about [\w ]{1,40})?\.?\)?", sentence, re.I) or \
-                re.match(r"\(?See (?:below|above)\b", sentence):
+                _SEE_AROUND.match(sentence):
             return  # what is left of a cross-reference split over several runs
+        if re.fullmatch(r"\(?see\.?", sentence, re.I):
+            return
         if _BOILERPLATE.search(sentence):
             self.unplaced.append(sentence)
+            return
+        if self.topic in ("important", "side_effects") and _FORWARD.search(sentence) and (
+                is_call_now(sentence) or _EMERGENCY.search(sentence)):
+            # "Call ... or get emergency medical help right away if you get any of the symptoms listed
+            # below.": the action of each condition whose signs follow.
+            self.standing_action = action_of(sentence)
             return
         if sentence.endswith(":") and not item:
             if self.leads and self.leads[-1].depth == depth and not self.leads[-1].items:
@@ -576,7 +590,7 @@ class Reader:
     def _close(self) -> None:
         lead = self.leads.pop()
         items = [squash(SEE.sub(" ", _full(b))) for b in lead.items]
-        items = [i for i in items if i and not re.fullmatch(r"[\W\d]*", i) and not re.match(r"\(?See\b", i)]
+        items = [i for i in items if i and not re.fullmatch(r"[\W\d]*", i) and not re.match(r"\(?See\b", i) and not _SEE_AROUND.match(i)]
         if not items:
             if lead.kind in ("ignore", "reminder", "before", "care", "uses") and lead.text:
                 self._sentence(lead.text.rstrip(":") + ".", 0, item=True)
@@ -652,6 +666,8 @@ class Reader:
             self.unplaced.append(condition.title or "")
             return
         condition.text = condition.text or f"{condition.title}."
+        if condition.signs and not condition.action:
+            condition.action = self.standing_action
         key = item_key(condition.title or condition.text)
         for warning in self.record.serious_warnings:
             if item_key(warning.title or warning.text) == key:
