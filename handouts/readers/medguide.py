@@ -266,6 +266,7 @@ _EMERGENCY = fdalabel._EMERGENCY
 _COMMON_LEAD = re.compile(r"\b(?:most\s+)?common\s+side\s+effects\b|\bother\s+(?:possible\s+)?side\s+effects\b"
                           r"|\bside\s+effects\s+of\s+\S+(?:\s+\S+)?\s+(?:include|are)\b", re.I)
 _INLINE_COMMON = fdalabel._INLINE_COMMON
+_COMMON_TITLE = re.compile(r"(?:the\s+)?(?:most\s+|other\s+)?(?:common|other)\s+(?:possible\s+)?side\s+effects\b", re.I)
 _SERIOUS_LEAD = re.compile(r"\b(?:can|may|could)\s+cause\s+(?:serious|severe)\b|\bserious side effects\b", re.I)
 _SIGNS_LEAD = re.compile(r"\b(?:signs?|symptoms?)\b", re.I)
 _USES_LEAD = re.compile(r"\bused\s+(?:to\s+treat|for|with|in)\b|\bto\s+treat\b", re.I)
@@ -299,7 +300,7 @@ def is_condition_name(text: str) -> bool:
     text = text.strip()
     bare = re.sub(r"\([^)]*\)", "", text).rstrip(".:").strip()
     words = bare.split()
-    return (0 < len(words) <= _NAME_WORDS and text[:1].isupper() and not text.endswith((":", "?", ","))
+    return (0 < len(words) <= _NAME_WORDS and text[:1].isupper() and not _COMMON_TITLE.match(text) and not text.endswith((":", "?", ","))
             and not _VERB.search(bare) and not re.search(r"[.!?]\s", text))
 
 
@@ -422,6 +423,12 @@ class Reader:
         if self.condition_depth:
             self._end_condition()  # the paragraph after a list of conditions is none of them
         for sentence in _units(block.text):
+            if _COMMON_TITLE.match(sentence) and len(sentence.split()) <= 8:
+                # "Common side effects" over a list: side effects, never a condition's signs.
+                self._close_all()
+                self._end_condition()
+                self.leads.append(_Lead("common", sentence, 0))
+                continue
             if self.topic in ("important", "side_effects") and is_condition_name(sentence) and \
                     (block.kind == "bold" or not self.leads or self.leads[-1].kind in ("urgent", "serious", "signs")):
                 self._new_condition(sentence)
