@@ -39,10 +39,10 @@ def has_patient_section(path: Path) -> bool:
 
 def build_one(path: Path, tmp: Path) -> tuple[str, str, float]:
     """(outcome, its line, seconds to read + build) of one label built alone."""
+    import pypdf
     from click.testing import CliRunner
 
     from handouts.cli import cli
-    import pypdf
 
     root = tmp / path.stem
     (root / "sources").mkdir(parents=True)

@@ -253,10 +253,6 @@ def to_record(label: Label, path: str) -> DrugRecord:
         else:
             _Mapper(record, path).map(section)
     covered = any(topic_of(b.text) == "important" for s in patient for b in s.blocks if b.kind == "heading")
-    # A patient section read by its structure that gives the serious risks and their signs in the
-    # patient's words (Tykerb's has no "most important" part, its side effects say it) covers the box.
-    covered = covered or any(s.structured for s in patient) and bool(
-        record.serious_warnings or record.urgent_signs or record.emergency_signs)
     professional = []
     for section in label.sections:
         if section in patient:

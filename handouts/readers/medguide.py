@@ -50,7 +50,7 @@ _LIST_TAGS = frozenset(("list", "ul", "ol"))
 _COVERED = 0.85
 _FORWARD = re.compile(r"\b(?:listed\s+below|the\s+following|as\s+follows)\s*\.?$", re.I)
 # "See below for other side effects of X.": a pointer to elsewhere on the label, no point of its own.
-_SEE_AROUND = re.compile(r"\(?(?:See\s+)?(?:below|above)\s+for\b|\(?See\s+(?:below|above)\b", re.I)
+_SEE_AROUND = re.compile(r"\(?(?:See\s+)?(?:below|above)\s+for\b|\(?See\s+(?:below|above|the\s+end)\b", re.I)
 
 
 def table_blocks(markup: list[str], flat: str, line: int = 1) -> list[fdalabel.Block] | None:
@@ -61,7 +61,7 @@ def table_blocks(markup: list[str], flat: str, line: int = 1) -> list[fdalabel.B
         if not isinstance(part, str):
             return None
         try:
-            root = SafeET.fromstring(f"<root>{part}</root>".encode("utf-8"))
+            root = SafeET.fromstring(f"<root>{part}</root>".encode())
         except (ParseError, DefusedXmlException, ValueError):
             return None
         collector.walk(root, 0)
