@@ -2,8 +2,7 @@
 
     python bench/fda_oncology.py                  # all labels of ../shared/corpus/fda/oncology
     python bench/fda_oncology.py NDA207103 ...    # some of them (file names without .json)
-    python bench/fda_oncology.py --time           # also seconds to read, to read + build, and one
-                                                  # plain WeasyPrint render of the same final HTML
+    python bench/fda_oncology.py --time           # also the mean seconds to read, and to read + build
 
 Each label is read (``handouts.readers.read_document``) and built alone in a temporary workspace
 with the real command line (``handouts build -w TMP``, in this process). Each line says: built one
@@ -59,18 +58,6 @@ def build_one(path: Path, tmp: Path) -> tuple[str, str, float]:
         return ("built" if pages == 1 else f"built {pages} pages"), pdfs[0].name, seconds
     last = result.output.strip().splitlines()[-1:] or [""]
     return "failed", lines[0] if lines else last[0], seconds
-
-
-def plain_render_seconds(root: Path) -> float | None:
-    """One WeasyPrint render of the final HTML the build wrote (where it keeps one), for the ratio."""
-    html = next(iter(sorted(root.rglob("*.html"))), None)
-    if html is None:
-        return None
-    from weasyprint import HTML
-
-    start = time.perf_counter()
-    HTML(filename=str(html)).write_pdf()
-    return time.perf_counter() - start
 
 
 def main(argv: list[str] | None = None) -> int:

@@ -300,6 +300,31 @@ KEYS = {
                       "It is not known if LUMAKRAS will harm your unborn baby.",
                       "It is not known if LUMAKRAS passes into your breast milk."],
     },
+    # Blincyto (blinatumomab), Medication Guide, 6/2023: "Call your healthcare provider or get emergency
+    # medical help right away if you get any of the symptoms listed below." stands over the conditions.
+    "BLA125557.json": {
+        "emergency": [],
+        "conditions": {
+            "Cytokine Release Syndrome (CRS) and Infusion Reactions": [
+                "fever", "tiredness or weakness", "dizziness", "headache", "low blood pressure", "nausea", "vomiting",
+                "chills", "face swelling", "wheezing or trouble breathing", "skin rash"],
+            "Neurologic problems": [
+                "seizures", "difficulty in speaking or slurred speech", "loss of consciousness", "trouble sleeping",
+                "confusion and disorientation", "loss of balance", "headache",
+                "difficulty with facial movements, hearing, vision, or swallowing", "tremors"],
+            "Tumor Lysis Syndrome (TLS)": [
+                "nausea and vomiting", "confusion", "shortness of breath", "irregular heartbeat",
+                "dark or cloudy urine", "reduced amount of urine", "unusual tiredness", "muscle cramps"]},
+        "urgent": ["Tell your healthcare provider right away if you develop any signs or symptoms of an infection.",
+                   "Tell your healthcare provider right away if you get a fever.",
+                   "Tell your healthcare provider right away if you have severe stomach-area pain that does not go "
+                   "away."],
+        "common": ["infections", "headache", "low red blood cell count (anemia)",
+                   "low white blood cell count (neutropenia)", "low platelet count (thrombocytopenia)"],
+        "not_known": ["It is not known if BLINCYTO passes into your breast milk."],
+        "action": {"Cytokine Release Syndrome (CRS) and Infusion Reactions":
+                   "Call your healthcare provider or get emergency medical help right away"},
+    },
 }
 
 
@@ -318,6 +343,9 @@ def test_answer_keys_against_show_json_and_the_built_page(name, oncology, tmp_pa
     assert emergency == [item_key(t) for t in key["emergency"]]
     for title, signs in key["conditions"].items():
         assert conditions[title] == [item_key(s) for s in signs], title
+    actions = {w["title"]: w.get("action") for w in shown.get("serious_warnings", []) if w.get("title")}
+    for title, action in key.get("action", {}).items():
+        assert actions[title] == action, title
     assert [item_key(t) for t in key["urgent"]] == [u for u in urgent if u in {item_key(t) for t in key["urgent"]}]
     assert set(item_key(t) for t in key["urgent"]) <= set(urgent)
     common = [item_key(i["text"]) for i in shown.get("side_effects", [])]
