@@ -39,7 +39,8 @@ from .text import item_key, squash
 # A cross-reference, wherever it stands: 'See "What is ...?" for more information about side effects.'
 SEE = re.compile(
     r"\(?\b(?:[Ff]or more information,? )?[Ss]ee (?:the )?(?:section )?[\"“][^\"”]{3,200}[\"”]"
-    r"(?:\s*(?:section|below|above))?(?:\s+for (?:more )?information(?: about (?:the )?(?:possible )?side effects| about [\w-]+)?)?\s*\.?\)?",
+    r"(?:\s*(?:section|below|above))?(?:\s+for (?:more )?information(?: about (?:the )?(?:possible )?side effects| about [\w-]+)?)?\s*\.?\)?"
+    r"|\s*\([Ss]ee (?:below|above)\)",
 )
 _BLOCK_TAGS = frozenset(("table", "tbody", "thead", "tfoot", "tr", "td", "th", "paragraph", "list", "item",
                          "caption", "col", "colgroup", "p", "ul", "ol", "li", "section"))

@@ -174,7 +174,10 @@ def fold(text: str) -> str:
 
 
 def printed_pieces(record: DrugRecord):
-    """(field, piece) for each item of a printed field, split where the reader joined points."""
+    """(field, piece) for each item of a printed field, split where the reader joined points; none
+    for a record refused as written for prescribers (its boxed warning is never printed)."""
+    if record.professional_wording:
+        return
     for field in ("serious_warnings", "emergency_signs", "urgent_signs", "side_effects", "reminders"):
         for item in getattr(record, field):
             for piece in re.split(r"(?<=:) |; ", item.text):
@@ -299,6 +302,20 @@ KEYS = {
         "not_known": ["It is not known if LUMAKRAS is safe and effective in children.",
                       "It is not known if LUMAKRAS will harm your unborn baby.",
                       "It is not known if LUMAKRAS passes into your breast milk."],
+    },
+    # Rezlidhia (olutasidenib), Medication Guide: "Call your healthcare provider or go to the nearest
+    # hospital emergency room right away if you develop any of the following symptoms ...:" is the emergency tier.
+    "NDA215814.json": {
+        "emergency": ["fever", "cough", "trouble breathing", "decreased urination", "dizziness or lightheadedness",
+                      "weight gain", "swelling of your arms or legs"],
+        "conditions": {"Liver problems": [
+            "yellowing of your skin or the white part of your eyes (jaundice)", "dark “tea-colored” urine",
+            "loss of appetite", "pain on the upper right side of your stomach area", "feeling very tired or weak"]},
+        "urgent": [],
+        "common": ["abnormal liver function tests", "nausea", "feeling tired or unwell", "joint pain", "constipation",
+                   "rash", "mouth sores", "diarrhea"],
+        "not_known": ["It is not known if REZLIDHIA is safe and effective in children.",
+                      "It is not known if REZLIDHIA passes into your breast milk."],
     },
     # Blincyto (blinatumomab), Medication Guide, 6/2023: "Call your healthcare provider or get emergency
     # medical help right away if you get any of the symptoms listed below." stands over the conditions.
