@@ -43,7 +43,8 @@ def keys(items) -> list[str]:
 
 
 def words(items) -> str:
-    return " ".join(f"{it.title or ''} {it.text}" for it in items).lower()
+    """The items' words, a serious warning's signs with them (a condition's signs are urgent)."""
+    return " ".join(f"{it.title or ''} {it.text} {' '.join(it.signs)}" for it in items).lower()
 
 
 # ---- the mapping, on fictional labels ------------------------------------------------------------

@@ -43,7 +43,8 @@ SEE = re.compile(
     r"|\s*\([Ss]ee (?:below|above)\)",
 )
 _BLOCK_TAGS = frozenset(("table", "tbody", "thead", "tfoot", "tr", "td", "th", "paragraph", "list", "item",
-                         "caption", "col", "colgroup", "p", "ul", "ol", "li", "section"))
+                         "caption", "col", "colgroup", "p", "ul", "ol", "li", "section", "component", "text",
+                         "title"))
 _ITEM_TAGS = frozenset(("item", "li"))
 _LIST_TAGS = frozenset(("list", "ul", "ol"))
 
@@ -85,9 +86,17 @@ class _Collector:
         self.item_depth = 0  # the depth of the item whose words are being read; 0: a paragraph
 
     def walk(self, element: Element, depth: int, bold: bool = False) -> None:
-        tag = element.tag.lower()
-        if tag == "tfoot":
-            return  # "This Medication Guide has been approved ...", "Revised: 09/2023"
+        tag = _local(element.tag)
+        if tag in ("tfoot", "code", "id", "effectivetime"):
+            return  # "This Medication Guide has been approved ...", "Revised: 09/2023"; SPL's codes
+        if tag == "title":
+            # An SPL sub-section's title: a heading where it is one of the regulated questions.
+            self.flush()
+            title = squash("".join(element.itertext()))
+            if title:
+                kind = "heading" if fdalabel.topic_of(title) != "other" else "bold"
+                self.blocks.append(fdalabel.Block(kind, title, 0, self.line))
+            return
         block = tag in _BLOCK_TAGS
         if block:
             self.flush()
@@ -106,14 +115,14 @@ class _Collector:
         self._add(bold, element.text or "")
         for child in element:
             self.walk(child, depth, bold)
-            if child.tag.lower() == "caption":
+            if _local(child.tag) == "caption":
                 self._add(bold, child.tail or "")
                 continue
-            if child.tag.lower() in _BLOCK_TAGS:
+            if _local(child.tag) in _BLOCK_TAGS:
                 self.flush()
                 if tag in _ITEM_TAGS:
                     self.item_depth = depth  # the item's words after a nested list are its own still
-            self._add(bold and child.tag.lower() not in _BLOCK_TAGS, child.tail or "")
+            self._add(bold and _local(child.tag) not in _BLOCK_TAGS, child.tail or "")
         if block:
             self.flush()
             if tag in _ITEM_TAGS:
@@ -133,6 +142,11 @@ class _Collector:
         for bold, text in runs:
             if text and re.fullmatch(r"[.,:;]", text) and merged:
                 merged[-1] = (merged[-1][0], merged[-1][1].rstrip() + text)  # "Eye problems ." in two runs
+            elif text and merged and not re.search(r"[.:?!][\"”’)]?$", merged[-1][1]) and not (
+                    merged[-1][0] and text[:1].isupper() and is_condition_name(merged[-1][1])):
+                # A sentence bold in part ("After starting X, call your doctor right away" + " if you
+                # have an infection.") is one sentence: runs split only where a sentence ends.
+                merged[-1] = (merged[-1][0], f"{merged[-1][1]} {text}")
             elif text:
                 merged.append((bold, text))
         runs = merged
@@ -185,6 +199,22 @@ def _without_references(runs: list[tuple[bool, str]]) -> list[tuple[bool, str]]:
             continue
         out.append((bold, text))
     return out
+
+
+def _local(tag: str) -> str:
+    """ "{urn:hl7-org:v3}paragraph" (SPL) and "paragraph" (openFDA's markup) alike."""
+    return tag.rsplit("}", 1)[-1].lower()
+
+
+def element_blocks(section: Element, line: int = 1) -> list[fdalabel.Block]:
+    """The blocks of an SPL patient section (its sub-sections' titles as headings), read as
+    openFDA's markup is."""
+    collector = _Collector(line)
+    for child in section:
+        if _local(child.tag) != "title":  # the section's own title ("Medication Guide")
+            collector.walk(child, 0)
+            collector.flush()
+    return collector.blocks
 
 
 def _is_heading(text: str) -> bool:
