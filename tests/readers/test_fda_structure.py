@@ -141,7 +141,10 @@ def test_merge_keeps_one_warning_per_condition():
 
 # ---- the real oncology labels ---------------------------------------------------------------------
 
-DANGLING = re.compile(r"\bsee\s*(?:the\s+)?[\"“]|\bsee\s*$|^\(?see\b|\(see\b", re.I)
+# A cross-reference to a part of the same guide, whole or cut: 'See "What is ...?"', 'See "', '(see below)'.
+# ('See the detailed "Instructions for Use" that comes with X' points the patient to another leaflet.)
+DANGLING = re.compile(r"\bsee\s+(?:the\s+)?(?:section\s+)?[\"“]\s*(?:what|how|who|general)|\bsee\s*[\"“]?\s*$"
+                      r"|\(see\s*(?:[\"“]|below|above)|^\(?see\s+(?:below|above)\b", re.I)
 _PATIENT = tuple(fdalabel.PATIENT_CODES.values())
 # Words a piece of a sentence cannot end with: "It is not known if." was one.
 _TRAILING = re.compile(r"\b(?:if|that|whether|the|a|an|your)\.?$", re.I)
