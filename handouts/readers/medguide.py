@@ -548,7 +548,8 @@ class Reader:
     def _put(self, target: str, sentence: str) -> None:
         title = self.condition.title if self.condition is not None else None
         if target == "condition":
-            if not self.condition.text:
+            called = any(u.title == self.condition.title for u in self.record.urgent_signs)
+            if not self.condition.text and not called:  # what it is comes before what to do
                 self.condition.text = sentence
             else:
                 self.unplaced.append(sentence)
@@ -679,9 +680,14 @@ class Reader:
             self._add("reminders", Item(_joined(lead.text, items), self.path))
         elif kind == "before":
             for text in items:
-                if is_call_now(text):
-                    self._add("urgent_signs", Item(text, self.path))
-                elif _PREGNANCY.search(text):
+                parts = sentences(text)
+                urgent = [p for p in parts if is_call_now(p)]
+                for part in urgent:  # "... unborn baby. Tell your healthcare provider right away if you become pregnant."
+                    self._add("urgent_signs", Item(part, self.path))
+                text = " ".join(p for p in parts if p not in urgent)
+                if not text:
+                    continue
+                if _PREGNANCY.search(text):
                     self._add("reminders", Item(_cap(text), self.path, lead.text.rstrip(":")))
                 else:
                     self.unplaced.append(text)

@@ -320,6 +320,26 @@ KEYS = {
         "not_known": ["It is not known if REZLIDHIA is safe and effective in children.",
                       "It is not known if REZLIDHIA passes into your breast milk."],
     },
+    # Xospata (gilteritinib), Medication Guide: differentiation syndrome's list says "go to the nearest
+    # hospital emergency room"; the other conditions give one call-now sentence each.
+    "NDA211349.json": {
+        "emergency": ["fever", "cough", "trouble breathing", "rash", "dizziness or lightheadedness", "rapid weight gain",
+                      "swelling of your arms or legs", "decreased urination"],
+        "conditions": {},
+        "urgent": ["Tell your healthcare provider right away if you become pregnant or think you may be pregnant "
+                   "during treatment with XOSPATA.",
+                   "Tell your healthcare provider right away if you have a seizure or quickly worsening symptoms such "
+                   "as headache, decreased alertness, confusion, reduced eyesight, blurred vision, or other visual "
+                   "problems.",
+                   "Tell your healthcare provider right away if you feel dizzy, lightheaded, or faint.",
+                   "Tell your healthcare provider right away if you have severe stomach (abdomen) pain that does not "
+                   "go away."],
+        "common": ["changes in liver function tests", "joint or muscle pain", "tiredness",
+                   "pain or sores in mouth or throat", "diarrhea", "nausea", "constipation", "eye problems",
+                   "headache", "low blood pressure", "vomiting"],
+        "not_known": ["It is not known if XOSPATA is safe and effective in children.",
+                      "It is not known if XOSPATA passes into your breast milk."],
+    },
     # Blincyto (blinatumomab), Medication Guide, 6/2023: "Call your healthcare provider or get emergency
     # medical help right away if you get any of the symptoms listed below." stands over the conditions.
     "BLA125557.json": {
