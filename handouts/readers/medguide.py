@@ -106,7 +106,7 @@ class _Collector:
             self.item_depth = depth
         if tag == "caption":
             # An item's mark: "o" (or "◦", "–") marks an item under the one before, in its own cell.
-            if squash(element.text or "") in ("o", "\u25e6", "-", "\u2013") and self.item_depth:
+            if squash(element.text or "") in ("o", "\u25e6", "\u00ba", "-", "\u2013") and self.item_depth:
                 self.item_depth = depth + 1
             return
         bold = bold or (tag in ("content", "b", "strong") and "bold" in (element.get("styleCode") or "bold").lower())
@@ -159,7 +159,7 @@ class _Collector:
                 title, runs = runs[0][1].rstrip(".:"), runs[1:]
             text = squash(SEE.sub(" ", " ".join(t for _, t in _without_references(runs))))
             # Several points typed into one cell: "before starting X • 7 days after starting X".
-            for n, piece in enumerate(p for p in re.split(r"\s*[•\u2022]\s*", text) if p.strip()):
+            for n, piece in enumerate(p for p in re.split(r"\s*[•\u2022\u00ba\u25e6]\s*", text) if p.strip()):
                 self.blocks.append(fdalabel.Block("item", piece, self.item_depth, self.line, title if not n else None))
             if not text and title:
                 self.blocks.append(fdalabel.Block("item", title, self.item_depth, self.line))
@@ -177,7 +177,7 @@ class _Collector:
             self._text(text[start:], bold)
 
     def _text(self, text: str, bold: bool) -> None:
-        for n, piece in enumerate(re.split(r"\s*[•\u2022]\s*", squash(SEE.sub(" ", text)))):
+        for n, piece in enumerate(re.split(r"\s*[•\u2022\u00ba\u25e6]\s*", squash(SEE.sub(" ", text)))):
             piece = squash(piece)
             if piece:
                 self.blocks.append(fdalabel.Block("item" if n else ("bold" if bold else "text"), piece, n and 1,
@@ -299,8 +299,6 @@ _COMMON_LEAD = re.compile(r"\b(?:most\s+)?common\s+side\s+effects\b|\bother\s+(?
 _INLINE_COMMON = fdalabel._INLINE_COMMON
 _COMMON_TITLE = re.compile(r"(?:the\s+)?(?:most\s+|other\s+)?(?:common|other)\s+(?:possible\s+)?side\s+effects\b", re.I)
 _SERIOUS_LEAD = re.compile(r"\b(?:can|may|could)\s+cause\s+(?:serious|severe)\b|\bserious side effects\b", re.I)
-_SIGNS_LEAD = re.compile(r"\b(?:signs?|symptoms?)\b", re.I)
-_USES_LEAD = re.compile(r"\bused\s+(?:to\s+treat|for|with|in)\b|\bto\s+treat\b", re.I)
 _NOT_KNOWN = re.compile(r"^It is not known if\b", re.I)
 _PREGNANCY = fdalabel._PREGNANCY
 _BOILERPLATE = fdalabel._BOILERPLATE
@@ -609,11 +607,10 @@ class Reader:
         if topic in ("important", "side_effects"):
             if _SERIOUS_LEAD.search(text):
                 return "serious", None
-            if _SIGNS_LEAD.search(text) and self.condition is not None:
-                return "signs", None
+            # "Symptoms of CRS may include:" under a condition: its signs, its action said elsewhere.
             return ("signs" if self.condition is not None else "ignore"), None
         if topic == "what":
-            return ("uses" if _USES_LEAD.search(text) or not self.record.uses else "uses"), None
+            return "uses", None  # "X is a prescription medicine used to treat:"
         if topic == "before":
             return "before", None
         if topic in ("how", "avoid", "who_not") and not CARE_TEAM.search(text):
@@ -684,13 +681,11 @@ class Reader:
                 urgent = [p for p in parts if is_call_now(p)]
                 for part in urgent:  # "... unborn baby. Tell your healthcare provider right away if you become pregnant."
                     self._add("urgent_signs", Item(part, self.path))
-                text = " ".join(p for p in parts if p not in urgent)
-                if not text:
-                    continue
-                if _PREGNANCY.search(text):
-                    self._add("reminders", Item(_cap(text), self.path, lead.text.rstrip(":")))
-                else:
-                    self.unplaced.append(text)
+                for run in _runs(parts, urgent):
+                    if _PREGNANCY.search(run):
+                        self._add("reminders", Item(_cap(run), self.path, lead.text.rstrip(":")))
+                    else:
+                        self.unplaced.append(run)
         elif kind == "care":
             self._add("care_team_notes", Item(_joined(lead.text, items), self.path))
         else:
@@ -756,6 +751,17 @@ def _pointer(lead: str, items: list[str], path: str) -> Item | None:
         return None
     return Item(f"{match.group(0)} the conditions its label lists; ask your care team which one it is for you.",
                 path)
+
+
+def _runs(parts: list[str], left_out: list[str]) -> list[str]:
+    """The sentences not left out, joined where they stood together in the label."""
+    runs, current = [], []
+    for part in parts:
+        if part in left_out:
+            runs, current = runs + [" ".join(current)] if current else runs, []
+        else:
+            current.append(part)
+    return runs + [" ".join(current)] if current else runs
 
 
 def _units(text: str) -> list[str]:
