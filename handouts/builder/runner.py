@@ -197,11 +197,30 @@ def fitted(drug: Drug, ctx: Context, made: dt.date | None = None, known: dict | 
                 return fit.Fitted(document=document, html=page, cuts=cuts, passes=1, **_measured(known))
         except (TypeError, ValueError, AttributeError):
             pass  # fields a changed Cuts or Fitted no longer means: fit afresh
-    fresh = fit.fit(layout, layout.policy)
+    try:
+        fresh = fit.fit(layout, layout.policy)
+    except BuildError as error:
+        raise BuildError(_overflow_step(drug, str(error))) from None
     problem = layout.policy.broken_by(fresh.cuts, templating.MIN_SCALE, stored=False)
     if problem:
         raise BuildError(f"the fitter broke its own rules ({problem}): a bug in handouts")
     return fresh
+
+
+def _overflow_step(drug: Drug, message: str) -> str:
+    """An urgent block too long for the page, with what it holds and the next step: a YAML record
+    whose urgent parts a pharmacist shortens (a real label may list a dozen serious conditions)."""
+    if "urgent warnings alone do not fit" not in message:
+        return message
+    record = drug.record
+    signs = sum(len(w.signs) for w in record.serious_warnings)
+    held = (f"{len(record.serious_warnings)} serious warnings with {signs} signs, {len(record.urgent_signs)} urgent "
+            f"signs, {len(record.emergency_signs)} emergency signs")
+    records = [f for f in drug.files if f.endswith((".yaml", ".yml"))]
+    step = (f"shorten serious_warnings and urgent_signs in {records[0]}" if records else
+            f"handouts extract {drug.files[0]} --save, then shorten serious_warnings and urgent_signs in "
+            f"{Path(drug.files[0]).with_suffix('.yaml')}")
+    return f"{message} ({held}); next: {step}"
 
 
 def _measured(known: dict) -> dict:

@@ -111,7 +111,9 @@ def record_lines(drug: Drug) -> list[str]:
             lines.append(f"  {name}: {value.text}    <- {value.source}")
         elif value:
             lines.append(f"  {name} ({len(value)}):")
-            lines.extend(f"    - {_item_text(it)}    <- {it.source}" for it in value)
+            for it in value:
+                lines.append(f"    - {_item_text(it)}    <- {it.source}")
+                lines.extend(_parts(it) if name == "serious_warnings" else [])
     if record.care_team_notes:
         lines.append(f"  care_team_notes ({len(record.care_team_notes)}, for the care team; never printed):")
         lines.extend(f"    - {_item_text(it)}    <- {it.source}" for it in record.care_team_notes)
@@ -123,6 +125,13 @@ def record_lines(drug: Drug) -> list[str]:
     lines.extend(f"  NOTE: {n}" for n in record.notes)
     lines.extend(f"  PROBLEM: {p}" for p in drug.problems)
     return lines
+
+
+def _parts(warning: Item) -> list[str]:
+    """A serious warning's signs and action (record/fields.py ITEM_PARTS), where it has them."""
+    if not warning.signs:
+        return []
+    return [f"        {warning.action or 'action not given'} if you have: {'; '.join(warning.signs)}"]
 
 
 def _item_text(item: Item) -> str:

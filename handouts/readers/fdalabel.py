@@ -65,6 +65,8 @@ class Section:
     blocks: list[Block]
     title: str | None = None
     line: int = 1
+    structured: bool = False  # blocks from medguide (bold runs as "bold" blocks): read by medguide.Reader
+    flat: bool = False  # its blocks were split from flattened text (no nesting known)
 
     @property
     def text(self) -> str:
@@ -245,7 +247,12 @@ def to_record(label: Label, path: str) -> DrugRecord:
             record.brands.append(BrandName(squash(brand).title() if brand.isupper() else squash(brand), source=path))
     patient = [s for s in label.sections if s.name in PATIENT_CODES.values()]
     for section in patient:
-        _Mapper(record, path).map(section)
+        if section.structured:
+            from .medguide import read_section
+
+            read_section(record, section, path, section.flat)
+        else:
+            _Mapper(record, path).map(section)
     covered = any(topic_of(b.text) == "important" for s in patient for b in s.blocks if b.kind == "heading")
     professional = []
     for section in label.sections:

@@ -18,7 +18,7 @@ from pathlib import Path
 
 from ..errors import InputError
 from ..record import DrugRecord, Skipped, Source, limits
-from . import fdalabel
+from . import fdalabel, medguide
 from .text import name_key
 
 KIND = "openfda"
@@ -79,15 +79,26 @@ def label_of(data: dict, path: str, text: str = "") -> fdalabel.Label:
     for name, value in data.items():
         if name in fdalabel.FIELD_CODES and isinstance(value, list):
             line = text[: text.find(f'"{name}"')].count("\n") + 1 if text and f'"{name}"' in text else 1
+            if name in fdalabel.PATIENT_CODES.values():
+                label.sections.append(_patient_section(name, value, data.get(f"{name}_table"), line))
+                continue
             for part in value:
                 if isinstance(part, str) and part.strip():
-                    blocks = fdalabel.split_flat(part, line) if name in fdalabel.PATIENT_CODES.values() else \
-                        [fdalabel.Block("text", part, 0, line)]
-                    label.sections.append(fdalabel.Section(name, blocks, line=line))
+                    label.sections.append(fdalabel.Section(name, [fdalabel.Block("text", part, 0, line)], line=line))
         elif isinstance(value, list) and not name.endswith("_table") and name not in ("spl_product_data_elements",
                                                                                        "package_label_principal_display_panel"):
             label.other_sections.append(name.replace("_", " "))
     return label
+
+
+def _patient_section(name: str, parts: list, markup, line: int) -> fdalabel.Section:
+    """A patient section read by its structure: the label's own markup where openFDA keeps it
+    (``<name>_table``), else the flattened text split back (medguide)."""
+    flat = " ".join(p for p in parts if isinstance(p, str))
+    blocks = medguide.table_blocks(markup, flat, line) if isinstance(markup, list) and markup else None
+    if blocks is not None:
+        return fdalabel.Section(name, blocks, line=line, structured=True)
+    return fdalabel.Section(name, medguide.flat_blocks(flat, line), line=line, structured=True, flat=True)
 
 
 def _name_in_patient_section(data: dict) -> str | None:

@@ -16,7 +16,7 @@ from defusedxml import DefusedXmlException
 
 from ..errors import InputError
 from ..record import DrugRecord
-from . import fdalabel
+from . import fdalabel, medguide
 from .text import squash
 
 KIND = "dailymed-spl"
@@ -70,9 +70,13 @@ def parse(text: str, path: str) -> fdalabel.Label:
                 label.other_sections.append(title.lower())
             continue
         line = lines.of(section)
+        if name in fdalabel.PATIENT_CODES.values():
+            # Read by its structure, as openFDA's copy of the same markup is (readers/medguide.py).
+            label.sections.append(fdalabel.Section(name, medguide.element_blocks(section, line), title, line,
+                                                   structured=True))
+            continue
         blocks = _blocks(section, lines, 0, top=True)
-        if name not in fdalabel.PATIENT_CODES.values():
-            blocks = [fdalabel.Block("text", " ".join(b.text for b in blocks), 0, line)]
+        blocks = [fdalabel.Block("text", " ".join(b.text for b in blocks), 0, line)]
         label.sections.append(fdalabel.Section(name, blocks, title, line))
     return label
 

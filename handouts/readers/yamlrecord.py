@@ -13,7 +13,7 @@ import yaml
 
 from ..errors import InputError
 from ..record import BrandName, DrugRecord, Item, Source, TranslationOf, limits
-from ..record.fields import SINGLE_FIELDS, URGENT_FIELDS, YAML_KEYS, YAML_LIST_FIELDS
+from ..record.fields import ITEM_PARTS, SINGLE_FIELDS, URGENT_FIELDS, YAML_KEYS, YAML_LIST_FIELDS
 from .text import parse_date, squash
 
 KIND = "yaml"
@@ -30,7 +30,7 @@ LIST_FIELDS = YAML_LIST_FIELDS
 # A translated record's keys among them: its language, the record it translates, and (per urgent
 # item) "of:" (README, "Languages").
 TOP_KEYS = YAML_KEYS
-ITEM_KEYS = frozenset(("text", "title", "frequency", "source", "of"))
+ITEM_KEYS = frozenset((*ITEM_PARTS, "source", "of"))
 MAPPED_FIELDS = URGENT_FIELDS  # as in translation.MAPPED
 BRAND_KEYS = frozenset(("name", "country", "qualifier", "discontinued", "source"))
 SOURCE_KEYS = frozenset(
@@ -264,7 +264,19 @@ def _item(node: yaml.Node, path: str, field: str, default: str, ids: set[str]) -
         source=_source_ref(fields, path, default, ids, field),
         title=_optional_text(fields, "title", path, field),
         frequency=_optional_text(fields, "frequency", path, field),
+        signs=_signs(fields, path, field),
+        action=_optional_text(fields, "action", path, field),
     )
+
+
+def _signs(fields: dict[str, yaml.Node], path: str, field: str) -> list[str]:
+    """A serious warning's ``signs:``, a list of short texts (record/fields.py ITEM_PARTS)."""
+    if "signs" not in fields:
+        return []
+    node = fields["signs"]
+    if not isinstance(node, yaml.SequenceNode):
+        raise InputError(path, f"{field}.signs must be a list of signs (- sign)", _line(node))
+    return [_text(sign, path, f"{field}.signs") for sign in node.value]
 
 
 def _brand(node: yaml.Node, path: str, default: str, ids: set[str]) -> BrandName:
@@ -359,7 +371,8 @@ def to_yaml_data(record: DrugRecord) -> dict:
         return data
 
     def item(it: Item) -> dict | str:
-        data = {k: v for k, v in (("title", it.title), ("text", it.text), ("frequency", it.frequency)) if v}
+        data = {k: v for k, v in (("title", it.title), ("text", it.text), ("frequency", it.frequency),
+                                  ("signs", list(it.signs)), ("action", it.action)) if v}
         data = ref(data, it.source)
         return data["text"] if list(data) == ["text"] else data
 

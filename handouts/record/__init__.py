@@ -45,13 +45,17 @@ class Item:
 
     ``title`` is a lead-in such as "Signs of an allergic reaction" or a boxed
     warning's name; ``frequency`` is how common it is, as the source words it
-    ("More common", "Rare", "28%").
+    ("More common", "Rare", "28%"). A serious warning may carry its parts (record/fields.py,
+    ITEM_PARTS): ``signs``, the signs to watch for as the source lists them, and ``action``, what
+    the source tells the patient to do about them ("Call your healthcare provider right away").
     """
 
     text: str
     source: str = ""
     title: str | None = None
     frequency: str | None = None
+    signs: list[str] = field(default_factory=list)
+    action: str | None = None
 
 
 @dataclass

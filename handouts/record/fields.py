@@ -41,6 +41,13 @@ class Field:
         return self.kind != OTHER and self.tier not in UNPRINTED_TIERS
 
 
+# The parts one Item may have besides its text, in a YAML record's item mapping: its title, how
+# common it is, and, for a serious warning (one condition, as an FDA Medication Guide gives it: "Lung
+# problems (pneumonitis)"), the signs to watch for as a list and the action the source gives for them
+# ("Call your healthcare provider right away", "Get emergency medical help"). Every part is
+# optional: a record written before signs existed stays valid, and prints as it did.
+ITEM_PARTS = ("title", "text", "frequency", "signs", "action")
+
 # In DrugRecord's order (the order of the YAML record, of merge and of the preview's marks).
 FIELDS = (
     Field("generic_name"),

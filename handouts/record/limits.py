@@ -18,9 +18,13 @@ from ..errors import InputError
 from . import review
 from .fields import FIELDS, ITEM, ITEMS, LIST_FIELDS, OTHER, PRINTED_FIELDS, SINGLE_FIELDS
 
-MAX_FILE_BYTES = 1_000_000  # one source document
+# One source document: the largest real one is an openFDA reply for Opdivo of 1,005,793 bytes
+# (../shared/corpus/fda/oncology/BLA125554.json); four times that leaves room for the next revisions.
+MAX_FILE_BYTES = 4_000_000
 MAX_ITEMS = 200  # items in one section (emergency and urgent signs, side effects, reminders, uses, warnings, brands, sources)
-MAX_ITEM_CHARS = 5_000  # characters in one item or field; an openFDA Medication Guide section, flattened, runs to 3,200
+# Characters in one item or field: a real "What is X?" of a Medication Guide runs to 10,892 (oncology
+# corpus); the label reader splits it, but a label flattened with no list marks keeps it whole.
+MAX_ITEM_CHARS = 12_000
 MAX_RECORD_CHARS = 50_000  # characters of text in one document's record: ten pages' worth for a one-page handout
 MAX_YAML_ALIASES = 100  # "*name" references in one YAML record
 MAX_YAML_DEPTH = 20  # collections inside collections in one YAML record (a record needs 4)

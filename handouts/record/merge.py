@@ -8,6 +8,7 @@ record overrides the raw documents field by field: the pharmacist's edit wins.
 
 from __future__ import annotations
 
+import dataclasses
 import datetime as dt
 import re
 
@@ -72,6 +73,7 @@ def _merge_raw(records: list[DrugRecord]) -> DrugRecord:
         merged.rxnorm = list(dict.fromkeys(merged.rxnorm + record.rxnorm))
         for name in LIST_FIELDS:
             setattr(merged, name, unite(getattr(merged, name), getattr(record, name)))
+    merged.serious_warnings = one_per_condition(merged.serious_warnings, merged.notes)
     for name in SINGLE_FIELDS:
         _choose_single(merged, name, records)
     return merged
@@ -110,6 +112,31 @@ def unite(items: list[Item], more: list[Item]) -> list[Item]:
         if key not in seen:
             seen.add(key)
             out.append(item)
+    return out
+
+
+def _condition(item: Item) -> str:
+    """ "Lung problems (pneumonitis)" and "Lung problems" name one condition."""
+    return item_key(re.sub(r"\([^)]*\)", " ", item.title or ""))
+
+
+def one_per_condition(warnings: list[Item], notes: list[str]) -> list[Item]:
+    """One serious warning per named condition, whichever sources name it: the first (newest) kept,
+    given the signs and action another source lists where it has none; the other noted."""
+    out: list[Item] = []
+    kept: dict[str, int] = {}
+    for item in warnings:
+        key = _condition(item)
+        if not key or key not in kept:
+            if key:
+                kept[key] = len(out)
+            out.append(item)
+            continue
+        first = out[kept[key]]
+        if not first.signs and item.signs:
+            out[kept[key]] = dataclasses.replace(first, signs=list(item.signs), action=first.action or item.action)
+        notes.append(f"serious warning '{first.title}': one condition in two sources; kept {first.source}'s "
+                     f"words over {item.source}'s")
     return out
 
 

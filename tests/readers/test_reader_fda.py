@@ -42,7 +42,8 @@ def keys(items) -> list[str]:
 
 
 def words(items) -> str:
-    return " ".join(f"{it.title or ''} {it.text}" for it in items).lower()
+    """The items' words, a serious warning's signs with them (a condition's signs are urgent)."""
+    return " ".join(f"{it.title or ''} {it.text} {' '.join(it.signs)}" for it in items).lower()
 
 
 # ---- the mapping, on fictional labels ------------------------------------------------------------
@@ -52,7 +53,9 @@ def test_medication_guide_sections_map_into_the_record(name):
     record = read_document(FDA / name)
     assert record.generic_name == "zentomab" and record.brand_names == ["Zentra"]
     assert keys(record.emergency_signs) == ["trouble breathing", "swelling of your lips or tongue", "fainting"]
-    assert "yellow skin or eyes" in words(record.urgent_signs) and "dark urine" in words(record.urgent_signs)
+    # A condition's signs are urgent: on the urgent signs, or under their condition's serious warning.
+    urgent = words(record.urgent_signs) + " ".join(s for w in record.serious_warnings for s in w.signs).lower()
+    assert "yellow skin or eyes" in urgent and "dark urine" in urgent
     assert any("fever of 100.4" in it.text for it in record.urgent_signs)
     assert "white blood cells" in words(record.serious_warnings)
     assert keys(record.side_effects) == ["tiredness", "upset stomach", "headache"]

@@ -90,7 +90,7 @@ BAD = [
         urgent_signs:
           - text: Purple fingernails
             severity: high
-        """, 4, "unknown field 'severity' in an item of 'urgent_signs' (known: frequency, of, source, text, title)"),
+        """, 4, "unknown field 'severity' in an item of 'urgent_signs' (known: action, frequency, of, signs, source, text, title)"),
     ("unknown key in a source", """\
         generic_name: vexaprolin
         urgent_signs:
