@@ -10,8 +10,8 @@ import pytest
 
 from handouts.page import sandbox
 
+from ..helpers import fever_record as record
 from ..measure import run_handouts
-from ..test_brand import record
 
 # A child build of one drug takes about 1.5 s and 70 MB; the slowest filter allowed at the
 # sandbox's bounds a few seconds more and a few hundred MB. Before, these ran for minutes or

@@ -9,7 +9,9 @@ import pytest
 
 from handouts.record import limits
 
-from ..test_brand import lines, record, run, run_build
+from ..helpers import fever_record as record
+from ..helpers import invoke as run
+from ..helpers import lines, run_build
 
 # (name, the urgent sign's text, what the line says)
 TEXTS = [

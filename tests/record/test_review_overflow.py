@@ -5,9 +5,11 @@ from __future__ import annotations
 
 import json
 
-from handouts.build import cache
+from handouts.builder import cache
 
-from ..test_brand import lines, record, run, run_build
+from ..helpers import fever_record as record
+from ..helpers import invoke as run
+from ..helpers import lines, run_build
 
 
 def overflowing(name: str) -> str:

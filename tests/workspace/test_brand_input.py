@@ -7,8 +7,9 @@ from __future__ import annotations
 
 import os
 
+from ..helpers import add_brand, toml
+from ..helpers import fever_record as record
 from ..measure import run_handouts, run_python
-from ..test_brand import add_brand, record, toml
 
 SECONDS = 60
 PEAK_MB = 300
