@@ -70,3 +70,13 @@ def test_json_output_escapes_them_and_keeps_the_data(make_workspace):
     result = run("list", "-w", str(root), "--json")
     assert not RAW.search(result.output), result.output
     json.loads(result.output)
+
+
+def test_a_file_name_with_escape_sequences_is_printed_escaped(make_workspace):
+    """A file name is text from outside that no record rule refuses: `list` names it, escaped."""
+    root = make_workspace({"plainamab.yaml": RECORD.format(attack=json.dumps("Test Press"))})
+    (root / "sources" / "evil\x1b[2J\x9b31m.txt").write_text("not a drug document\n", encoding="utf-8")
+    result = run("list", "-w", str(root))
+    assert "evil" in result.output, result.output  # the file is named, so the test sees its name
+    assert not RAW.search(result.output), result.output
+    assert r"evil\x1b[2J\x9b31m.txt" in result.output, result.output
